@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { NetdevTimesError } from './types.js';
+
+/** What the first bytes of an input say it is. */
+export type InputKind = 'text' | 'gzip' | 'xz' | 'perf-data';
+
+const GZIP = [0x1f, 0x8b];
+const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+const PERFILE2 = [0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32];
+
+const startsWith = (b: Uint8Array, magic: number[]): boolean =>
+  b.length >= magic.length && magic.every((m, i) => b[i] === m);
+
+export function sniff(head: Uint8Array): InputKind {
+  if (startsWith(head, GZIP)) return 'gzip';
+  if (startsWith(head, XZ)) return 'xz';
+  if (startsWith(head, PERFILE2)) return 'perf-data';
+  return 'text';
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  });
+  try {
+    const head = new Uint8Array(8);
+    const { bytesRead } = await fh.read(head, 0, 8, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Decompresses xz with the system's `xz`: Node has no xz codec and a child keeps the second core busy. */
+function xzStream(source: Readable, label: string): Readable {
+  const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.on('error', () => child.stdout.destroy(new NetdevTimesError(`${label}: is xz-compressed but 'xz' could not be run`, 2)));
+  child.on('close', (code) => {
+    if (code) child.stdout.destroy(new NetdevTimesError(`${label}: xz failed: ${err.trim()}`, 2));
+  });
+  child.stdin.on('error', () => undefined);
+  source.pipe(child.stdin);
+  return child.stdout;
+}
+
+/**
+ * Peeks at the first chunk of an already open stream (stdin) to decide how to decode it, then yields
+ * the decompressed bytes.
+ */
+async function* sniffStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head: Uint8Array = first.value;
+  const kind = sniff(head);
+  if (kind === 'perf-data') throw new NetdevTimesError(`${label}: is a perf.data file; give it as a file path`, 2);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  if (kind === 'text') {
+    yield* rest();
+    return;
+  }
+  const { Readable: R } = await import('node:stream');
+  const raw = R.from(rest());
+  const out = kind === 'gzip' ? raw.pipe(createGunzip()) : xzStream(raw, label);
+  yield* out;
+}
+
+export interface OpenedInput {
+  kind: InputKind;
+  /** Decoded `perf script` text bytes, in chunks. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/** Opens a path (or `-` for stdin) as a stream of text chunks, decompressing gzip and xz by magic. */
+export async function openTextInput(path: string): Promise<OpenedInput> {
+  if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, '<stdin>') };
+  const kind = sniff(await readHead(path));
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (kind === 'gzip') return { kind, chunks: file.pipe(createGunzip()) };
+  if (kind === 'xz') return { kind, chunks: xzStream(file, path) };
+  return { kind, chunks: file };
+}

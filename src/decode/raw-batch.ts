@@ -1,0 +1,56 @@
+import type { StringTable } from './strings.js';
+
+/**
+ * A batch of decoded event lines as columns. The payload text stays as bytes in one arena per batch;
+ * the normaliser parses it from there. Columns are full-capacity typed arrays: use `length`.
+ */
+export interface RawBatch {
+  length: number;
+  /** 1-based input line of each event. */
+  line: Int32Array;
+  /** int64 nanoseconds; `timeWords` aliases it as little-endian 32-bit words for allocation-free math. */
+  timeNs: BigInt64Array;
+  timeWords: Uint32Array;
+  cpu: Int32Array;
+  /** Process id (tgid); only layouts that print `pid/tid` have it. */
+  pid: Int32Array;
+  pidValid: Uint8Array;
+  /** Thread id: the number every layout prints (perf's `tid` field, the tracepoint's common_pid). */
+  tid: Int32Array;
+  comm: Int32Array;
+  event: Int32Array;
+  payloadStart: Int32Array;
+  payloadEnd: Int32Array;
+  arena: Uint8Array;
+  /** Frames of event i are frames[frameStart[i] .. frameEnd[i]). */
+  frameStart: Int32Array;
+  frameEnd: Int32Array;
+  frames: string[];
+  /** Dictionaries shared by every batch of one input. */
+  comms: StringTable;
+  events: StringTable;
+}
+
+export function newRawBatch(capacity: number, comms: StringTable, events: StringTable): RawBatch {
+  const timeNs = new BigInt64Array(capacity);
+  return {
+    length: 0,
+    line: new Int32Array(capacity),
+    timeNs,
+    timeWords: new Uint32Array(timeNs.buffer),
+    cpu: new Int32Array(capacity),
+    pid: new Int32Array(capacity),
+    pidValid: new Uint8Array(capacity),
+    tid: new Int32Array(capacity),
+    comm: new Int32Array(capacity),
+    event: new Int32Array(capacity),
+    payloadStart: new Int32Array(capacity),
+    payloadEnd: new Int32Array(capacity),
+    arena: new Uint8Array(capacity * 96),
+    frameStart: new Int32Array(capacity),
+    frameEnd: new Int32Array(capacity),
+    frames: [],
+    comms,
+    events,
+  };
+}

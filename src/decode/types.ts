@@ -1,0 +1,19 @@
+/** Units and identities shared by every stage. Branded so that a count cannot be passed as a time. */
+
+/** Nanoseconds since boot, as perf prints them; exact int64. */
+export type Nanoseconds = bigint & { readonly __unit: 'ns' };
+/** A kernel `struct sk_buff *`, exact unsigned 64-bit. */
+export type SkbAddr = bigint & { readonly __unit: 'skbaddr' };
+/** 1-based line number in one input. */
+export type LineNo = number & { readonly __unit: 'line' };
+
+export const asNanoseconds = (v: bigint): Nanoseconds => v as Nanoseconds;
+export const asSkbAddr = (v: bigint): SkbAddr => v as SkbAddr;
+
+/** The error type of this project: every failure a user can cause is one of these, never a stack trace. */
+export class NetdevTimesError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'NetdevTimesError';
+  }
+}

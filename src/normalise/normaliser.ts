@@ -1,0 +1,39 @@
+import type { RawBatch } from '../decode/raw-batch.js';
+import { FieldTables, newEventBatch, type EventBatch } from './event-batch.js';
+import { EventKind, kindOfName } from './kinds.js';
+import { parsePayload } from './payload.js';
+
+/** Turns RawBatches of one input into EventBatches; keeps the dictionaries shared across its batches. */
+export class Normaliser {
+  readonly tables = new FieldTables();
+  /** EventKind of each event-name id of the decoder's table (grown on demand). */
+  private kindOfEventId = new Uint8Array(0);
+  /** Netdev events whose payload did not parse, per event name id. */
+  readonly unparsed = new Map<number, number>();
+
+  constructor(private readonly keepAllPayloads = false) {}
+
+  normalise(raw: RawBatch): EventBatch {
+    const batch = newEventBatch(raw, this.tables);
+    const names = raw.events.values;
+    if (this.kindOfEventId.length < names.length) {
+      const grown = new Uint8Array(names.length + 16);
+      for (let id = 0; id < names.length; id++) grown[id] = kindOfName(names[id]);
+      this.kindOfEventId = grown;
+    }
+    const kinds = this.kindOfEventId;
+    const keepAll = this.keepAllPayloads;
+    for (let i = 0; i < raw.length; i++) {
+      const kind: EventKind = kinds[raw.event[i]];
+      batch.kind[i] = kind;
+      if (kind === EventKind.Other) {
+        batch.keepPayload[i] = 1;
+        continue;
+      }
+      parsePayload(batch, i, kind);
+      if (batch.parsed[i] === 0) this.unparsed.set(raw.event[i], (this.unparsed.get(raw.event[i]) ?? 0) + 1);
+      if (keepAll) batch.keepPayload[i] = 1;
+    }
+    return batch;
+  }
+}
