@@ -48,7 +48,7 @@ export interface StrListColumn {
   valid: Uint8Array;
 }
 
-export type Column = IntColumn | U64Column | I64Column | DictColumn | StrColumn | StrListColumn;
+export type Column = IntColumn | U64Column | I64Column | DictColumn | StrColumn | StrListColumn | SpanColumn;
 
 /** Rows of one table, column by column; the names are those of `schemas/<table>.json`. */
 export interface TableChunk {
@@ -69,3 +69,12 @@ export function i64Column(n: number): I64Column {
 }
 
 export const dictColumn = (n: number, table: StringTable): DictColumn => ({ kind: 'dict', ids: new Int32Array(n).fill(-1), table });
+
+/** UTF-8 text kept as byte spans of an arena (raw payloads): emitted without building a string per row. */
+export interface SpanColumn {
+  kind: 'utf8_spans';
+  arena: Uint8Array;
+  start: Int32Array;
+  end: Int32Array;
+  valid: Uint8Array;
+}

@@ -1,0 +1,120 @@
+/**
+ * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
+ * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
+ */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
+import { openTextInput } from '../decode/input.js';
+import type { RawBatch } from '../decode/raw-batch.js';
+import { TraceStats } from '../decode/trace-stats.js';
+import { NetdevTimesError } from '../decode/types.js';
+import { eventsChunk } from '../normalise/events-table.js';
+import { Normaliser } from '../normalise/normaliser.js';
+import type { InputSummary, Manifest } from './manifest.js';
+import { tablesOf } from './manifest.js';
+import { tableSpec } from './schema.js';
+import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
+import { toolVersion } from './version.js';
+
+export interface ConvertOptions {
+  /** A file path, or '-' for stdin. */
+  input: string;
+  outDir: string;
+  formats?: OutputFormat[];
+  /** Keep the raw payload of every event, not only of those without typed columns. */
+  payload?: boolean;
+  batchSize?: number;
+  onReject?: (r: RejectedLine) => void;
+}
+
+export interface ConvertResult {
+  manifest: Manifest;
+  manifestPath: string;
+}
+
+const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (let id = 0; id < names.length; id++) {
+    const c = counts[id];
+    if (c) out[names[id]] = c;
+  }
+  return out;
+};
+
+export async function convert(options: ConvertOptions): Promise<ConvertResult> {
+  const formats = options.formats ?? ['parquet'];
+  const input = await openTextInput(options.input);
+  try {
+    mkdirSync(options.outDir, { recursive: true });
+  } catch (e) {
+    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+  }
+  const events = new TableOutput('events').toFiles(options.outDir, formats);
+  const outputs = [events];
+  const normaliser = new Normaliser(options.payload ?? false);
+  const stats = new TraceStats();
+  const rejectedByReason: Record<string, number> = {};
+  const pending: RawBatch[] = [];
+  const decoder = new TraceDecoder((b) => pending.push(b), {
+    batchSize: options.batchSize,
+    onReject: (r) => {
+      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
+      options.onReject?.(r);
+    },
+  });
+  let bytes = 0;
+  const drain = async (): Promise<void> => {
+    for (const raw of pending.splice(0)) {
+      stats.add(raw);
+      const batch = normaliser.normalise(raw);
+      await events.write(eventsChunk(batch));
+    }
+  };
+  try {
+    for await (const chunk of input.chunks) {
+      bytes += chunk.length;
+      decoder.push(chunk);
+      if (pending.length) await drain();
+    }
+    decoder.end();
+    await drain();
+    const files: WrittenFile[] = [];
+    for (const o of outputs) files.push(...(await o.close()));
+    const range = stats.range();
+    const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
+    const summary: InputSummary = {
+      path: options.input,
+      bytes: options.input === '-' ? bytes : statSync(options.input).size,
+      kind: input.kind,
+      lines: { ...decoder.counts },
+      events_by_type: keyed(decoder.events.values, stats.perEvent),
+      unparsed_by_type: keyed(decoder.events.values, idsToArray(normaliser.unparsed)),
+      rejected_by_reason: rejectedByReason,
+      first_time_ns: str(range.first),
+      last_time_ns: str(range.last),
+      min_time_ns: str(range.min),
+      max_time_ns: str(range.max),
+      out_of_order: stats.outOfOrder,
+    };
+    const manifest: Manifest = {
+      tool: { name: 'netdev-times', version: toolVersion() },
+      schema_versions: Object.fromEntries(outputs.map((o) => [o.spec.table, tableSpec(o.spec.table).version])),
+      created: new Date().toISOString(),
+      inputs: [summary],
+      tables: tablesOf(files),
+    };
+    const manifestPath = join(options.outDir, 'manifest.json');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    return { manifest, manifestPath };
+  } catch (e) {
+    for (const o of outputs) o.abort();
+    throw e;
+  }
+}
+
+function idsToArray(m: Map<number, number>): number[] {
+  const out: number[] = [];
+  for (const [id, n] of m) out[id] = n;
+  return out;
+}

@@ -1,0 +1,44 @@
+import type { EventBatch } from './event-batch.js';
+import type { DictColumn, I64Column, IntColumn, TableChunk } from './columns.js';
+
+/** Views an EventBatch as rows of the `events` table (schemas/events.json); shares its arrays, copies nothing big. */
+export function eventsChunk(batch: EventBatch): TableChunk {
+  const raw = batch.raw;
+  const n = batch.length;
+  const allValid = new Uint8Array(n).fill(1);
+  const int = (values: Int32Array, valid: Uint8Array = allValid): IntColumn => ({ kind: 'int32', values, valid });
+  const dict = (ids: Int32Array, table: DictColumn['table']): DictColumn => ({ kind: 'dict', ids, table });
+  const time: I64Column = { kind: 'int64', values: raw.timeNs, words: raw.timeWords, valid: allValid };
+  const hasFrames = new Uint8Array(n);
+  for (let i = 0; i < n; i++) hasFrames[i] = raw.frameEnd[i] > raw.frameStart[i] ? 1 : 0;
+  return {
+    length: n,
+    columns: {
+      time_ns: time,
+      cpu: int(raw.cpu),
+      pid: int(raw.pid, raw.pidValid),
+      tid: int(raw.tid),
+      comm: dict(raw.comm, raw.comms),
+      event: dict(raw.event, raw.events),
+      dev: batch.dev,
+      skbaddr: batch.skbaddr,
+      len: batch.len,
+      rc: batch.rc,
+      irq: batch.irq,
+      irq_name: batch.irqName,
+      ret: batch.ret,
+      vec: batch.vec,
+      vec_name: batch.vecName,
+      napi: batch.napi,
+      work: batch.work,
+      budget: batch.budget,
+      protocol: batch.protocol,
+      location: batch.location,
+      reason: batch.reason,
+      rx_sk: batch.rxSk,
+      payload: { kind: 'utf8_spans', arena: raw.arena, start: raw.payloadStart, end: raw.payloadEnd, valid: batch.keepPayload },
+      callchain: { kind: 'list_utf8', start: raw.frameStart, end: raw.frameEnd, items: raw.frames, valid: hasFrames },
+      line: int(raw.line),
+    },
+  };
+}
