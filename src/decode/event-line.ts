@@ -13,6 +13,9 @@ const SLASH = 0x2f;
 const MINUS = 0x2d;
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const MAX_SECS = 9223372036;
+const MAX_SECS_FRAC_NS = 854775807;
+const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 
 /** Fields of one event line; reused for every line (the decoder copies what it keeps). */
 export interface EventLine {
@@ -53,7 +56,8 @@ function parseInt32(b: Uint8Array, s: number, e: number): number {
     if (!isDigit(c)) return NaN;
     v = v * 10 + (c - 0x30);
   }
-  return neg ? -v : v;
+  if (neg) v = -v;
+  return v > 2147483647 || v < -2147483648 ? NaN : v;
 }
 
 /** Parses the thread token that ends at `end` (exclusive): `tid`, `pid/tid` or `-1`. Returns its start or -1. */
@@ -95,9 +99,11 @@ export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLi
     if (j === i + 1 || j >= e || b[j] !== RBRACK) continue;
     let tokEnd = i - 1;
     while (tokEnd > s && b[tokEnd - 1] === SP) tokEnd--;
+    const cpu = parseInt32(b, i + 1, j);
+    if (Number.isNaN(cpu)) continue;
     const tokStart = parseThreadToken(b, s, tokEnd, out);
     if (tokStart < 0) continue;
-    out.cpu = parseInt32(b, i + 1, j);
+    out.cpu = cpu;
     let commEnd = tokStart;
     while (commEnd > s && (b[commEnd - 1] === SP || b[commEnd - 1] === TAB)) commEnd--;
     let commStart = s;
@@ -128,6 +134,11 @@ export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLi
   const fracDigits = p - fracStart;
   if (fracDigits === 0 || fracDigits > 9 || p >= e || b[p] !== COLON) {
     out.reason = 'malformed timestamp';
+    return false;
+  }
+  // int64 nanoseconds end at 9223372036.854775807 s; beyond that the time words would wrap silently.
+  if (secs > MAX_SECS || (secs === MAX_SECS && frac * POW10[fracDigits] > MAX_SECS_FRAC_NS)) {
+    out.reason = 'timestamp beyond the int64 nanosecond range';
     return false;
   }
   out.secs = secs;
