@@ -1,0 +1,38 @@
+import yargs from 'yargs';
+import { NetdevTimesError } from '../decode/types.js';
+import { toolVersion } from '../emit/version.js';
+import { convertBuilder, runConvert } from './convert-command.js';
+import { EXIT, reportError } from './errors.js';
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const run = (p: Promise<number>): Promise<void> =>
+    p.then(
+      (c) => {
+        code = c;
+      },
+      (e: unknown) => {
+        code = reportError(e);
+      },
+    );
+  const parser = yargs(argv)
+    .scriptName('netdev-times')
+    .usage('$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.')
+    .command('convert <input>', 'convert a perf script text into tables', convertBuilder, (a) => run(runConvert(a)))
+    .demandCommand(1, 'name a command: convert')
+    .strict()
+    .version(toolVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new NetdevTimesError(`${msg}\nRun 'netdev-times --help' for usage.`, EXIT.usage);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    return reportError(e);
+  }
+  return code;
+}
