@@ -8,6 +8,8 @@ export class Normaliser {
   readonly tables = new FieldTables();
   /** EventKind of each event-name id of the decoder's table (grown on demand). */
   private kindOfEventId = new Uint8Array(0);
+  /** How many leading ids of kindOfEventId are classified (the rest is spare room, not yet seen). */
+  private kindsKnown = 0;
   /** Netdev events whose payload did not parse, per event name id. */
   readonly unparsed = new Map<number, number>();
 
@@ -16,10 +18,14 @@ export class Normaliser {
   normalise(raw: RawBatch): EventBatch {
     const batch = newEventBatch(raw, this.tables);
     const names = raw.events.values;
-    if (this.kindOfEventId.length < names.length) {
-      const grown = new Uint8Array(names.length + 16);
-      for (let id = 0; id < names.length; id++) grown[id] = kindOfName(names[id]);
-      this.kindOfEventId = grown;
+    if (this.kindsKnown < names.length) {
+      if (this.kindOfEventId.length < names.length) {
+        const grown = new Uint8Array(names.length + 16);
+        grown.set(this.kindOfEventId.subarray(0, this.kindsKnown));
+        this.kindOfEventId = grown;
+      }
+      for (let id = this.kindsKnown; id < names.length; id++) this.kindOfEventId[id] = kindOfName(names[id]);
+      this.kindsKnown = names.length;
     }
     const kinds = this.kindOfEventId;
     const keepAll = this.keepAllPayloads;
