@@ -10,6 +10,7 @@ export interface ConvertArgs {
   payload: boolean;
   json: boolean;
   quiet: boolean;
+  perf: string;
 }
 
 const FORMATS: ReadonlySet<string> = new Set(['parquet', 'arrow']);
@@ -31,7 +32,8 @@ export function convertBuilder(y: Argv): Argv<ConvertArgs> {
     .option('format', { alias: 'f', type: 'string', default: 'parquet', describe: 'comma-separated: parquet, arrow' })
     .option('payload', { type: 'boolean', default: false, describe: 'keep the raw payload text of every event' })
     .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary on stderr' });
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary on stderr' })
+    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' });
 }
 
 /** yargs hands a lone `-` positional over as an empty string. */
@@ -47,6 +49,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     outDir: a.output,
     formats,
     payload: a.payload,
+    perf: a.perf,
     onReject: (r) => {
       if (rejects.length < 5) rejects.push(`${a.input}:${r.line}: ${r.reason}`);
     },

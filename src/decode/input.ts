@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { perfScriptStream } from './perf-data.js';
 import { NetdevTimesError } from './types.js';
 
 /** What the first bytes of an input say it is. */
@@ -84,10 +85,19 @@ export interface OpenedInput {
   chunks: AsyncIterable<Uint8Array>;
 }
 
-/** Opens a path (or `-` for stdin) as a stream of text chunks, decompressing gzip and xz by magic. */
-export async function openTextInput(path: string): Promise<OpenedInput> {
+export interface InputOptions {
+  /** The perf binary used to render perf.data inputs (default `perf`). */
+  perf?: string;
+}
+
+/**
+ * Opens a path (or `-` for stdin) as a stream of `perf script` text chunks: gzip and xz are decompressed and
+ * perf.data is rendered by perf script, all recognised by their magic bytes, not by the name.
+ */
+export async function openTextInput(path: string, options: InputOptions = {}): Promise<OpenedInput> {
   if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, '<stdin>') };
   const kind = sniff(await readHead(path));
+  if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (kind === 'gzip') return { kind, chunks: file.pipe(createGunzip()) };
   if (kind === 'xz') return { kind, chunks: xzStream(file, path) };

@@ -25,6 +25,8 @@ export interface ConvertOptions {
   /** Keep the raw payload of every event, not only of those without typed columns. */
   payload?: boolean;
   batchSize?: number;
+  /** perf binary for perf.data inputs. */
+  perf?: string;
   onReject?: (r: RejectedLine) => void;
 }
 
@@ -44,7 +46,7 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
 
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
-  const input = await openTextInput(options.input);
+  const input = await openTextInput(options.input, { perf: options.perf });
   try {
     mkdirSync(options.outDir, { recursive: true });
   } catch (e) {
