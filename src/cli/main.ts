@@ -3,6 +3,13 @@ import { NetdevTimesError } from '../decode/types.js';
 import { toolVersion } from '../emit/version.js';
 import { convertBuilder, runConvert } from './convert-command.js';
 import { EXIT, reportError } from './errors.js';
+import { recordBuilder, runRecord } from './record-command.js';
+import { runSchema, schemaBuilder } from './schema-command.js';
+
+/** The words after `--` (yargs' populate--), as strings. */
+function trailing(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(String) : [];
+}
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -20,7 +27,11 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('netdev-times')
     .usage('$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.')
     .command('convert <input>', 'convert a perf script text into tables', convertBuilder, (a) => run(runConvert(a)))
-    .demandCommand(1, 'name a command: convert')
+    .command('record', 'record the tracepoints netdev-times needs with perf (-- COMMAND)', recordBuilder, (a) =>
+      run(runRecord({ ...a, command: trailing(a['--']) })),
+    )
+    .command('schema [table]', 'print the schema of the tables (JSON or --markdown)', schemaBuilder, (a) => run(runSchema(a)))
+    .demandCommand(1, 'name a command: convert, report, summary, schema, record')
     .strict()
     .version(toolVersion())
     .help()

@@ -1,0 +1,24 @@
+import type { Argv } from 'yargs';
+import { schemasMarkdown, tableMarkdown } from '../emit/schema-doc.js';
+import { tableNames, tableSpec } from '../emit/schema.js';
+
+export interface SchemaArgs {
+  table?: string;
+  markdown: boolean;
+}
+
+export function schemaBuilder(y: Argv): Argv<SchemaArgs> {
+  return y
+    .positional('table', { type: 'string', describe: `one table (${tableNames().join(', ')}); all when omitted` })
+    .option('markdown', { type: 'boolean', default: false, describe: 'print a markdown table instead of JSON' });
+}
+
+export async function runSchema(a: SchemaArgs): Promise<number> {
+  if (a.table) {
+    const spec = tableSpec(a.table);
+    process.stdout.write(a.markdown ? tableMarkdown(spec) : JSON.stringify(spec, null, 2) + '\n');
+  } else {
+    process.stdout.write(a.markdown ? schemasMarkdown() : JSON.stringify(tableNames().map(tableSpec), null, 2) + '\n');
+  }
+  return 0;
+}
