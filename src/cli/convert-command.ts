@@ -1,16 +1,23 @@
+import { statSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
+import { convertMany } from '../emit/convert-many.js';
 import { convert } from '../emit/convert.js';
+import type { Manifest } from '../emit/manifest.js';
 import type { OutputFormat } from '../emit/table-output.js';
+import { EXIT } from './errors.js';
+import { Progress } from './progress.js';
 
 export interface ConvertArgs {
-  input: string;
+  inputs: string[];
   output: string;
   format: string;
+  table: string;
   payload: boolean;
   json: boolean;
   quiet: boolean;
   perf: string;
+  jobs?: number;
 }
 
 const FORMATS: ReadonlySet<string> = new Set(['parquet', 'arrow']);
@@ -18,52 +25,102 @@ const FORMATS: ReadonlySet<string> = new Set(['parquet', 'arrow']);
 export function parseFormats(spec: string): OutputFormat[] {
   const out: OutputFormat[] = [];
   for (const f of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (f !== 'parquet' && f !== 'arrow') throw new NetdevTimesError(`unknown format '${f}' (use ${[...FORMATS].join(', ')})`, 2);
+    if (f !== 'parquet' && f !== 'arrow') throw new NetdevTimesError(`unknown format '${f}' (use ${[...FORMATS].join(', ')})`, EXIT.usage);
     if (!out.includes(f)) out.push(f);
   }
-  if (out.length === 0) throw new NetdevTimesError('--format needs at least one of parquet, arrow', 2);
+  if (out.length === 0) throw new NetdevTimesError('--format needs at least one of parquet, arrow', EXIT.usage);
   return out;
 }
 
 export function convertBuilder(y: Argv): Argv<ConvertArgs> {
   return y
-    .positional('input', { type: 'string', demandOption: true, describe: "perf script text (.gz/.xz ok), or '-' for stdin" })
-    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'output folder' })
+    .positional('inputs', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: "perf script text (.gz/.xz ok), perf.data, folders of them, or '-' for stdin",
+    })
+    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: "output folder, or '-' for an Arrow IPC stream of one table on stdout" })
     .option('format', { alias: 'f', type: 'string', default: 'parquet', describe: 'comma-separated: parquet, arrow' })
+    .option('table', { alias: 't', type: 'string', default: 'events', describe: "the table streamed with '-o -'" })
     .option('payload', { type: 'boolean', default: false, describe: 'keep the raw payload text of every event' })
     .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no summary on stderr' })
-    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' });
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' })
+    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' });
 }
 
 /** yargs hands a lone `-` positional over as an empty string. */
 export const stdinAware = (path: string): string => (path === '' ? '-' : path);
 
-export async function runConvert(a: ConvertArgs): Promise<number> {
-  a = { ...a, input: stdinAware(a.input) };
-  const formats = parseFormats(a.format);
-  const t0 = performance.now();
-  const rejects: string[] = [];
-  const { manifest, manifestPath } = await convert({
-    input: a.input,
-    outDir: a.output,
-    formats,
-    payload: a.payload,
-    perf: a.perf,
-    onReject: (r) => {
-      if (rejects.length < 5) rejects.push(`${a.input}:${r.line}: ${r.reason}`);
-    },
-  });
-  const secs = (performance.now() - t0) / 1000;
-  if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-  if (!a.quiet) {
-    const inp = manifest.inputs[0];
-    const tables = manifest.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
-    process.stderr.write(
-      `netdev-times: ${inp.path}: ${inp.lines.events} events, ${inp.lines.rejected} rejected lines -> ${a.output} ` +
-        `(${formats.join('+')}: ${tables}; ${manifestPath}) in ${secs.toFixed(2)} s\n`,
-    );
-    for (const r of rejects) process.stderr.write(`  rejected ${r}\n`);
+const isDir = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
-  return 0;
+};
+
+function summaryLine(m: Manifest, out: string, secs: number): string {
+  const events = m.inputs.reduce((n, i) => n + i.lines.events, 0);
+  const rejected = m.inputs.reduce((n, i) => n + i.lines.rejected, 0);
+  const tables = m.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
+  const what = m.inputs.length === 1 ? m.inputs[0].path : `${m.inputs.length} inputs`;
+  return `netdev-times: ${what}: ${events} events, ${rejected} rejected lines -> ${out} (${tables}) in ${secs.toFixed(2)} s\n`;
+}
+
+export async function runConvert(a: ConvertArgs): Promise<number> {
+  const inputs = a.inputs.map(stdinAware);
+  const formats = parseFormats(a.format);
+  const toStdout = a.output === '-';
+  if (toStdout && a.json) throw new NetdevTimesError("--json and '-o -' both want stdout: choose one", EXIT.usage);
+  const t0 = performance.now();
+  const single = inputs.length === 1 && !isDir(inputs[0]);
+  if (!single) {
+    if (toStdout) throw new NetdevTimesError("'-o -' streams one input; write many inputs to a folder", EXIT.usage);
+    if (inputs.includes('-')) throw new NetdevTimesError("stdin ('-') can only be converted alone", EXIT.usage);
+    const { manifest, outcomes } = await convertMany({
+      inputs, outDir: a.output, formats, payload: a.payload, perf: a.perf, jobs: a.jobs,
+      onInputDone: (o) => {
+        if (!o.ok) process.stderr.write(`netdev-times: ${o.input}: ${o.error}\n`);
+        else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
+      },
+    });
+    if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+    if (!a.quiet) process.stderr.write(summaryLine(manifest, a.output, (performance.now() - t0) / 1000));
+    const failed = outcomes.filter((o) => !o.ok).length;
+    if (failed === 0) return EXIT.ok;
+    process.stderr.write(`netdev-times: ${failed} of ${outcomes.length} inputs failed\n`);
+    return failed === outcomes.length ? EXIT.badInput : EXIT.someInputsFailed;
+  }
+  const input = inputs[0];
+  const rejects: string[] = [];
+  const progress = !a.quiet && process.stderr.isTTY && input !== '-' ? new Progress(input) : null;
+  try {
+    const { manifest, manifestPath } = await convert({
+      input,
+      outDir: toStdout ? '' : a.output,
+      stream: toStdout ? { table: a.table, sink: process.stdout } : undefined,
+      formats,
+      payload: a.payload,
+      perf: a.perf,
+      onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
+      onReject: (r) => {
+        if (rejects.length < 5) rejects.push(`${input}:${r.line}: ${r.reason}`);
+      },
+    });
+    progress?.done();
+    if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+    if (!a.quiet) {
+      process.stderr.write(summaryLine(manifest, toStdout ? 'stdout' : manifestPath.replace(/manifest\.json$/, ''), (performance.now() - t0) / 1000));
+      const rejected = manifest.inputs[0].lines.rejected;
+      if (rejected > 0) {
+        process.stderr.write(`netdev-times: ${rejected} rejected lines (per reason in the manifest), first ones:\n`);
+        for (const r of rejects) process.stderr.write(`  ${r}\n`);
+      }
+    }
+  } finally {
+    progress?.done();
+  }
+  return EXIT.ok;
 }

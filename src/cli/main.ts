@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('netdev-times')
     .usage('$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.')
-    .command('convert <input>', 'convert a perf script text into tables', convertBuilder, (a) => run(runConvert(a)))
+    .command('convert <inputs..>', 'convert perf traces (text, perf.data, folders) into tables', convertBuilder, (a) => run(runConvert(a)))
     .command('record', 'record the tracepoints netdev-times needs with perf (-- COMMAND)', recordBuilder, (a) =>
       run(runRecord({ ...a, command: trailing(a['--']) })),
     )

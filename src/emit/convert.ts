@@ -2,11 +2,12 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
 import { openTextInput } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
+import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
 import { eventsChunk } from '../normalise/events-table.js';
@@ -15,16 +16,33 @@ import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
+import { StreamSink } from './byte-sink.js';
 import { toolVersion } from './version.js';
+
+/** Where a table's files go: `<outDir>/<table>.<fmt>`, or hive-style `<outDir>/<table>/source=<name>/part-0.<fmt>`. */
+export type Placement = { kind: 'flat' } | { kind: 'partition'; source: string };
+
+export function tableDir(outDir: string, table: string, placement: Placement): { dir: string; file: string } {
+  return placement.kind === 'flat'
+    ? { dir: outDir, file: table }
+    : { dir: join(outDir, table, `source=${placement.source}`), file: 'part-0' };
+}
 
 export interface ConvertOptions {
   /** A file path, or '-' for stdin. */
   input: string;
   outDir: string;
+  placement?: Placement;
+  /** Write the manifest (single-input conversions do; a batch writes one for all). */
+  writeManifest?: boolean;
   formats?: OutputFormat[];
   /** Keep the raw payload of every event, not only of those without typed columns. */
   payload?: boolean;
   batchSize?: number;
+  /** Instead of files: one table as an Arrow IPC stream to `sink` (stdout for `-o -`). */
+  stream?: { table: string; sink: NodeJS.WritableStream };
+  /** Called after each input chunk with the bytes read and events decoded so far. */
+  onProgress?: (bytes: number, events: number) => void;
   /** perf binary for perf.data inputs. */
   perf?: string;
   onReject?: (r: RejectedLine) => void;
@@ -46,14 +64,35 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
 
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
+  const stream = options.stream;
+  if (stream) tableSpec(stream.table);
   const input = await openTextInput(options.input, { perf: options.perf });
-  try {
-    mkdirSync(options.outDir, { recursive: true });
-  } catch (e) {
-    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+  if (!stream) {
+    try {
+      mkdirSync(options.outDir, { recursive: true });
+    } catch (e) {
+      throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+    }
   }
-  const events = new TableOutput('events').toFiles(options.outDir, formats);
-  const outputs = [events];
+  const placement = options.placement ?? { kind: 'flat' };
+  const outputs: TableOutput[] = [];
+  const createdDirs: string[] = [];
+  /** The output of a table, or null when this run does not write it (streaming another table). */
+  const target = (table: string): TableOutput | null => {
+    let out: TableOutput;
+    if (stream) {
+      if (stream.table !== table) return null;
+      out = new TableOutput(table).toStream(new StreamSink(stream.sink), '-');
+    } else {
+      const { dir, file } = tableDir(options.outDir, table, placement);
+      if (placement.kind === 'partition') createdDirs.push(dir);
+      mkdirSync(dir, { recursive: true });
+      out = new TableOutput(table).toFiles(dir, formats, file);
+    }
+    outputs.push(out);
+    return out;
+  };
+  const events = target('events');
   const normaliser = new Normaliser(options.payload ?? false);
   const stats = new TraceStats();
   const rejectedByReason: Record<string, number> = {};
@@ -66,21 +105,31 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     },
   });
   let bytes = 0;
+  let head: Uint8Array | null = null;
   const drain = async (): Promise<void> => {
     for (const raw of pending.splice(0)) {
       stats.add(raw);
       const batch = normaliser.normalise(raw);
-      await events.write(eventsChunk(batch));
+      if (events) await events.write(eventsChunk(batch));
     }
   };
   try {
     for await (const chunk of input.chunks) {
       bytes += chunk.length;
+      if (head === null) head = chunk.slice(0, 4096);
       decoder.push(chunk);
       if (pending.length) await drain();
+      options.onProgress?.(bytes, decoder.counts.events);
     }
     decoder.end();
     await drain();
+    const c = decoder.counts;
+    if (c.events === 0 && c.lines > c.blank) {
+      throw new NetdevTimesError(
+        `${options.input}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head ?? new Uint8Array(0))}`,
+        1,
+      );
+    }
     const files: WrittenFile[] = [];
     for (const o of outputs) files.push(...(await o.close()));
     const range = stats.range();
@@ -107,10 +156,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       tables: tablesOf(files),
     };
     const manifestPath = join(options.outDir, 'manifest.json');
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    if (!stream && (options.writeManifest ?? true)) writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     return { manifest, manifestPath };
   } catch (e) {
     for (const o of outputs) o.abort();
+    for (const d of createdDirs) removeIfEmpty(d);
     throw e;
   }
 }
@@ -119,4 +169,12 @@ function idsToArray(m: Map<number, number>): number[] {
   const out: number[] = [];
   for (const [id, n] of m) out[id] = n;
   return out;
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty or already gone: leave it
+  }
 }

@@ -27,6 +27,8 @@ export interface Manifest {
   schema_versions: Record<string, string>;
   created: string;
   inputs: InputSummary[];
+  /** Inputs of a batch conversion that failed (their tables are absent). */
+  failed?: { path: string; source: string; error: string }[];
   tables: { name: string; rows: number; files: { format: string; path: string; bytes: number }[] }[];
   correlation?: unknown;
 }

@@ -1,11 +1,28 @@
 /** One table written to one or more files (Parquet, Arrow IPC), batch by batch. */
 import { join } from 'node:path';
-import type { TableChunk } from '../normalise/columns.js';
+import { StringTable } from '../decode/strings.js';
+import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
 import { ArrowBatchBuilder } from './arrow-batch.js';
 import { FileSink, type ByteSink } from './byte-sink.js';
 import { IpcTableWriter } from './ipc-writer.js';
 import { ParquetTableWriter } from './parquet-writer.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableSpec, type TableSpec } from './schema.js';
+
+/** Zero rows of a table, with a column of the right kind for each schema column. */
+export function emptyChunk(spec: TableSpec): TableChunk {
+  const columns: Record<string, Column> = {};
+  for (const c of spec.columns) {
+    const e = new Uint8Array(0);
+    switch (c.type) {
+      case 'int32': columns[c.name] = { kind: 'int32', values: new Int32Array(0), valid: e }; break;
+      case 'int64': columns[c.name] = i64Column(0); break;
+      case 'uint64': columns[c.name] = u64Column(0); break;
+      case 'utf8': columns[c.name] = c.dictionary ? dictColumn(0, new StringTable()) : { kind: 'utf8', values: [] }; break;
+      case 'list<utf8>': columns[c.name] = { kind: 'list_utf8', start: new Int32Array(0), end: new Int32Array(0), items: [], valid: e }; break;
+    }
+  }
+  return { length: 0, columns };
+}
 
 export type OutputFormat = 'parquet' | 'arrow';
 
@@ -65,6 +82,8 @@ export class TableOutput {
   }
 
   async close(): Promise<WrittenFile[]> {
+    // A table with no rows is still a file with the table's schema.
+    if (this.rows === 0) for (const t of this.targets) await t.writer.write(t.builder.build(emptyChunk(this.spec)));
     const out: WrittenFile[] = [];
     for (const t of this.targets) {
       await t.writer.close();

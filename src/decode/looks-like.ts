@@ -1,0 +1,26 @@
+/**
+ * What a file that holds no perf event line looks like instead, so the error can say more than "no events".
+ * Runs once per failed input, on its first bytes: not a hot path.
+ */
+export function looksLike(head: Uint8Array): string {
+  if (head.length === 0) return 'an empty file';
+  let nul = 0;
+  let ctl = 0;
+  for (const c of head) {
+    if (c === 0) nul++;
+    else if (c < 0x09 || (c > 0x0d && c < 0x20)) ctl++;
+  }
+  if (nul > 0 || ctl > head.length / 20) return 'binary data, not text';
+  const text = new TextDecoder('utf-8').decode(head);
+  const first = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const t = first.trimStart();
+  if (text.includes('softirq_entry(+') || /^\s+dev\s+len\s+Qdisc/m.test(text) || /^debug buffer status/m.test(text)) {
+    return "a netdev-times report (the output of the analysis), not 'perf script' output";
+  }
+  if (/^cpus=\d+/.test(first) || /^version = \d+/.test(first)) return "a 'trace-cmd report' text, not 'perf script' output";
+  if (/^# tracer:/m.test(text)) return 'an ftrace text dump (/sys/kernel/tracing/trace), not perf script output';
+  if (t.startsWith('{') || t.startsWith('[')) return 'JSON';
+  if (/^<\?xml|^<html|^<!doctype/i.test(t)) return 'XML/HTML';
+  if ((first.match(/,/g) ?? []).length >= 3) return 'CSV';
+  return `text whose first line is '${first.slice(0, 80)}'`;
+}

@@ -1,0 +1,142 @@
+/**
+ * Many inputs into one hive-partitioned dataset (`<out>/<table>/source=<name>/part-0.parquet`), one input per
+ * worker thread so both cores work. A failed input is reported and leaves the others intact.
+ */
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { NetdevTimesError } from '../decode/types.js';
+import type { ConvertOptions } from './convert.js';
+import type { InputSummary, Manifest } from './manifest.js';
+import { toolVersion } from './version.js';
+
+export interface InputOutcome {
+  input: string;
+  source: string;
+  ok: boolean;
+  error?: string;
+  exitCode?: number;
+  manifest?: Manifest;
+}
+
+export type ManyOptions = Omit<ConvertOptions, 'input' | 'placement' | 'writeManifest' | 'onReject'> & {
+  inputs: string[];
+  /** Worker threads (default: one per core, at most one per input). */
+  jobs?: number;
+  onInputDone?: (o: InputOutcome) => void;
+};
+
+/** Files named by the arguments: directories are walked (sorted, hidden entries skipped). */
+export function expandInputs(args: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p); // reported as unreadable by its own conversion
+      return;
+    }
+    if (!st.isDirectory()) {
+      out.push(p);
+      return;
+    }
+    for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+  };
+  for (const a of args) walk(a);
+  return out;
+}
+
+const COMPRESSED = ['.xz', '.gz'];
+
+/** A hive partition value per input: the file name without compression suffix, made unique and path-safe. */
+export function sourceNames(inputs: string[]): string[] {
+  const seen = new Map<string, number>();
+  return inputs.map((p) => {
+    let name = p === '-' ? 'stdin' : basename(p);
+    for (const ext of COMPRESSED) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
+    name = name.replace(/[\/\\=%:*?"<>|\s]/g, '_') || 'input';
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}-${n}`;
+  });
+}
+
+export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
+  const inputs = expandInputs(options.inputs);
+  if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
+  const sources = sourceNames(inputs);
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), inputs.length));
+  const outcomes: InputOutcome[] = new Array(inputs.length);
+  const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
+  let next = 0;
+  const runWorker = async (): Promise<void> => {
+    const worker = new Worker(new URL('./convert-worker.js', import.meta.url));
+    try {
+      for (;;) {
+        const i = next++;
+        if (i >= inputs.length) return;
+        const task: ConvertOptions = {
+          ...common,
+          input: inputs[i],
+          placement: { kind: 'partition', source: sources[i] },
+          writeManifest: false,
+        };
+        const outcome = await new Promise<InputOutcome>((resolve) => {
+          const onMessage = (m: WorkerReply): void => {
+            worker.off('error', onError);
+            resolve(m.ok
+              ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest }
+              : { input: inputs[i], source: sources[i], ok: false, error: m.message, exitCode: m.exitCode });
+          };
+          const onError = (e: Error): void => {
+            worker.off('message', onMessage);
+            resolve({ input: inputs[i], source: sources[i], ok: false, error: e.message, exitCode: 70 });
+          };
+          worker.once('message', onMessage);
+          worker.once('error', onError);
+          worker.postMessage(task);
+        });
+        outcomes[i] = outcome;
+        onInputDone?.(outcome);
+      }
+    } finally {
+      await worker.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, runWorker));
+  const manifest = mergeManifests(outcomes);
+  writeFileSync(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, outcomes };
+}
+
+export type WorkerReply = { ok: true; manifest: Manifest } | { ok: false; message: string; exitCode: number };
+
+function mergeManifests(outcomes: InputOutcome[]): Manifest {
+  const inputs: (InputSummary & { source: string })[] = [];
+  const tables = new Map<string, Manifest['tables'][number]>();
+  let schemaVersions: Record<string, string> = {};
+  let correlation: Record<string, unknown> | undefined;
+  for (const o of outcomes) {
+    if (!o.manifest) continue;
+    schemaVersions = { ...schemaVersions, ...o.manifest.schema_versions };
+    for (const inp of o.manifest.inputs) inputs.push({ ...inp, source: o.source });
+    for (const t of o.manifest.tables) {
+      const m = tables.get(t.name) ?? { name: t.name, rows: 0, files: [] };
+      m.rows += t.rows;
+      m.files.push(...t.files);
+      tables.set(t.name, m);
+    }
+    if (o.manifest.correlation !== undefined) (correlation ??= {})[o.source] = o.manifest.correlation;
+  }
+  return {
+    tool: { name: 'netdev-times', version: toolVersion() },
+    schema_versions: schemaVersions,
+    created: new Date().toISOString(),
+    inputs,
+    failed: outcomes.filter((o) => !o.ok).map((o) => ({ path: o.input, source: o.source, error: o.error ?? '' })),
+    tables: [...tables.values()],
+    ...(correlation ? { correlation } : {}),
+  };
+}
