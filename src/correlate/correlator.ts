@@ -1,0 +1,170 @@
+import type { StringTable } from '../decode/strings.js';
+import type { EventBatch } from '../normalise/event-batch.js';
+import { EventKind } from '../normalise/kinds.js';
+import { Receive, type ReceiveRows } from './receive.js';
+import { RowChunks, type ChunkSink } from './row-chunks.js';
+import { newAnomalies, type CorrelationStats } from './stats.js';
+import {
+  rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
+  type SourceTables,
+} from './tables.js';
+import { Transmit } from './transmit.js';
+
+export interface CorrelatorOptions {
+  /** Entries per matching list before the oldest is evicted: the reference's buffer_budget (65536). */
+  budget?: number;
+  /** Rows per emitted chunk (default 16384). */
+  chunkRows?: number;
+}
+
+export const DEFAULT_BUDGET = 65536;
+const NET_RX_VEC = 3;
+
+/**
+ * Replays the reference's handlers over the events in input order (its time sort is a no-op) and writes
+ * rx_hunks, rx_irqs, rx_irq_events, rx_napi_polls, rx_packets and tx_packets as soon as each row is
+ * final. One Correlator per input: the dictionaries of its batches (devices, comms, ...) must be shared.
+ */
+export class Correlator {
+  private readonly budget: number;
+  private readonly chunkRows: number;
+  private state: { rx: Receive; tx: Transmit; tables: SourceTables; all: RowChunks[] } | undefined;
+  private readonly anomalies = newAnomalies();
+  private events = 0;
+  private skipped = 0;
+  private outOfOrder = 0;
+  private lastLo = 0;
+  private lastHi = 0;
+  /** isNetRx[vecName id]: 1 NET_RX, 2 another name, 0 not yet looked at. */
+  private netRxName = new Uint8Array(16);
+  private finished: CorrelationStats | undefined;
+
+  constructor(private readonly sink: ChunkSink, options: CorrelatorOptions = {}) {
+    this.budget = options.budget ?? DEFAULT_BUDGET;
+    this.chunkRows = options.chunkRows ?? 16384;
+    if (!(this.budget >= 0 && Number.isInteger(this.budget))) throw new RangeError(`budget must be a non-negative integer, not ${this.budget}`);
+    if (!(this.chunkRows >= 1 && Number.isInteger(this.chunkRows))) throw new RangeError(`chunkRows must be a positive integer, not ${this.chunkRows}`);
+  }
+
+  push(batch: EventBatch): void {
+    if (this.finished) throw new Error('Correlator.push after finish');
+    const { rx, tx } = this.stateFor(batch);
+    const n = batch.length;
+    const kind = batch.kind;
+    const parsed = batch.parsed;
+    const tw = batch.raw.timeWords;
+    let lastLo = this.lastLo;
+    let lastHi = this.lastHi;
+    for (let i = 0; i < n; i++) {
+      const lo = tw[2 * i];
+      const hi = tw[2 * i + 1];
+      // Times are non-negative, so unsigned word order is time order.
+      if (hi < lastHi || (hi === lastHi && lo < lastLo)) this.outOfOrder++;
+      lastLo = lo;
+      lastHi = hi;
+      const k = kind[i];
+      if (k === EventKind.Other) continue;
+      if (parsed[i] === 0) {
+        this.skipped++;
+        continue;
+      }
+      switch (k) {
+        case EventKind.IrqHandlerEntry: rx.irqEntry(batch, i); break;
+        case EventKind.IrqHandlerExit: rx.irqExit(batch, i); break;
+        case EventKind.SoftirqRaise: if (this.isNetRx(batch, i)) rx.softirqRaise(batch, i); break;
+        case EventKind.SoftirqEntry: if (this.isNetRx(batch, i)) rx.softirqEntry(batch, i); break;
+        case EventKind.SoftirqExit: if (this.isNetRx(batch, i)) rx.softirqExit(batch, i); break;
+        case EventKind.NapiPoll: rx.napiPoll(batch, i); break;
+        case EventKind.NetifReceiveSkb: rx.netifReceiveSkb(batch, i); break;
+        case EventKind.NetifRx: rx.netifRx(batch, i); break;
+        case EventKind.SkbCopyDatagramIovec: rx.skbCopyDatagramIovec(batch, i); break;
+        case EventKind.NetDevQueue: tx.netDevQueue(batch, i); break;
+        case EventKind.NetDevXmit: tx.netDevXmit(batch, i); break;
+        case EventKind.KfreeSkb: if (!tx.kfreeSkb(batch, i)) rx.kfreeSkb(batch, i); break;
+        case EventKind.ConsumeSkb: tx.consumeSkb(batch, i); break;
+      }
+    }
+    this.lastLo = lastLo;
+    this.lastHi = lastHi;
+    this.events += n;
+  }
+
+  /** Ends the input: flushes every pending row and returns the counters. Idempotent. */
+  finish(): CorrelationStats {
+    if (this.finished) return this.finished;
+    const s = this.state;
+    const debug = {
+      txQueueRemain: s ? s.tx.queue.size : 0,
+      txQueueOverflow: s ? s.tx.queue.overflow : 0,
+      txXmitRemain: s ? s.tx.xmit.size : 0,
+      txXmitOverflow: s ? s.tx.xmit.overflow : 0,
+      rxRemain: s ? s.rx.packets.list.size : 0,
+      rxOverflow: s ? s.rx.packets.list.overflow : 0,
+    };
+    const rows: Record<string, number> = {};
+    if (s) {
+      s.rx.finish();
+      s.tx.finish();
+      for (const t of s.all) {
+        t.flush();
+        rows[t.table] = t.emitted;
+      }
+    }
+    this.finished = {
+      events: this.events,
+      skippedUnparsed: this.skipped,
+      outOfOrderTimestamps: this.outOfOrder,
+      debug,
+      rows,
+      hunks: s ? s.rx.hunks : 0,
+      txComplete: s ? s.tx.complete : 0,
+      anomalies: { ...this.anomalies },
+    };
+    return this.finished;
+  }
+
+  /** The vector test of the reference: symbol_str(vec) == "NET_RX"; the number only when no name was printed. */
+  private isNetRx(b: EventBatch, i: number): boolean {
+    const id = b.vecName.ids[i];
+    if (id < 0) return b.vec.valid[i] === 1 && b.vec.values[i] === NET_RX_VEC;
+    if (id >= this.netRxName.length) {
+      const grown = new Uint8Array(Math.max(id + 1, this.netRxName.length * 2));
+      grown.set(this.netRxName);
+      this.netRxName = grown;
+    }
+    let v = this.netRxName[id];
+    if (v === 0) {
+      v = b.vecName.table.values[id] === 'NET_RX' ? 1 : 2;
+      this.netRxName[id] = v;
+    }
+    return v === 1;
+  }
+
+  private stateFor(b: EventBatch): { rx: Receive; tx: Transmit } {
+    const tables: SourceTables = {
+      dev: b.dev.table, comm: b.raw.comms, irqName: b.irqName.table, location: b.location.table, reason: b.reason.table,
+    };
+    if (this.state) {
+      if (!sameTables(this.state.tables, tables)) throw new Error('Correlator: a batch from another input (its dictionaries differ)');
+      return this.state;
+    }
+    const chunk = (name: string, defs: ReturnType<typeof txPacketColumns>): RowChunks => new RowChunks(name, defs, this.chunkRows, this.sink);
+    const rows: ReceiveRows = {
+      hunks: chunk('rx_hunks', rxHunkColumns()),
+      irqs: chunk('rx_irqs', rxIrqColumns(tables)),
+      irqEvents: chunk('rx_irq_events', rxIrqEventColumns(tables)),
+      napiPolls: chunk('rx_napi_polls', rxNapiPollColumns(tables)),
+      packets: chunk('rx_packets', rxPacketColumns(tables)),
+    };
+    const txRows = chunk('tx_packets', txPacketColumns(tables));
+    const rx = new Receive(this.budget, rows, this.anomalies);
+    const tx = new Transmit(this.budget, txRows, this.anomalies);
+    this.state = { rx, tx, tables, all: [rows.hunks, rows.irqs, rows.irqEvents, rows.napiPolls, rows.packets, txRows] };
+    return this.state;
+  }
+}
+
+function sameTables(a: SourceTables, b: SourceTables): boolean {
+  const same = (x: StringTable, y: StringTable): boolean => x === y;
+  return same(a.dev, b.dev) && same(a.comm, b.comm) && same(a.irqName, b.irqName) && same(a.location, b.location) && same(a.reason, b.reason);
+}

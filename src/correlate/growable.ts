@@ -1,0 +1,51 @@
+/** Typed-array growth for the record pools: one copy per doubling, so a pool's cost stays amortised O(1). */
+
+export function growI32(a: Int32Array<ArrayBuffer>, n: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (a.length >= n) return a;
+  const b = new Int32Array(Math.max(n, a.length * 2, 64));
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+export function growU32(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
+  if (a.length >= n) return a;
+  const b = new Uint32Array(Math.max(n, a.length * 2, 128));
+  b.set(a);
+  return b;
+}
+
+export function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
+  if (a.length >= n) return a;
+  const b = new Uint8Array(Math.max(n, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Hands out small integer ids for records kept in struct-of-arrays pools, reusing freed ids so the
+ * arrays stay as large as the most records alive at once (bounded by the budgets), not the trace.
+ */
+export class IdAllocator {
+  private free: number[] = [];
+  private next = 0;
+  /** Records currently allocated. */
+  live = 0;
+
+  /** A fresh id; `capacity` must then cover `id + 1`. */
+  alloc(): number {
+    this.live++;
+    const id = this.free.pop();
+    return id === undefined ? this.next++ : id;
+  }
+
+  release(id: number): void {
+    this.live--;
+    this.free.push(id);
+  }
+
+  /** One past the highest id ever handed out: the size the pool's arrays need. */
+  get highWater(): number {
+    return this.next;
+  }
+}

@@ -1,0 +1,215 @@
+import type { EventBatch } from '../normalise/event-batch.js';
+import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import { IrqEventId } from './labels.js';
+import type { RowChunks } from './row-chunks.js';
+import type { Anomalies } from './stats.js';
+import { Irq, IrqEv } from './tables.js';
+
+/**
+ * The reference's per-CPU IRQ lists (irq_dic). Its "stack" is really a list: an IRQ that saw a NET_RX
+ * raise or a netif_rx is pushed back on top when it exits, so later raises on that CPU attach to it,
+ * and the whole list becomes the IRQ list of the next NET_RX softirq that exits on the CPU.
+ * IRQs and their events live in struct-of-arrays pools; a list is an array of IRQ ids per CPU.
+ */
+export class IrqLists {
+  private readonly irqIds = new IdAllocator();
+  private irqNo = new Int32Array(0);
+  private name = new Int32Array(0);
+  private cpuOf = new Int32Array(0);
+  private entT = new Uint32Array(0);
+  private extT = new Uint32Array(0);
+  private hasExt = new Uint8Array(0);
+  private evHead = new Int32Array(0);
+  private evTail = new Int32Array(0);
+  private evCount = new Int32Array(0);
+
+  private readonly evIds = new IdAllocator();
+  private evKind = new Int32Array(0);
+  private evT = new Uint32Array(0);
+  private evSkb = new Uint32Array(0);
+  private evLen = new Int32Array(0);
+  private evDev = new Int32Array(0);
+  private evNext = new Int32Array(0);
+
+  /** present[cpu]: the CPU has a list (the reference's `cpu in irq_dic`), possibly empty. */
+  private present = new Uint8Array(0);
+  private lists: number[][] = [];
+
+  constructor(private readonly anomalies: Anomalies) {}
+
+  entry(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    const list = this.listOf(cpu, true);
+    const id = this.irqIds.alloc();
+    this.reserveIrq(id + 1);
+    this.irqNo[id] = b.irq.values[i];
+    this.name[id] = b.irqName.ids[i];
+    this.cpuOf[id] = cpu;
+    copyPair(this.entT, id, b.raw.timeWords, i);
+    this.hasExt[id] = 0;
+    this.evHead[id] = -1;
+    this.evTail[id] = -1;
+    this.evCount[id] = 0;
+    list.push(id);
+  }
+
+  exit(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    const list = this.listOf(cpu, false);
+    if (list === undefined) {
+      this.anomalies.irqExitWithoutList++;
+      return;
+    }
+    const id = list.pop();
+    if (id === undefined) {
+      this.anomalies.irqExitOnEmptyList++;
+      return;
+    }
+    if (this.irqNo[id] !== b.irq.values[i]) {
+      this.anomalies.irqExitMismatch++;
+      this.discard(id);
+      return;
+    }
+    copyPair(this.extT, id, b.raw.timeWords, i);
+    this.hasExt[id] = 1;
+    // An IRQ that raised no NET_RX softirq and saw no netif_rx is of no interest to the reference.
+    if (this.evCount[id] > 0) list.push(id);
+    else this.discard(id);
+  }
+
+  /** softirq_raise (NET_RX) or netif_rx: attaches to the IRQ on top of the CPU's list, if any. */
+  event(b: EventBatch, i: number, kind: IrqEventId): void {
+    const list = this.listOf(b.raw.cpu[i], false);
+    if (list === undefined || list.length === 0) return;
+    const irq = list[list.length - 1];
+    const e = this.evIds.alloc();
+    this.reserveEv(e + 1);
+    this.evKind[e] = kind;
+    copyPair(this.evT, e, b.raw.timeWords, i);
+    if (kind === IrqEventId.NetifRx) {
+      this.evSkb[2 * e] = b.skbaddr.words[2 * i];
+      this.evSkb[2 * e + 1] = b.skbaddr.words[2 * i + 1];
+      this.evLen[e] = b.len.values[i];
+      this.evDev[e] = b.dev.ids[i];
+    }
+    this.evNext[e] = -1;
+    if (this.evTail[irq] >= 0) this.evNext[this.evTail[irq]] = e;
+    else this.evHead[irq] = e;
+    this.evTail[irq] = e;
+    this.evCount[irq]++;
+  }
+
+  /**
+   * Takes the CPU's list away (the reference deletes irq_dic[cpu] at every NET_RX softirq_exit) and
+   * returns its IRQ ids, bottom first. They stay readable until `discard`.
+   */
+  takeList(cpu: number): readonly number[] {
+    const list = this.listOf(cpu, false);
+    if (list === undefined) return NO_IRQS;
+    this.present[cpu] = 0;
+    this.lists[cpu] = [];
+    return list;
+  }
+
+  /** Base time of a hunk: the entry time of the first IRQ of its list, as a word pair copied to `dst[k]`. */
+  copyEntryTime(id: number, dst: Uint32Array, k: number): void {
+    dst[2 * k] = this.entT[2 * id];
+    dst[2 * k + 1] = this.entT[2 * id + 1];
+  }
+
+  cpu(id: number): number {
+    return this.cpuOf[id];
+  }
+
+  /** Writes the rows of one IRQ of kept hunk `hunkId` and its events. Returns its event count. */
+  writeRows(id: number, hunkId: number, irqIndex: number, irqRows: RowChunks, evRows: RowChunks): number {
+    const r = irqRows.row();
+    irqRows.int(Irq.HunkId, r, hunkId);
+    irqRows.int(Irq.IrqIndex, r, irqIndex);
+    irqRows.int(Irq.Cpu, r, this.cpuOf[id]);
+    irqRows.int(Irq.Irq, r, this.irqNo[id]);
+    irqRows.dict(Irq.IrqName, r, this.name[id]);
+    irqRows.i64(Irq.EntryNs, r, this.entT[2 * id], this.entT[2 * id + 1]);
+    if (this.hasExt[id]) irqRows.i64(Irq.ExitNs, r, this.extT[2 * id], this.extT[2 * id + 1]);
+    const count = this.evCount[id];
+    irqRows.int(Irq.EventCount, r, count);
+    if (count === 0) this.anomalies.hunkIrqsWithoutEvents++;
+    let k = 0;
+    for (let e = this.evHead[id]; e >= 0; e = this.evNext[e], k++) {
+      const q = evRows.row();
+      evRows.int(IrqEv.HunkId, q, hunkId);
+      evRows.int(IrqEv.IrqIndex, q, irqIndex);
+      evRows.int(IrqEv.EventIndex, q, k);
+      evRows.dict(IrqEv.Event, q, this.evKind[e]);
+      evRows.i64(IrqEv.TimeNs, q, this.evT[2 * e], this.evT[2 * e + 1]);
+      if (this.evKind[e] === IrqEventId.NetifRx) {
+        evRows.u64(IrqEv.Skbaddr, q, this.evSkb[2 * e], this.evSkb[2 * e + 1]);
+        evRows.int(IrqEv.Len, q, this.evLen[e]);
+        evRows.dict(IrqEv.Dev, q, this.evDev[e]);
+      }
+    }
+    return count;
+  }
+
+  /** Frees an IRQ and its events. */
+  discard(id: number): void {
+    for (let e = this.evHead[id]; e >= 0; ) {
+      const next = this.evNext[e];
+      this.evIds.release(e);
+      e = next;
+    }
+    this.irqIds.release(id);
+  }
+
+  /** IRQs alive (in lists or taken and not yet released): for tests of boundedness. */
+  get live(): number {
+    return this.irqIds.live;
+  }
+
+  private listOf(cpu: number, create: true): number[];
+  private listOf(cpu: number, create: false): number[] | undefined;
+  private listOf(cpu: number, create: boolean): number[] | undefined {
+    if (cpu >= this.present.length) {
+      if (!create) return undefined;
+      this.present = growU8(this.present, cpu + 1);
+    }
+    if (this.present[cpu] === 0) {
+      if (!create) return undefined;
+      this.present[cpu] = 1;
+      while (this.lists.length <= cpu) this.lists.push([]);
+      this.lists[cpu].length = 0;
+    }
+    return this.lists[cpu];
+  }
+
+  private reserveIrq(n: number): void {
+    if (this.irqNo.length >= n) return;
+    this.irqNo = growI32(this.irqNo, n);
+    this.name = growI32(this.name, n);
+    this.cpuOf = growI32(this.cpuOf, n);
+    this.entT = growU32(this.entT, 2 * n);
+    this.extT = growU32(this.extT, 2 * n);
+    this.hasExt = growU8(this.hasExt, n);
+    this.evHead = growI32(this.evHead, n);
+    this.evTail = growI32(this.evTail, n);
+    this.evCount = growI32(this.evCount, n);
+  }
+
+  private reserveEv(n: number): void {
+    if (this.evKind.length >= n) return;
+    this.evKind = growI32(this.evKind, n);
+    this.evT = growU32(this.evT, 2 * n);
+    this.evSkb = growU32(this.evSkb, 2 * n);
+    this.evLen = growI32(this.evLen, n);
+    this.evDev = growI32(this.evDev, n);
+    this.evNext = growI32(this.evNext, n);
+  }
+}
+
+const NO_IRQS: readonly number[] = [];
+
+/** Copies the int64 word pair at index `from` of `src` to index `to` of `dst`. */
+export function copyPair(dst: Uint32Array, to: number, src: Uint32Array, from: number): void {
+  dst[2 * to] = src[2 * from];
+  dst[2 * to + 1] = src[2 * from + 1];
+}

@@ -1,0 +1,211 @@
+import type { EventBatch } from '../normalise/event-batch.js';
+import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import { copyPair, IrqLists } from './irq-lists.js';
+import { HandledById, IrqEventId } from './labels.js';
+import type { RowChunks } from './row-chunks.js';
+import { RxPackets } from './rx-packets.js';
+import type { Anomalies } from './stats.js';
+import { Hunk, Napi } from './tables.js';
+
+/** Output tables of the receive side. */
+export interface ReceiveRows {
+  hunks: RowChunks;
+  irqs: RowChunks;
+  irqEvents: RowChunks;
+  napiPolls: RowChunks;
+  packets: RowChunks;
+}
+
+/**
+ * The receive half of the reference: per-CPU NET_RX softirqs (net_rx_dic) collecting napi_poll and
+ * netif_receive_skb events, closed into hunks with the CPU's IRQ list. A hunk's event list is an array
+ * per CPU of packet ids (2 * id) and napi poll ids (2 * id + 1) in event order.
+ */
+export class Receive {
+  readonly irqs: IrqLists;
+  readonly packets: RxPackets;
+  private open = new Uint8Array(0);
+  private entryT = new Uint32Array(0);
+  private events: number[][] = [];
+  private nextHunk = 0;
+  /** Scratch: the base time of the hunk being closed. */
+  private readonly base = new Uint32Array(2);
+
+  private readonly napiIds = new IdAllocator();
+  private napiT = new Uint32Array(0);
+  private napiDev = new Int32Array(0);
+  private napiAddr = new Uint32Array(0);
+  private napiWork = new Int32Array(0);
+  private napiBudget = new Int32Array(0);
+  /** Bit 0: work valid, bit 1: budget valid (older kernels print neither). */
+  private napiValid = new Uint8Array(0);
+
+  constructor(budget: number, private readonly rows: ReceiveRows, private readonly anomalies: Anomalies) {
+    this.irqs = new IrqLists(anomalies);
+    this.packets = new RxPackets(budget, rows.packets);
+  }
+
+  get hunks(): number {
+    return this.nextHunk;
+  }
+
+  irqEntry(b: EventBatch, i: number): void {
+    this.irqs.entry(b, i);
+  }
+
+  irqExit(b: EventBatch, i: number): void {
+    this.irqs.exit(b, i);
+  }
+
+  softirqRaise(b: EventBatch, i: number): void {
+    this.irqs.event(b, i, IrqEventId.SoftirqRaise);
+  }
+
+  netifRx(b: EventBatch, i: number): void {
+    this.irqs.event(b, i, IrqEventId.NetifRx);
+  }
+
+  /** NET_RX softirq_entry: (re)opens the CPU's softirq; an open one is thrown away, as in the reference. */
+  softirqEntry(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    this.reserveCpu(cpu + 1);
+    if (this.open[cpu]) {
+      this.anomalies.softirqReentered++;
+      this.discardEvents(cpu);
+    }
+    this.open[cpu] = 1;
+    copyPair(this.entryT, cpu, b.raw.timeWords, i);
+  }
+
+  /** NET_RX softirq_exit: a hunk if the CPU had IRQs and an open softirq; either way both are gone after. */
+  softirqExit(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    const irqs = this.irqs.takeList(cpu);
+    const isOpen = cpu < this.open.length && this.open[cpu] === 1;
+    if (!isOpen || irqs.length === 0) {
+      if (!isOpen) this.anomalies.softirqExitWithoutEntry++;
+      else this.anomalies.softirqsWithoutIrq++;
+      for (const id of irqs) this.irqs.discard(id);
+      if (isOpen) {
+        this.discardEvents(cpu);
+        this.open[cpu] = 0;
+      }
+      return;
+    }
+    this.open[cpu] = 0;
+    const hunkId = this.nextHunk++;
+    const rows = this.rows;
+    this.irqs.copyEntryTime(irqs[0], this.base, 0);
+    let irqEvents = 0;
+    for (let k = 0; k < irqs.length; k++) {
+      irqEvents += this.irqs.writeRows(irqs[k], hunkId, k, rows.irqs, rows.irqEvents);
+      this.irqs.discard(irqs[k]);
+    }
+    const events = this.events[cpu];
+    let polls = 0;
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
+      if (e & 1) {
+        this.writeNapi(e >>> 1, hunkId, k);
+        polls++;
+      } else {
+        this.packets.decide(e >>> 1, hunkId, k, this.base, 0);
+      }
+    }
+    const r = rows.hunks.row();
+    rows.hunks.int(Hunk.HunkId, r, hunkId);
+    // The reference prints the first IRQ's CPU; lists are per CPU, so it is this one.
+    rows.hunks.int(Hunk.Cpu, r, this.irqs.cpu(irqs[0]));
+    rows.hunks.i64(Hunk.BaseNs, r, this.base[0], this.base[1]);
+    rows.hunks.i64(Hunk.SoftirqEntryNs, r, this.entryT[2 * cpu], this.entryT[2 * cpu + 1]);
+    rows.hunks.i64(Hunk.SoftirqExitNs, r, b.raw.timeWords[2 * i], b.raw.timeWords[2 * i + 1]);
+    rows.hunks.int(Hunk.IrqCount, r, irqs.length);
+    rows.hunks.int(Hunk.IrqEventCount, r, irqEvents);
+    rows.hunks.int(Hunk.NapiPollCount, r, polls);
+    rows.hunks.int(Hunk.PacketCount, r, events.length - polls);
+    events.length = 0;
+  }
+
+  napiPoll(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    if (cpu >= this.open.length || this.open[cpu] === 0) {
+      this.anomalies.napiPollOutsideSoftirq++;
+      return;
+    }
+    const id = this.napiIds.alloc();
+    this.reserveNapi(id + 1);
+    copyPair(this.napiT, id, b.raw.timeWords, i);
+    this.napiDev[id] = b.dev.ids[i];
+    copyPair(this.napiAddr, id, b.napi.words, i);
+    this.napiWork[id] = b.work.values[i];
+    this.napiBudget[id] = b.budget.values[i];
+    this.napiValid[id] = b.work.valid[i] | (b.budget.valid[i] << 1);
+    this.events[cpu].push(2 * id + 1);
+  }
+
+  netifReceiveSkb(b: EventBatch, i: number): void {
+    const cpu = b.raw.cpu[i];
+    if (cpu >= this.open.length || this.open[cpu] === 0) {
+      this.anomalies.receiveOutsideSoftirq++;
+      return;
+    }
+    this.events[cpu].push(2 * this.packets.receive(b, i));
+  }
+
+  skbCopyDatagramIovec(b: EventBatch, i: number): void {
+    this.packets.handle(b, i, HandledById.SkbCopyDatagramIovec);
+  }
+
+  /** kfree_skb that matched no transmit: the receive list's turn. */
+  kfreeSkb(b: EventBatch, i: number): void {
+    this.packets.handle(b, i, HandledById.KfreeSkb);
+  }
+
+  /** End of trace: open softirqs are not hunks (the reference never closes them); unmatched packets stay so. */
+  finish(): void {
+    for (let cpu = 0; cpu < this.open.length; cpu++) {
+      if (this.open[cpu]) this.discardEvents(cpu);
+      this.open[cpu] = 0;
+    }
+    this.packets.finish();
+  }
+
+  /** A softirq that will not be a hunk: its napi polls are dropped, its packets become hunk-less. */
+  private discardEvents(cpu: number): void {
+    const events = this.events[cpu];
+    for (const e of events) {
+      if (e & 1) this.napiIds.release(e >>> 1);
+      else this.packets.decide(e >>> 1, -1, -1, this.base, 0);
+    }
+    events.length = 0;
+  }
+
+  private writeNapi(id: number, hunkId: number, eventIndex: number): void {
+    const rows = this.rows.napiPolls;
+    const r = rows.row();
+    rows.int(Napi.HunkId, r, hunkId);
+    rows.int(Napi.EventIndex, r, eventIndex);
+    rows.i64(Napi.TimeNs, r, this.napiT[2 * id], this.napiT[2 * id + 1]);
+    rows.dict(Napi.Dev, r, this.napiDev[id]);
+    rows.u64(Napi.Napi, r, this.napiAddr[2 * id], this.napiAddr[2 * id + 1]);
+    if (this.napiValid[id] & 1) rows.int(Napi.Work, r, this.napiWork[id]);
+    if (this.napiValid[id] & 2) rows.int(Napi.Budget, r, this.napiBudget[id]);
+    this.napiIds.release(id);
+  }
+
+  private reserveCpu(n: number): void {
+    this.open = growU8(this.open, n);
+    this.entryT = growU32(this.entryT, 2 * n);
+    while (this.events.length < this.open.length) this.events.push([]);
+  }
+
+  private reserveNapi(n: number): void {
+    if (this.napiWork.length >= n) return;
+    this.napiT = growU32(this.napiT, 2 * n);
+    this.napiDev = growI32(this.napiDev, n);
+    this.napiAddr = growU32(this.napiAddr, 2 * n);
+    this.napiWork = growI32(this.napiWork, n);
+    this.napiBudget = growI32(this.napiBudget, n);
+    this.napiValid = growU8(this.napiValid, n);
+  }
+}

@@ -1,0 +1,73 @@
+/** What the correlate stage reports besides its tables. */
+
+/** The reference's `debug` block: what is left in its three matching lists at the end, and what the budget pushed out. */
+export interface BufferStatus {
+  txQueueRemain: number;
+  txQueueOverflow: number;
+  txXmitRemain: number;
+  txXmitOverflow: number;
+  rxRemain: number;
+  rxOverflow: number;
+}
+
+/**
+ * Situations the reference handles silently (or not at all). Counted, never fatal: each names what the
+ * correlator did, which is what the reference does unless noted.
+ */
+export interface Anomalies {
+  /** irq_handler_exit on a CPU that has no IRQ list (no entry since its last NET_RX softirq_exit): ignored. */
+  irqExitWithoutList: number;
+  /** irq_handler_exit on a CPU whose IRQ list is empty: the reference would crash (pop from an empty list); ignored. */
+  irqExitOnEmptyList: number;
+  /** irq_handler_exit whose irq differs from the one on top: the top IRQ is dropped, as in the reference. */
+  irqExitMismatch: number;
+  /** NET_RX softirq_entry while one was open on that CPU: the open one's events are discarded, as in the reference. */
+  softirqReentered: number;
+  /** NET_RX softirq_exit with no open softirq on that CPU (its IRQ list is discarded). */
+  softirqExitWithoutEntry: number;
+  /** NET_RX softirqs closed with no IRQ recorded on their CPU: not hunks (every loopback softirq). */
+  softirqsWithoutIrq: number;
+  /** Kept hunks holding an IRQ that saw no raise/netif_rx (still open at softirq_exit): the reference's printer would crash on it. */
+  hunkIrqsWithoutEvents: number;
+  /** net_dev_xmit with rc 0 for an skb that is not in the queue list (e.g. GSO segments never queued). */
+  xmitWithoutQueue: number;
+  /** net_dev_xmit with rc != 0 (it matches nothing in the reference). */
+  xmitFailures: number;
+  /** netif_receive_skb outside a NET_RX softirq of its CPU: not recorded, as in the reference. */
+  receiveOutsideSoftirq: number;
+  /** napi_poll outside a NET_RX softirq of its CPU: not recorded. */
+  napiPollOutsideSoftirq: number;
+  /** consume_skb of an skb still in the queue list: the reference leaves the entry there. */
+  consumeOfQueued: number;
+}
+
+export interface CorrelationStats {
+  /** Event lines seen (all kinds). */
+  events: number;
+  /** Netdev events skipped because their payload did not parse (EventBatch.parsed = 0). */
+  skippedUnparsed: number;
+  /** Events whose time is smaller than the previous event's (processing stays in input order, like the reference). */
+  outOfOrderTimestamps: number;
+  debug: BufferStatus;
+  /** Rows written per output table. */
+  rows: Record<string, number>;
+  /** Receive hunks kept (= rx_hunks rows) and transmit lifecycles completed (= report transmit lines without dev=). */
+  hunks: number;
+  txComplete: number;
+  anomalies: Anomalies;
+}
+
+export const newAnomalies = (): Anomalies => ({
+  irqExitWithoutList: 0,
+  irqExitOnEmptyList: 0,
+  irqExitMismatch: 0,
+  softirqReentered: 0,
+  softirqExitWithoutEntry: 0,
+  softirqsWithoutIrq: 0,
+  hunkIrqsWithoutEvents: 0,
+  xmitWithoutQueue: 0,
+  xmitFailures: 0,
+  receiveOutsideSoftirq: 0,
+  napiPollOutsideSoftirq: 0,
+  consumeOfQueued: 0,
+});
