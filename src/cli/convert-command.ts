@@ -82,7 +82,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     const { manifest, outcomes } = await convertMany({
       inputs, outDir: a.output, formats, payload: a.payload, perf: a.perf, jobs: a.jobs,
       onInputDone: (o) => {
-        if (!o.ok) process.stderr.write(`netdev-times: ${o.input}: ${o.error}\n`);
+        if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
         else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
       },
     });

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
+import { abortAllFileSinks } from '../emit/byte-sink.js';
 import { toolVersion } from '../emit/version.js';
 import { convertBuilder, runConvert } from './convert-command.js';
 import { EXIT, reportError } from './errors.js';
@@ -11,8 +12,30 @@ function trailing(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
+/**
+ * Signals and closed pipes: an interrupted conversion removes its temporary files (the previous output, if
+ * any, stays as it was); a reader that goes away (`| head`) ends the run quietly.
+ */
+function installProcessHandlers(): void {
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      abortAllFileSinks();
+      process.stderr.write(`netdev-times: interrupted (${sig}); no partial output was left\n`);
+      process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143);
+    });
+  }
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      abortAllFileSinks();
+      process.exit(0);
+    }
+    throw e;
+  });
+}
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  installProcessHandlers();
   let code: number = EXIT.ok;
   const run = (p: Promise<number>): Promise<void> =>
     p.then(
