@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../decode/types.js';
-import type { ConvertOptions } from './convert.js';
+import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { toolVersion } from './version.js';
 
@@ -64,6 +64,7 @@ export function sourceNames(inputs: string[]): string[] {
 }
 
 export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
+  refuseExistingDataset(options.outDir, options.force ?? false);
   const inputs = expandInputs(options.inputs);
   if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
   const sources = sourceNames(inputs);
@@ -82,6 +83,7 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
           input: inputs[i],
           placement: { kind: 'partition', source: sources[i] },
           writeManifest: false,
+          force: true,
         };
         const outcome = await new Promise<InputOutcome>((resolve) => {
           const onMessage = (m: WorkerReply): void => {

@@ -2,7 +2,7 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
-import { mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
 import { openTextInput } from '../decode/input.js';
@@ -43,6 +43,8 @@ export interface ConvertOptions {
   stream?: { table: string; sink: NodeJS.WritableStream };
   /** Called after each input chunk with the bytes read and events decoded so far. */
   onProgress?: (bytes: number, events: number) => void;
+  /** Replace a dataset already in outDir (otherwise refused). */
+  force?: boolean;
   /** perf binary for perf.data inputs. */
   perf?: string;
   onReject?: (r: RejectedLine) => void;
@@ -66,6 +68,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
   const stream = options.stream;
   if (stream) tableSpec(stream.table);
+  if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const input = await openTextInput(options.input, { perf: options.perf });
   if (!stream) {
     try {
@@ -176,5 +179,12 @@ function removeIfEmpty(dir: string): void {
     rmdirSync(dir);
   } catch {
     // not empty or already gone: leave it
+  }
+}
+
+/** A folder that already holds a dataset (a manifest) is only replaced when asked to. */
+export function refuseExistingDataset(outDir: string, force: boolean): void {
+  if (!force && existsSync(join(outDir, 'manifest.json'))) {
+    throw new NetdevTimesError(`${outDir}: already holds a dataset (manifest.json); use --force to replace it`, 2);
   }
 }
