@@ -36,18 +36,51 @@ async function readHead(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Decompresses xz with the system's `xz`: Node has no xz codec and a child keeps the second core busy. */
-function xzStream(source: Readable, label: string): Readable {
+/**
+ * Decompresses xz with the system's `xz`: Node has no xz codec and a child keeps the second core busy.
+ * xz's exit status is known only after its stdout has ended, so it is checked then: a corrupt or truncated
+ * file fails with xz's message instead of ending the input early without a word.
+ */
+async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
   const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  child.on('error', () => child.stdout.destroy(new NetdevTimesError(`${label}: is xz-compressed but 'xz' could not be run`, 2)));
-  child.on('close', (code) => {
-    if (code) child.stdout.destroy(new NetdevTimesError(`${label}: xz failed: ${err.trim()}`, 2));
+  child.stderr.on('data', (d: Buffer) => {
+    if (err.length < 8192) err += d.toString();
   });
+  const exit = new Promise<number | null>((resolve, reject) => {
+    child.on('error', () => reject(new NetdevTimesError(`${label}: is xz-compressed but 'xz' could not be run`, 2)));
+    child.on('close', (code) => resolve(code));
+  });
+  exit.catch(() => undefined);
   child.stdin.on('error', () => undefined);
+  source.on('error', (e: Error) => child.stdout.destroy(new NetdevTimesError(`${label}: cannot read (${e.message})`, 2)));
   source.pipe(child.stdin);
-  return child.stdout;
+  try {
+    for await (const chunk of child.stdout) {
+      const c: Uint8Array = chunk;
+      yield c;
+    }
+    const code = await exit;
+    if (code !== 0) throw new NetdevTimesError(`${label}: xz failed: ${err.trim() || `exit ${code}`}`, 2);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+/** Decompresses gzip; a corrupt or truncated file fails with a NetdevTimesError naming the input. */
+async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const gunzip = createGunzip();
+  source.on('error', (e: Error) => gunzip.destroy(e));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      const c: Uint8Array = chunk;
+      yield c;
+    }
+  } catch (e) {
+    if (e instanceof NetdevTimesError) throw e;
+    throw new NetdevTimesError(`${label}: gzip: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
 }
 
 /**
@@ -75,8 +108,7 @@ async function* sniffStream(source: Readable, label: string): AsyncGenerator<Uin
   }
   const { Readable: R } = await import('node:stream');
   const raw = R.from(rest());
-  const out = kind === 'gzip' ? raw.pipe(createGunzip()) : xzStream(raw, label);
-  yield* out;
+  yield* kind === 'gzip' ? gunzipStream(raw, label) : xzStream(raw, label);
 }
 
 export interface OpenedInput {
@@ -99,7 +131,7 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
   const kind = sniff(await readHead(path));
   if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (kind === 'gzip') return { kind, chunks: file.pipe(createGunzip()) };
+  if (kind === 'gzip') return { kind, chunks: gunzipStream(file, path) };
   if (kind === 'xz') return { kind, chunks: xzStream(file, path) };
   return { kind, chunks: file };
 }

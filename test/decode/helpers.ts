@@ -46,6 +46,8 @@ export function rowsOf(batches: RawBatch[]): Row[] {
 export interface DecodeOptions {
   /** Feed the bytes in chunks of this many bytes (default: all at once). */
   chunkSize?: number;
+  /** Or feed them split at these byte offsets (ascending). */
+  cuts?: number[];
   batchSize?: number;
 }
 
@@ -58,10 +60,16 @@ export function decode(text: string | Uint8Array, opts: DecodeOptions = {}): Dec
     batchSize: opts.batchSize,
     onReject: (r) => rejects.push(r),
   });
-  const step = opts.chunkSize ?? Math.max(bytes.length, 1);
-  for (let p = 0; p < bytes.length; p += step) {
-    // A copy, so that a decoder which kept a view of an old chunk would be caught.
-    dec.push(bytes.slice(p, Math.min(bytes.length, p + step)));
+  // Copies, so that a decoder which kept a view of an old chunk would be caught.
+  if (opts.cuts) {
+    let p = 0;
+    for (const c of opts.cuts.concat(bytes.length)) {
+      dec.push(bytes.slice(p, c));
+      p = c;
+    }
+  } else {
+    const step = opts.chunkSize ?? Math.max(bytes.length, 1);
+    for (let p = 0; p < bytes.length; p += step) dec.push(bytes.slice(p, Math.min(bytes.length, p + step)));
   }
   dec.end();
   return { rows: rowsOf(batches), batches, counts: { ...dec.counts }, rejects };

@@ -109,26 +109,34 @@ describe('chunk boundaries', () => {
     expect(whole.counts.lines).toBe(whole.counts.events + whole.counts.header + whole.counts.callchainFrames + whole.counts.blank);
   });
 
+  const json = (d: Decoded): string => JSON.stringify(shape(d), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const ref = json(whole);
+
   it('gives identical results for chunks of every size from 1 byte to the whole text', () => {
     const bytes = new TextEncoder().encode(text);
     for (let size = 1; size <= bytes.length; size++) {
-      const d = decode(bytes, { chunkSize: size });
-      if (JSON.stringify(shape(d), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) !==
-        JSON.stringify(shape(whole), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) {
-        expect(shape(d), `chunk size ${size}`).toEqual(shape(whole));
-      }
+      const d = decode(bytes, { chunkSize: size, batchSize: 4 });
+      if (json(d) !== ref) expect(shape(d), `chunk size ${size}`).toEqual(shape(whole));
     }
   });
 
-  it('gives identical results when split in two at every byte position', () => {
+  it('gives identical results when split in two, and in three, at every byte position', () => {
     const bytes = new TextEncoder().encode(text);
     for (let cut = 0; cut <= bytes.length; cut++) {
-      const d = decode(bytes, { chunkSize: cut === 0 ? bytes.length : cut });
-      expect(d.rows.length, `cut at ${cut}`).toBe(whole.rows.length);
-      expect(d.counts, `cut at ${cut}`).toEqual(whole.counts);
+      const d = decode(bytes, { cuts: [cut], batchSize: 4 });
+      if (json(d) !== ref) expect(shape(d), `cut at ${cut}`).toEqual(shape(whole));
+      // An empty chunk, or a one-byte chunk (a lone CR or LF) right after the cut.
+      const e = decode(bytes, { cuts: [cut, cut, Math.min(cut + 1, bytes.length)], batchSize: 4 });
+      if (json(e) !== ref) expect(shape(e), `cuts at ${cut}, ${cut}, ${cut + 1}`).toEqual(shape(whole));
     }
-    // And with a tiny batch size, so that flushes land at every place too.
-    expect(shape(decode(bytes, { chunkSize: 7, batchSize: 1 }))).toEqual(shape(whole));
+  });
+
+  it('carries a line longer than the carry buffer across many chunks', () => {
+    const long = `a 1 [000] 1.000001: sched:sched_switch: ${'y'.repeat(20000)}`;
+    const t = `${MIXED[3]}\n${long}\r\n${MIXED[4]}`;
+    const ref2 = decode(t);
+    expect(ref2.rows[1].payload.length).toBe(20000);
+    for (const size of [1000, 4095, 4096, 4097, 9999]) expect(decode(t, { chunkSize: size }).rows).toEqual(ref2.rows);
   });
 
   it('keeps multi-byte UTF-8 comms split across chunks intact', () => {
