@@ -1,17 +1,14 @@
 /** The reference's report (netdev-times.py's stdout), rebuilt from the correlate tables. */
 import { correlateFile, type CorrelateFileOptions } from '../../correlate/index.js';
 import type { BufferStatus, CorrelationStats } from '../../correlate/stats.js';
-import type { TableChunk } from '../../normalise/columns.js';
+import type { NamedChunk } from './named-chunk.js';
 import { ReportRenderer, type ReportOptions } from './report-renderer.js';
 
 export { ReportRenderer, type ReportOptions } from './report-renderer.js';
 export { diffNs, hex64, msec, secsDotUsecs, signedNs } from './py-format.js';
 
-/** A table chunk with the name of its table, as a dataset reader or the correlator hands them over. */
-export interface NamedChunk {
-  table: string;
-  chunk: TableChunk;
-}
+export type { NamedChunk } from './named-chunk.js';
+export { chunkFromArrow, readTableFile } from './arrow-chunks.js';
 
 /** The report of already produced chunks (any order), as one string. */
 export function renderReport(chunks: Iterable<NamedChunk>, options: ReportOptions = {}, status?: BufferStatus): string {
