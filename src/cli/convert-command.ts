@@ -52,8 +52,11 @@ export function convertBuilder(y: Argv): Argv<ConvertArgs> {
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' });
 }
 
-/** yargs hands a lone `-` positional over as an empty string. */
-export const stdinAware = (path: string): string => (path === '' ? '-' : path);
+/** What main() turns a lone `-` into before yargs sees it (yargs would drop it). */
+export const STDIO_ARG = '\u0000-';
+
+/** `-` again, for stdin and stdout. */
+export const stdinAware = (path: string): string => (path === STDIO_ARG ? '-' : path);
 
 const isDir = (p: string): boolean => {
   try {
@@ -74,6 +77,7 @@ function summaryLine(m: Manifest, out: string, secs: number): string {
 export async function runConvert(a: ConvertArgs): Promise<number> {
   const inputs = a.inputs.map(stdinAware);
   const formats = parseFormats(a.format);
+  a = { ...a, output: stdinAware(a.output) };
   const toStdout = a.output === '-';
   if (toStdout && a.json) throw new NetdevTimesError("--json and '-o -' both want stdout: choose one", EXIT.usage);
   const t0 = performance.now();

@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { abortAllFileSinks } from '../emit/byte-sink.js';
 import { toolVersion } from '../emit/version.js';
-import { convertBuilder, runConvert } from './convert-command.js';
+import { STDIO_ARG, convertBuilder, runConvert } from './convert-command.js';
 import { EXIT, reportError } from './errors.js';
 import { recordBuilder, runRecord } from './record-command.js';
 import { runSchema, schemaBuilder } from './schema-command.js';
@@ -46,7 +46,8 @@ export async function main(argv: string[]): Promise<number> {
         code = reportError(e);
       },
     );
-  const parser = yargs(argv)
+  // yargs drops a lone '-' (stdin / stdout); carry it through as a word it keeps.
+  const parser = yargs(argv.map((w) => (w === '-' ? STDIO_ARG : w)))
     .scriptName('netdev-times')
     .usage('$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.')
     .command('convert <inputs..>', 'convert perf traces (text, perf.data, folders) into tables', convertBuilder, (a) => run(runConvert(a)))

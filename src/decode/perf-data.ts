@@ -3,7 +3,6 @@
  * stream its stdout into the text decoder, in the layout with the most information (pid/tid, --ns).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { NetdevTimesError } from './types.js';
 
 export const PERF_SCRIPT_FIELDS = 'comm,pid,tid,cpu,time,event,trace';
@@ -29,20 +28,33 @@ export function perfScriptArgs(path: string, callchains: boolean): string[] {
   return ['script', '-i', path, '--ns', '-F', fields];
 }
 
-/** Runs perf script on `path`; its stdout errors with perf's own message when perf fails. */
-export function perfScriptStream(path: string, perf: string): Readable {
+/**
+ * Runs perf script on `path`. perf's exit status is known only after its stdout ends, so it is checked then:
+ * a failing perf raises its own message instead of ending the input early without a word.
+ */
+export async function* perfScriptStream(path: string, perf: string): AsyncGenerator<Uint8Array> {
   const args = perfScriptArgs(path, hasCallchains(path, perf));
   const child = spawn(perf, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
     if (err.length < 8192) err += d.toString();
   });
-  child.on('error', () => child.stdout.destroy(perfMissing(perf)));
-  child.on('close', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGPIPE') {
-      const why = err.split('\n').filter((l) => l && !l.includes('not valid for')).slice(-3).join('; ');
-      child.stdout.destroy(new NetdevTimesError(`${path}: perf script failed (exit ${code ?? signal}): ${why}`, 2));
-    }
+  const exit = new Promise<number | null>((resolve, reject) => {
+    child.on('error', () => reject(perfMissing(perf)));
+    child.on('close', (code) => resolve(code));
   });
-  return child.stdout;
+  exit.catch(() => undefined);
+  try {
+    for await (const chunk of child.stdout) {
+      const c: Uint8Array = chunk;
+      yield c;
+    }
+    const code = await exit;
+    if (code !== 0) {
+      const why = err.split('\n').filter((l) => l && !l.includes('not valid for')).slice(-3).join('; ');
+      throw new NetdevTimesError(`${path}: perf script failed (exit ${code}): ${why}`, 2);
+    }
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
 }
