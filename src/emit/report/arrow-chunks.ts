@@ -28,25 +28,51 @@ function columnOf(v: Vector, n: number): Column | null {
   const type = v.type;
   if (DataType.isInt(type) && type.bitWidth === 32 && type.isSigned) {
     const c = intColumn(n);
-    eachRow(v, (d, i, r) => {
-      if (!d.getValid(i)) return;
-      c.values[r] = Number(d.values[i]);
-      c.valid[r] = 1;
-    });
+    let r = 0;
+    for (const d of v.data) {
+      const values: unknown = d.values;
+      if (!(values instanceof Int32Array)) throw new NetdevTimesError('int32 column without Int32Array values');
+      c.values.set(values.subarray(0, d.length), r);
+      validity(d, c.valid, r);
+      r += d.length;
+    }
     return c;
   }
   if (DataType.isInt(type) && type.bitWidth === 64) {
     const c = type.isSigned ? i64Column(n) : u64Column(n);
-    eachRow(v, (d, i, r) => {
-      if (!d.getValid(i)) return;
-      const x: unknown = d.values[i];
-      if (typeof x !== 'bigint') throw new NetdevTimesError('64-bit column without BigInt values');
-      c.values[r] = x;
-      c.valid[r] = 1;
-    });
+    let r = 0;
+    for (const d of v.data) {
+      const values: unknown = d.values;
+      if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) throw new NetdevTimesError('64-bit column without BigInt values');
+      // Same bytes either way: copy the words, not the BigInts.
+      c.words.set(new Uint32Array(values.buffer, values.byteOffset, 2 * d.length), 2 * r);
+      validity(d, c.valid, r);
+      r += d.length;
+    }
     return c;
   }
-  if (DataType.isDictionary(type) || DataType.isUtf8(type)) {
+  if (DataType.isDictionary(type)) {
+    const table = new StringTable();
+    const c = dictColumn(n, table);
+    let r = 0;
+    for (const d of v.data) {
+      const dict = d.dictionary;
+      const values: unknown = d.values;
+      if (dict === undefined || !(values instanceof Int32Array)) throw new NetdevTimesError('dictionary column without int32 indices and a dictionary');
+      // Intern each dictionary word once, then map indices to ids.
+      const idOf = new Int32Array(dict.length);
+      for (let k = 0; k < dict.length; k++) {
+        const w: unknown = dict.get(k);
+        idOf[k] = typeof w === 'string' ? table.idOf(w) : -1;
+      }
+      const valid = new Uint8Array(d.length);
+      validity(d, valid, 0);
+      for (let i = 0; i < d.length; i++) c.ids[r + i] = valid[i] ? idOf[values[i]] : -1;
+      r += d.length;
+    }
+    return c;
+  }
+  if (DataType.isUtf8(type)) {
     const table = new StringTable();
     const c = dictColumn(n, table);
     for (let r = 0; r < n; r++) {
@@ -58,11 +84,17 @@ function columnOf(v: Vector, n: number): Column | null {
   return null;
 }
 
-/** Calls f(data, index in data, row) for every row of a column made of one or more Data pieces. */
-function eachRow(v: Vector, f: (d: Data, i: number, r: number) => void): void {
-  let r = 0;
-  for (const d of v.data) {
-    for (let i = 0; i < d.length; i++) f(d, i, r++);
+/** Writes the 0/1 validity of the rows of `d` into out[at ...]. */
+function validity(d: Data, out: Uint8Array, at: number): void {
+  const bitmap: unknown = d.nullBitmap;
+  if (d.nullCount === 0 || !(bitmap instanceof Uint8Array) || bitmap.length === 0) {
+    out.fill(1, at, at + d.length);
+    return;
+  }
+  // The bitmap is not sliced with the data: bit (offset + i) belongs to row i.
+  for (let i = 0; i < d.length; i++) {
+    const b = d.offset + i;
+    out[at + i] = (bitmap[b >> 3] >> (b & 7)) & 1;
   }
 }
 
@@ -79,7 +111,8 @@ export function readTableFile(path: string, table?: string): NamedChunk[] {
   } catch (e) {
     throw new NetdevTimesError(`${path}: cannot read (${e instanceof Error ? e.message : String(e)})`, 2);
   }
-  const t = path.endsWith('.parquet') ? tableFromIPC(readParquet(bytes).intoIPCStream()) : tableFromIPC(bytes);
+  // Batches as large as the writer's row groups: fewer dictionaries to intern again.
+  const t = path.endsWith('.parquet') ? tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream()) : tableFromIPC(bytes);
   const name = table ?? tableNameOf(t);
   if (name === undefined) throw new NetdevTimesError(`${path}: no table name in its metadata`);
   return t.batches.map((b) => ({ table: name, chunk: chunkFromArrow(b) }));
