@@ -87,6 +87,8 @@ export class Correlator {
     this.lastLo = lastLo;
     this.lastHi = lastHi;
     this.events += n;
+    // A full chunk goes out now rather than on the next row of its table, which may never come.
+    for (const t of this.state?.all ?? []) t.flushIfFull();
   }
 
   /** Ends the input: flushes every pending row and returns the counters. Idempotent. */

@@ -83,6 +83,11 @@ export class RowChunks {
     this.dicts[c].ids[r] = id;
   }
 
+  /** Hands over the current chunk if it is full (the correlator calls this after each input batch). */
+  flushIfFull(): void {
+    if (this.length === this.capacity) this.flush();
+  }
+
   flush(): void {
     if (this.length === 0) return;
     const columns: Record<string, Column> = {};

@@ -80,7 +80,7 @@ function sliceColumn(c: Column, from: number, to: number): Column {
   }
 }
 
-function sliceChunk(chunk: TableChunk, from: number, to: number): TableChunk {
+export function sliceChunk(chunk: TableChunk, from: number, to: number): TableChunk {
   const columns: Record<string, Column> = {};
   for (const [name, c] of Object.entries(chunk.columns)) columns[name] = sliceColumn(c, from, to);
   return { length: to - from, columns };

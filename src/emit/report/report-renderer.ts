@@ -59,6 +59,8 @@ export class ReportRenderer {
       default: return;
     }
     this.printReadyHunks();
+    // Hand printed hunks on now: a stream's reader should not wait for the next 64 KiB.
+    this.flushText();
   }
 
   /** Prints what is left; `status` (the correlator's) replaces the debug counts taken from the rows. */
