@@ -107,9 +107,9 @@ export function regroup(chunks: readonly NamedChunk[], seed: number): NamedChunk
 /** Writes the correlate tables to `<dir>/<table>.<format>` with the emit stage's writers. */
 export async function writeDataset(chunks: readonly NamedChunk[], formats: OutputFormat[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ndt-report-'));
-  const outs = new Map(TABLE_NAMES.map((t) => [t, new TableOutput(t).toFiles(dir, formats)]));
+  const outs = new Map<string, TableOutput>(TABLE_NAMES.map((t) => [t, new TableOutput(t).toFiles(dir, formats)]));
   for (const { table, chunk } of chunks) {
-    const o = outs.get(table as (typeof TABLE_NAMES)[number]);
+    const o = outs.get(table);
     if (!o) throw new Error(`unexpected table ${table}`);
     await o.write(chunk);
   }

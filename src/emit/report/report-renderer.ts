@@ -70,7 +70,8 @@ export class ReportRenderer {
     if (this.showRx) {
       this.printReadyHunks();
       if (this.hunks.size > 0) {
-        const first = Math.min(...this.hunks.keys());
+        let first = Infinity;
+        for (const id of this.hunks.keys()) first = Math.min(first, id);
         const h = this.hunks.get(first);
         throw new Error(`report: receive hunk ${first} is incomplete (${h ? h.describeMissing() : 'no rows'}); ` +
           `expected hunk ${this.nextHunk} next`);
