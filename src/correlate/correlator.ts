@@ -2,7 +2,7 @@ import type { StringTable } from '../decode/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
 import { EventKind } from '../normalise/kinds.js';
 import { Receive, type ReceiveRows } from './receive.js';
-import { RowChunks, type ChunkSink } from './row-chunks.js';
+import { RowChunks, type ChunkSink, type OutColumnDef } from './row-chunks.js';
 import { newAnomalies, type CorrelationStats } from './stats.js';
 import {
   rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
@@ -150,7 +150,7 @@ export class Correlator {
       if (!sameTables(this.state.tables, tables)) throw new Error('Correlator: a batch from another input (its dictionaries differ)');
       return this.state;
     }
-    const chunk = (name: string, defs: ReturnType<typeof txPacketColumns>): RowChunks => new RowChunks(name, defs, this.chunkRows, this.sink);
+    const chunk = (name: string, defs: OutColumnDef[]): RowChunks => new RowChunks(name, defs, this.chunkRows, this.sink);
     const rows: ReceiveRows = {
       hunks: chunk('rx_hunks', rxHunkColumns()),
       irqs: chunk('rx_irqs', rxIrqColumns(tables)),
