@@ -5,6 +5,7 @@ import { toolVersion } from '../emit/version.js';
 import { STDIO_ARG, convertBuilder, runConvert } from './convert-command.js';
 import { EXIT, reportError } from './errors.js';
 import { recordBuilder, runRecord } from './record-command.js';
+import { reportBuilder, runReport } from './report-command.js';
 import { runSchema, schemaBuilder } from './schema-command.js';
 
 /** The words after `--` (yargs' populate--), as strings. */
@@ -51,6 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     .scriptName('netdev-times')
     .usage('$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.')
     .command('convert <inputs..>', 'convert perf traces (text, perf.data, folders) into tables', convertBuilder, (a) => run(runConvert(a)))
+    .command('report <input> [words..]', "print netdev-times.py's report (from a trace or a converted dataset)", reportBuilder, (a) =>
+      run(runReport(a)),
+    )
     .command('record', 'record the tracepoints netdev-times needs with perf (-- COMMAND)', recordBuilder, (a) =>
       run(runRecord({ ...a, command: trailing(a['--']) })),
     )

@@ -10,6 +10,8 @@ import type { RawBatch } from '../decode/raw-batch.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
+import { Correlator, TABLE_NAMES } from '../correlate/index.js';
+import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { Normaliser } from '../normalise/normaliser.js';
 import type { InputSummary, Manifest } from './manifest.js';
@@ -43,6 +45,8 @@ export interface ConvertOptions {
   stream?: { table: string; sink: NodeJS.WritableStream };
   /** Called after each input chunk with the bytes read and events decoded so far. */
   onProgress?: (bytes: number, events: number) => void;
+  /** Entries per matching list (the reference's 65,536). */
+  budget?: number;
   /** Replace a dataset already in outDir (otherwise refused). */
   force?: boolean;
   /** perf binary for perf.data inputs. */
@@ -96,6 +100,12 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     return out;
   };
   const events = target('events');
+  const correlated = new Map<string, TableOutput | null>();
+  for (const t of TABLE_NAMES) correlated.set(t, target(t));
+  const chunks: { table: string; chunk: TableChunk }[] = [];
+  const correlator = new Correlator((table, chunk) => {
+    if (correlated.get(table)) chunks.push({ table, chunk });
+  }, { budget: options.budget });
   const normaliser = new Normaliser(options.payload ?? false);
   const stats = new TraceStats();
   const rejectedByReason: Record<string, number> = {};
@@ -114,7 +124,13 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       stats.add(raw);
       const batch = normaliser.normalise(raw);
       if (events) await events.write(eventsChunk(batch));
+      correlator.push(batch);
+      await flushChunks();
     }
+  };
+  // One write at a time per table: each writer awaits its encoder before it takes the next batch.
+  const flushChunks = async (): Promise<void> => {
+    for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk);
   };
   try {
     for await (const chunk of input.chunks) {
@@ -126,6 +142,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     }
     decoder.end();
     await drain();
+    const correlation = correlator.finish();
+    await flushChunks();
     const c = decoder.counts;
     if (c.events === 0 && c.lines > c.blank) {
       throw new NetdevTimesError(
@@ -157,6 +175,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       created: new Date().toISOString(),
       inputs: [summary],
       tables: tablesOf(files),
+      correlation,
     };
     const manifestPath = join(options.outDir, 'manifest.json');
     if (!stream && (options.writeManifest ?? true)) writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

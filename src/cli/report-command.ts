@@ -1,0 +1,61 @@
+import type { Argv } from 'yargs';
+import { TABLE_NAMES } from '../correlate/index.js';
+import { NetdevTimesError } from '../decode/types.js';
+import { isDataset, tableFile } from '../emit/dataset.js';
+import { readTableFile, renderReport, reportFromText, type NamedChunk, type ReportOptions } from '../emit/report/index.js';
+import { EXIT } from './errors.js';
+import { stdinAware } from './convert-command.js';
+
+export interface ReportArgs {
+  input: string;
+  words: string[];
+  tx: boolean;
+  rx: boolean;
+  dev?: string;
+  debug: boolean;
+  source?: string;
+}
+
+export function reportBuilder(y: Argv): Argv<ReportArgs> {
+  return y
+    .positional('input', { type: 'string', demandOption: true, describe: "perf script text (.gz/.xz), perf.data, a converted dataset folder, or '-'" })
+    .positional('words', { type: 'string', array: true, default: [], describe: 'the reference\'s own words: tx, rx, dev=NAME, debug' })
+    .option('tx', { type: 'boolean', default: false, describe: 'show only the transmit chart' })
+    .option('rx', { type: 'boolean', default: false, describe: 'show only the receive chart' })
+    .option('dev', { type: 'string', describe: 'only what relates to this device (substring of IRQ names and devices)' })
+    .option('debug', { type: 'boolean', default: false, describe: 'also print the buffer status' })
+    .option('source', { type: 'string', describe: 'which input of a many-input dataset' });
+}
+
+/** Folds the reference's bare words (`tx rx dev=NAME debug`) into the options, as netdev-times.py reads them. */
+export function reportOptions(a: Pick<ReportArgs, 'words' | 'tx' | 'rx' | 'dev' | 'debug'>): ReportOptions {
+  const o: ReportOptions = { tx: a.tx, rx: a.rx, dev: a.dev, debug: a.debug };
+  for (const w of a.words) {
+    if (w === 'tx') o.tx = true;
+    else if (w === 'rx') o.rx = true;
+    else if (w === 'debug') o.debug = true;
+    else if (w.startsWith('dev=')) o.dev = w.slice(4);
+    else throw new NetdevTimesError(`unknown report word '${w}' (use tx, rx, dev=NAME, debug)`, EXIT.usage);
+  }
+  return o;
+}
+
+export async function runReport(a: ReportArgs): Promise<number> {
+  const input = stdinAware(a.input);
+  const options = reportOptions(a);
+  const write = (s: string): void => {
+    process.stdout.write(s);
+  };
+  if (input !== '-' && isDataset(input)) {
+    const chunks: NamedChunk[] = [];
+    for (const table of TABLE_NAMES) {
+      const file = tableFile(input, table, a.source);
+      if (file === null) throw new NetdevTimesError(`${input}: has no ${table} table; convert the trace again with this version`, EXIT.badInput);
+      chunks.push(...readTableFile(file, table));
+    }
+    write(renderReport(chunks, options));
+    return EXIT.ok;
+  }
+  await reportFromText(input, write, options);
+  return EXIT.ok;
+}
