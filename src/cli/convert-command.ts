@@ -19,6 +19,7 @@ export interface ConvertArgs {
   perf: string;
   jobs?: number;
   force: boolean;
+  strict: boolean;
 }
 
 const FORMATS: ReadonlySet<string> = new Set(['parquet', 'arrow']);
@@ -48,6 +49,7 @@ export function convertBuilder(y: Argv): Argv<ConvertArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' })
     .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' })
+    .option('strict', { type: 'boolean', default: false, describe: 'fail (exit 1) on the first line that is not an event' })
     .option('force', { type: 'boolean', default: false, describe: 'replace a dataset already in the output folder' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' });
 }
@@ -86,7 +88,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     if (toStdout) throw new NetdevTimesError("'-o -' streams one input; write many inputs to a folder", EXIT.usage);
     if (inputs.includes('-')) throw new NetdevTimesError("stdin ('-') can only be converted alone", EXIT.usage);
     const { manifest, outcomes } = await convertMany({
-      inputs, outDir: a.output, formats, payload: a.payload, perf: a.perf, jobs: a.jobs, force: a.force,
+      inputs, outDir: a.output, formats, payload: a.payload, perf: a.perf, jobs: a.jobs, force: a.force, strict: a.strict,
       onInputDone: (o) => {
         if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
         else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
@@ -111,6 +113,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       payload: a.payload,
       perf: a.perf,
       force: a.force,
+      strict: a.strict,
       onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
       onReject: (r) => {
         if (rejects.length < 5) rejects.push(`${input}:${r.line}: ${r.reason}`);

@@ -13,6 +13,7 @@ import { NetdevTimesError } from '../decode/types.js';
 import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
+import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
 import { Normaliser } from '../normalise/normaliser.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
@@ -47,6 +48,8 @@ export interface ConvertOptions {
   onProgress?: (bytes: number, events: number) => void;
   /** Entries per matching list (the reference's 65,536). */
   budget?: number;
+  /** Fail on the first rejected line instead of recording it in the rejects table. */
+  strict?: boolean;
   /** Replace a dataset already in outDir (otherwise refused). */
   force?: boolean;
   /** perf binary for perf.data inputs. */
@@ -109,17 +112,21 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const normaliser = new Normaliser(options.payload ?? false);
   const stats = new TraceStats();
   const rejectedByReason: Record<string, number> = {};
+  const rejectsOut = target('rejects');
+  const rejects = new RejectRows(options.input);
   const pending: RawBatch[] = [];
   const decoder = new TraceDecoder((b) => pending.push(b), {
     batchSize: options.batchSize,
     onReject: (r) => {
+      if (options.strict) throw new NetdevTimesError(`${options.input}:${r.line}: ${r.reason}`, 1);
       rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
+      rejects.add(r);
       options.onReject?.(r);
     },
   });
   let bytes = 0;
   let head: Uint8Array | null = null;
-  const drain = async (): Promise<void> => {
+  const drain = async (final = false): Promise<void> => {
     for (const raw of pending.splice(0)) {
       stats.add(raw);
       const batch = normaliser.normalise(raw);
@@ -127,6 +134,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       correlator.push(batch);
       await flushChunks();
     }
+    if (rejects.length >= REJECT_CHUNK_ROWS || (final && rejects.length > 0)) await rejectsOut?.write(rejects.take());
   };
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
   const flushChunks = async (): Promise<void> => {
@@ -141,7 +149,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       options.onProgress?.(bytes, decoder.counts.events);
     }
     decoder.end();
-    await drain();
+    await drain(true);
     const correlation = correlator.finish();
     await flushChunks();
     const c = decoder.counts;
