@@ -7,6 +7,7 @@ import { EXIT, reportError } from './errors.js';
 import { recordBuilder, runRecord } from './record-command.js';
 import { reportBuilder, runReport } from './report-command.js';
 import { runSchema, schemaBuilder } from './schema-command.js';
+import { runSummary, summaryBuilder } from './summary-command.js';
 
 /** The words after `--` (yargs' populate--), as strings. */
 function trailing(v: unknown): string[] {
@@ -57,6 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command('record', 'record the tracepoints netdev-times needs with perf (-- COMMAND)', recordBuilder, (a) =>
       run(runRecord({ ...a, command: trailing(a['--']) })),
+    )
+    .command('summary <input>', 'packets, drops and latency percentiles per device and direction', summaryBuilder, (a) =>
+      run(runSummary(a)),
     )
     .command('schema [table]', 'print the schema of the tables (JSON or --markdown)', schemaBuilder, (a) => run(runSchema(a)))
     .demandCommand(1, 'name a command: convert, report, summary, schema, record')

@@ -1,0 +1,57 @@
+/**
+ * The summary's inputs: a converted dataset (flat, or one block per `source=` partition), or a trace run
+ * through decode -> normalise -> correlate in memory (only the summary's accumulators are kept, no files).
+ */
+import { TraceDecoder } from '../decode/decoder.js';
+import { openTextInput } from '../decode/input.js';
+import { NetdevTimesError } from '../decode/types.js';
+import { Correlator } from '../correlate/index.js';
+import { Normaliser } from '../normalise/normaliser.js';
+import { datasetSources, isDataset, tableFile } from './dataset.js';
+import { readTableFile } from './report/arrow-chunks.js';
+import { SummaryBuilder, type SourceSummary } from './summary.js';
+
+const TABLES = ['tx_packets', 'rx_packets'] as const;
+
+function summaryOfFiles(dir: string, source: string | undefined, label: string): SourceSummary {
+  const builder = new SummaryBuilder();
+  for (const table of TABLES) {
+    const file = tableFile(dir, table, source);
+    if (file === null) throw new NetdevTimesError(`${dir}: has no ${table} table; convert the trace again with this version`, 1);
+    for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
+  }
+  return { source: label, devices: builder.finish() };
+}
+
+/** One summary per source of a dataset folder (all partitions, or only `source`). */
+export function summaryOfDataset(dir: string, source?: string): SourceSummary[] {
+  const sources = datasetSources(dir, 'tx_packets');
+  if (sources.length === 0) {
+    if (source !== undefined) throw new NetdevTimesError(`${dir}: is not partitioned by source; drop --source`, 2);
+    return [summaryOfFiles(dir, undefined, dir)];
+  }
+  const chosen = source === undefined ? sources : [source];
+  return chosen.map((s) => summaryOfFiles(dir, s, s));
+}
+
+/** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */
+export async function summaryOfTrace(path: string, perf = 'perf'): Promise<SourceSummary> {
+  const builder = new SummaryBuilder();
+  const normaliser = new Normaliser();
+  const correlator = new Correlator((table, chunk) => builder.push(table, chunk));
+  const decoder = new TraceDecoder((raw) => correlator.push(normaliser.normalise(raw)));
+  const input = await openTextInput(path, { perf });
+  for await (const chunk of input.chunks) decoder.push(chunk);
+  decoder.end();
+  correlator.finish();
+  const c = decoder.counts;
+  if (c.events === 0 && c.lines > c.blank) throw new NetdevTimesError(`${path}: no perf event line in ${c.lines} lines`, 1);
+  return { source: path === '-' ? '<stdin>' : path, devices: builder.finish() };
+}
+
+/** A dataset folder or a trace, whichever `path` is. */
+export async function summaryOf(path: string, options: { source?: string; perf?: string } = {}): Promise<SourceSummary[]> {
+  if (path !== '-' && isDataset(path)) return summaryOfDataset(path, options.source);
+  if (options.source !== undefined) throw new NetdevTimesError('--source chooses an input of a dataset folder, not of a trace', 2);
+  return [await summaryOfTrace(path, options.perf)];
+}
