@@ -3,6 +3,8 @@ import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { convertMany } from '../emit/convert-many.js';
 import { convert } from '../emit/convert.js';
+import { pruneDataset } from '../emit/dataset.js';
+import { tableNames } from '../emit/schema.js';
 import type { Manifest } from '../emit/manifest.js';
 import type { OutputFormat } from '../emit/table-output.js';
 import { EXIT } from './errors.js';
@@ -82,6 +84,9 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
   a = { ...a, output: stdinAware(a.output) };
   const toStdout = a.output === '-';
   if (toStdout && a.json) throw new NetdevTimesError("--json and '-o -' both want stdout: choose one", EXIT.usage);
+  if (toStdout && !tableNames().includes(a.table)) {
+    throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);
+  }
   const t0 = performance.now();
   const single = inputs.length === 1 && !isDir(inputs[0]);
   if (!single) {
@@ -120,6 +125,8 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       },
     });
     progress?.done();
+    // A replaced dataset keeps nothing of the previous one (partitions of a batch, a format not written now).
+    if (a.force && !toStdout) pruneDataset(a.output, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     if (!a.quiet) {
       process.stderr.write(summaryLine(manifest, toStdout ? 'stdout' : manifestPath.replace(/manifest\.json$/, ''), (performance.now() - t0) / 1000));

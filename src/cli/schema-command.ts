@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
+import { NetdevTimesError } from '../decode/types.js';
 import { schemasMarkdown, tableMarkdown } from '../emit/schema-doc.js';
 import { tableNames, tableSpec } from '../emit/schema.js';
+import { EXIT } from './errors.js';
 
 export interface SchemaArgs {
   table?: string;
@@ -15,6 +17,7 @@ export function schemaBuilder(y: Argv): Argv<SchemaArgs> {
 
 export async function runSchema(a: SchemaArgs): Promise<number> {
   if (a.table) {
+    if (!tableNames().includes(a.table)) throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);
     const spec = tableSpec(a.table);
     process.stdout.write(a.markdown ? tableMarkdown(spec) : JSON.stringify(spec, null, 2) + '\n');
   } else {

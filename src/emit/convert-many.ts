@@ -2,12 +2,13 @@
  * Many inputs into one hive-partitioned dataset (`<out>/<table>/source=<name>/part-0.parquet`), one input per
  * worker thread so both cores work. A failed input is reported and leaves the others intact.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../decode/types.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
+import { pruneDataset } from './dataset.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { toolVersion } from './version.js';
 
@@ -72,8 +73,10 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   const outcomes: InputOutcome[] = new Array(inputs.length);
   const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
   let next = 0;
+  const fail = (i: number, error: string, exitCode: number): InputOutcome => ({ input: inputs[i], source: sources[i], ok: false, error, exitCode });
+  /** One worker converts inputs one after another; a worker that dies fails its input and is replaced. */
   const runWorker = async (): Promise<void> => {
-    const worker = new Worker(new URL('./convert-worker.js', import.meta.url));
+    let worker: Worker | null = null;
     try {
       for (;;) {
         const i = next++;
@@ -85,32 +88,97 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
           writeManifest: false,
           force: true,
         };
+        const w: Worker = worker ?? new Worker(new URL('./convert-worker.js', import.meta.url));
+        worker = w;
         const outcome = await new Promise<InputOutcome>((resolve) => {
-          const onMessage = (m: WorkerReply): void => {
-            worker.off('error', onError);
-            resolve(m.ok
-              ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest }
-              : { input: inputs[i], source: sources[i], ok: false, error: m.message, exitCode: m.exitCode });
+          const done = (o: InputOutcome): void => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+            resolve(o);
           };
-          const onError = (e: Error): void => {
-            worker.off('message', onMessage);
-            resolve({ input: inputs[i], source: sources[i], ok: false, error: e.message, exitCode: 70 });
+          const onMessage = (m: WorkerReply): void =>
+            done(m.ok ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest } : fail(i, m.message, m.exitCode));
+          const dead = (why: string): void => {
+            worker = null;
+            // It could not abort its outputs: remove its temporary files here.
+            removeTempFiles(options.outDir, sources[i]);
+            done(fail(i, `${inputs[i]}: ${why}`, 70));
           };
-          worker.once('message', onMessage);
-          worker.once('error', onError);
-          worker.postMessage(task);
+          const onError = (e: Error): void => dead(`internal error in the conversion worker: ${e.message}`);
+          const onExit = (code: number): void => dead(`the conversion worker exited (code ${code})`);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage(task);
         });
         outcomes[i] = outcome;
         onInputDone?.(outcome);
       }
     } finally {
-      await worker.terminate();
+      await (worker as Worker | null)?.terminate();
     }
   };
-  await Promise.all(Array.from({ length: jobs }, runWorker));
+  active.add(options.outDir);
+  try {
+    await Promise.all(Array.from({ length: jobs }, runWorker));
+  } finally {
+    active.delete(options.outDir);
+  }
   const manifest = mergeManifests(outcomes);
   writeFileSync(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
+  if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
   return { manifest, outcomes };
+}
+
+/** Output folders of the batch conversions running now. */
+const active = new Set<string>();
+
+/**
+ * For SIGINT/SIGTERM: the workers' temporary files live in their threads, out of reach of the main thread's
+ * abortAllFileSinks, so they are removed by name (`.<file>.tmp-<pid>` in the partitions of running batches).
+ */
+export function abortAllBatches(): void {
+  for (const dir of active) removeTempFiles(dir);
+}
+
+const list = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** Removes this process's temporary files from the partitions (of one source, or all), then empty partitions. */
+function removeTempFiles(outDir: string, source?: string): void {
+  const suffix = `.tmp-${process.pid}`;
+  for (const table of list(outDir)) {
+    const tableDir = join(outDir, table);
+    for (const part of list(tableDir)) {
+      if (!part.startsWith('source=') || (source !== undefined && part !== `source=${source}`)) continue;
+      const partDir = join(tableDir, part);
+      for (const f of list(partDir)) {
+        if (!f.startsWith('.') || !f.endsWith(suffix)) continue;
+        try {
+          unlinkSync(join(partDir, f));
+        } catch {
+          // already renamed or removed
+        }
+      }
+      removeIfEmpty(partDir);
+    }
+    if (source === undefined) removeIfEmpty(tableDir);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (or not a folder): keep it
+  }
 }
 
 export type WorkerReply = { ok: true; manifest: Manifest } | { ok: false; message: string; exitCode: number };

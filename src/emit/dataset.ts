@@ -2,9 +2,10 @@
  * A converted dataset read back: the files of each table in a folder written by `convert`, flat
  * (`<dir>/<table>.parquet|.arrow`) or hive-partitioned (`<dir>/<table>/source=<name>/part-0.*`).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { NetdevTimesError } from '../decode/types.js';
+import { tableNames } from './schema.js';
 
 export function isDataset(path: string): boolean {
   try {
@@ -41,4 +42,43 @@ export function tableFile(dir: string, table: string, source?: string): string |
     if (existsSync(p)) return p;
   }
   return null;
+}
+
+/**
+ * After a dataset was replaced (`--force`): removes the table files of the previous one that `keep` (the
+ * files just written) does not name — flat `<table>.<fmt>` files, `source=` partitions of inputs not in this
+ * run, a format not written this time — so that globs and readers see only the new dataset. Only names this
+ * tool writes are touched. Returns the removed paths.
+ */
+export function pruneDataset(dir: string, keep: Iterable<string>): string[] {
+  const kept = new Set([...keep].map((p) => resolve(p)));
+  const removed: string[] = [];
+  const drop = (p: string): void => {
+    if (!existsSync(p) || kept.has(resolve(p))) return;
+    try {
+      unlinkSync(p);
+      removed.push(p);
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  };
+  const rmdirIfEmpty = (d: string): void => {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty: keep it
+    }
+  };
+  for (const table of tableNames()) {
+    for (const ext of ['parquet', 'arrow']) drop(join(dir, `${table}.${ext}`));
+    const tableDir = join(dir, table);
+    if (!isDataset(tableDir)) continue;
+    for (const part of readdirSync(tableDir)) {
+      if (!part.startsWith('source=')) continue;
+      for (const ext of ['parquet', 'arrow']) drop(join(tableDir, part, `part-0.${ext}`));
+      rmdirIfEmpty(join(tableDir, part));
+    }
+    rmdirIfEmpty(tableDir);
+  }
+  return removed;
 }
