@@ -1,0 +1,93 @@
+/** The benchmark's results: a table per case, the ratios issue 4 sets as targets, and the same as JSON. */
+import type { Measurement } from './measure.js';
+import { markdownTable, type Cell } from './table.js';
+
+export interface CaseResult {
+  name: string;
+  input: string;
+  events: number;
+  bytes: number;
+  runs: Measurement[];
+}
+
+interface Machine {
+  cpus: number;
+  model: string;
+  node: string;
+}
+
+const MB = 1024 * 1024;
+
+/** The fastest run (wall time): what the machine can do when the other work on it leaves it alone. */
+const best = (c: CaseResult): Measurement => c.runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+
+/** Peak RSS over all runs (the worst one, not the fastest's). */
+function peak(c: CaseResult): number | null {
+  let p: number | null = null;
+  for (const r of c.runs) if (r.peakRssMb !== null) p = Math.max(p ?? 0, r.peakRssMb);
+  return p;
+}
+
+interface Target {
+  what: string;
+  measured: number | null;
+  goal: string;
+  ok: boolean | null;
+}
+
+function ratio(a: CaseResult | undefined, b: CaseResult | undefined): number | null {
+  return a && b ? best(a).wallS / best(b).wallS : null;
+}
+
+export function summarise(cases: CaseResult[], machine: Machine, notes: string[], runs: number): { text: string; json: unknown } {
+  const find = (name: string, input: string): CaseResult | undefined => cases.find((c) => c.name === name && c.input === input);
+  const convert = find('convert', 'tcp-bulk.ns.txt');
+  const report = find('report', 'tcp-bulk.ns.txt');
+  const perf = find('perf script --ns', 'tcp-bulk.data');
+  const ref = find('reference', 'tcp-bulk.data');
+  const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
+  const scale = big && convert ? big.events / convert.events : null;
+  const ours = cases.filter((c) => c.name === 'convert' || c.name === 'report');
+  const maxRss = ours.reduce<number | null>((m, c) => {
+    const p = peak(c);
+    return p === null ? m : Math.max(m ?? 0, p);
+  }, null);
+  const targets: Target[] = [];
+  const add = (what: string, measured: number | null, goal: string, pass: (v: number) => boolean): void => {
+    targets.push({ what, measured, goal, ok: measured === null ? null : pass(measured) });
+  };
+  add('convert tcp-bulk: speed vs reference analyser (x)', ratio(ref, convert), '>= 10', (v) => v >= 10);
+  add('convert tcp-bulk: speed vs perf script --ns (x)', ratio(perf, convert), '>= 2', (v) => v >= 2);
+  add('report tcp-bulk: speed vs reference analyser (x)', ratio(ref, report), '>= 15', (v) => v >= 15);
+  add('peak RSS of every convert/report run (MB)', maxRss, '<= 256', (v) => v <= 256);
+  const bigRss = big ? peak(big) : null;
+  const bulkRss = convert ? peak(convert) : null;
+  add(`${scale ?? 'N'}x trace: peak RSS / tcp-bulk peak RSS`, bigRss !== null && bulkRss !== null ? bigRss / bulkRss : null, '<= 1.1 (flat)', (v) => v <= 1.1);
+  add(`${scale ?? 'N'}x trace: time / tcp-bulk time`, ratio(big, convert), `~ ${scale ?? 'N'}`, (v) => scale !== null && v <= scale * 1.15);
+
+  const rows: Cell[][] = cases.map((c) => {
+    const b = best(c);
+    return [
+      c.name, c.input, c.events, c.bytes / MB, b.wallS, Math.round(c.events / b.wallS), c.bytes / MB / b.wallS, peak(c),
+      b.cpuS, b.cpuS === null ? null : b.cpuS / b.wallS,
+    ];
+  });
+  const header = ['command', 'input', 'events', 'MB', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'CPU s', 'cores'];
+  const targetRows: Cell[][] = targets.map((t) => [t.what, t.measured, t.goal, t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO']);
+  const text = [
+    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node}; best of ${runs} runs (1 for the long trace, perf and the reference)`,
+    '',
+    markdownTable(header, rows),
+    '',
+    markdownTable(['target (issue 4)', 'measured', 'goal', 'met'], targetRows),
+    ...(notes.length ? ['', ...notes.map((n) => `note: ${n}`)] : []),
+  ].join('\n');
+  const json = {
+    machine,
+    runs,
+    cases: cases.map((c) => ({ ...c, best: best(c), peakRssMb: peak(c), eventsPerS: c.events / best(c).wallS, mbPerS: c.bytes / MB / best(c).wallS })),
+    targets,
+    notes,
+  };
+  return { text, json };
+}
