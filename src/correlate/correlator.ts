@@ -3,7 +3,7 @@ import type { EventBatch } from '../normalise/event-batch.js';
 import { EventKind } from '../normalise/kinds.js';
 import { Receive, type ReceiveRows } from './receive.js';
 import { RowChunks, type ChunkSink, type OutColumnDef } from './row-chunks.js';
-import { newAnomalies, type CorrelationStats } from './stats.js';
+import { newAnomalies, newEvictions, type CorrelationStats } from './stats.js';
 import {
   rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
   type SourceTables,
@@ -15,6 +15,13 @@ export interface CorrelatorOptions {
   budget?: number;
   /** Rows per emitted chunk (default 16384). */
   chunkRows?: number;
+  /**
+   * Pending receive state, across CPUs: IRQs plus their attached events in the IRQ lists, and events held
+   * in open NET_RX softirqs, each at most this many (default 65536); past it the oldest is evicted and counted
+   * in CorrelationStats.evictions. Real traces hold a handful; only IRQs that never exit or softirqs that
+   * never end reach it.
+   */
+  pendingBudget?: number;
 }
 
 export const DEFAULT_BUDGET = 65536;
@@ -30,6 +37,8 @@ export class Correlator {
   private readonly chunkRows: number;
   private state: { rx: Receive; tx: Transmit; tables: SourceTables; all: RowChunks[] } | undefined;
   private readonly anomalies = newAnomalies();
+  private readonly evictions = newEvictions();
+  private readonly pendingBudget: number;
   private events = 0;
   private skipped = 0;
   private outOfOrder = 0;
@@ -42,6 +51,8 @@ export class Correlator {
   constructor(private readonly sink: ChunkSink, options: CorrelatorOptions = {}) {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.chunkRows = options.chunkRows ?? 16384;
+    this.pendingBudget = options.pendingBudget ?? DEFAULT_BUDGET;
+    if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget))) throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
     if (!(this.budget >= 0 && Number.isInteger(this.budget))) throw new RangeError(`budget must be a non-negative integer, not ${this.budget}`);
     if (!(this.chunkRows >= 1 && Number.isInteger(this.chunkRows))) throw new RangeError(`chunkRows must be a positive integer, not ${this.chunkRows}`);
   }
@@ -121,6 +132,7 @@ export class Correlator {
       hunks: s ? s.rx.hunks : 0,
       txComplete: s ? s.tx.complete : 0,
       anomalies: { ...this.anomalies },
+      evictions: { ...this.evictions },
     };
     return this.finished;
   }
@@ -142,6 +154,21 @@ export class Correlator {
     return v === 1;
   }
 
+  /** Records alive in the correlator's state: for tests that inputs built to grow it stay within the budgets. */
+  live(): { irqs: number; irqEvents: number; heldSoftirqEvents: number; rxPackets: number; rxList: number; txQueue: number; txXmit: number } {
+    const s = this.state;
+    if (!s) return { irqs: 0, irqEvents: 0, heldSoftirqEvents: 0, rxPackets: 0, rxList: 0, txQueue: 0, txXmit: 0 };
+    return {
+      irqs: s.rx.irqs.live,
+      irqEvents: s.rx.irqs.liveEvents,
+      heldSoftirqEvents: s.rx.heldEvents,
+      rxPackets: s.rx.packets.live,
+      rxList: s.rx.packets.list.size,
+      txQueue: s.tx.queue.size,
+      txXmit: s.tx.xmit.size,
+    };
+  }
+
   private stateFor(b: EventBatch): { rx: Receive; tx: Transmit } {
     const tables: SourceTables = {
       dev: b.dev.table, comm: b.raw.comms, irqName: b.irqName.table, location: b.location.table, reason: b.reason.table,
@@ -159,7 +186,7 @@ export class Correlator {
       packets: chunk('rx_packets', rxPacketColumns(tables)),
     };
     const txRows = chunk('tx_packets', txPacketColumns(tables));
-    const rx = new Receive(this.budget, rows, this.anomalies);
+    const rx = new Receive(this.budget, rows, this.anomalies, this.pendingBudget, this.evictions);
     const tx = new Transmit(this.budget, txRows, this.anomalies);
     this.state = { rx, tx, tables, all: [rows.hunks, rows.irqs, rows.irqEvents, rows.napiPolls, rows.packets, txRows] };
     return this.state;

@@ -2,14 +2,25 @@ import type { EventBatch } from '../normalise/event-batch.js';
 import { growI32, growU32, growU8, IdAllocator } from './growable.js';
 import { IrqEventId } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
-import type { Anomalies } from './stats.js';
+import type { Anomalies, PendingEvictions } from './stats.js';
 import { Irq, IrqEv } from './tables.js';
+
+/**
+ * CPU numbers from 0 to MAX_CPUS - 1 have per-CPU state (Linux builds at most 8192 CPUs); an event on a
+ * higher CPU number is kept in the events table but not correlated (anomalies.cpuOutOfRange), so that one
+ * impossible `[cpu]` cannot make the per-CPU arrays gigabytes long.
+ */
+export const MAX_CPUS = 65536;
 
 /**
  * The reference's per-CPU IRQ lists (irq_dic). Its "stack" is really a list: an IRQ that saw a NET_RX
  * raise or a netif_rx is pushed back on top when it exits, so later raises on that CPU attach to it,
  * and the whole list becomes the IRQ list of the next NET_RX softirq that exits on the CPU.
  * IRQs and their events live in struct-of-arrays pools; a list is an array of IRQ ids per CPU.
+ *
+ * Bounded: IRQs that never exit, or a CPU that never runs a NET_RX softirq_exit, would grow a list forever
+ * (the reference's does). At most `budget` IRQs plus attached events are alive across all CPUs; past it the
+ * oldest IRQ (the bottom of its CPU's list) is evicted with its events and counted in `evictions`.
  */
 export class IrqLists {
   private readonly irqIds = new IdAllocator();
@@ -34,14 +45,35 @@ export class IrqLists {
   /** present[cpu]: the CPU has a list (the reference's `cpu in irq_dic`), possibly empty. */
   private present = new Uint8Array(0);
   private lists: number[][] = [];
+  /** base[cpu]: index of the bottom of the CPU's list in lists[cpu] (entries below it were evicted). */
+  private base = new Int32Array(0);
+  /** Every live IRQ on a chain in allocation order (= bottom-to-top order within each CPU's list). */
+  private older = new Int32Array(0);
+  private newer = new Int32Array(0);
+  private oldest = -1;
+  private newest = -1;
 
-  constructor(private readonly anomalies: Anomalies) {}
+  constructor(
+    private readonly anomalies: Anomalies,
+    private readonly budget: number,
+    private readonly evictions: PendingEvictions,
+  ) {}
 
   entry(b: EventBatch, i: number): void {
     const cpu = b.raw.cpu[i];
+    if (cpu >= MAX_CPUS) {
+      this.anomalies.cpuOutOfRange++;
+      return;
+    }
     const list = this.listOf(cpu, true);
+    while (this.irqIds.live + this.evIds.live >= this.budget && this.oldest >= 0) this.evictOldest();
     const id = this.irqIds.alloc();
     this.reserveIrq(id + 1);
+    this.older[id] = this.newest;
+    this.newer[id] = -1;
+    if (this.newest >= 0) this.newer[this.newest] = id;
+    else this.oldest = id;
+    this.newest = id;
     this.irqNo[id] = b.irq.values[i];
     this.name[id] = b.irqName.ids[i];
     this.cpuOf[id] = cpu;
@@ -65,6 +97,11 @@ export class IrqLists {
       this.anomalies.irqExitOnEmptyList++;
       return;
     }
+    // Entries below base were evicted: the list is empty when only those are left.
+    if (list.length <= this.base[cpu]) {
+      list.length = 0;
+      this.base[cpu] = 0;
+    }
     if (this.irqNo[id] !== b.irq.values[i]) {
       this.anomalies.irqExitMismatch++;
       this.discard(id);
@@ -81,6 +118,12 @@ export class IrqLists {
   event(b: EventBatch, i: number, kind: IrqEventId): void {
     const list = this.listOf(b.raw.cpu[i], false);
     if (list === undefined || list.length === 0) return;
+    while (this.irqIds.live + this.evIds.live >= this.budget && this.oldest >= 0) this.evictOldest();
+    if (list.length === 0) {
+      // The IRQ it belonged to was just evicted.
+      this.evictions.irqEvents++;
+      return;
+    }
     const irq = list[list.length - 1];
     const e = this.evIds.alloc();
     this.reserveEv(e + 1);
@@ -106,9 +149,11 @@ export class IrqLists {
   takeList(cpu: number): readonly number[] {
     const list = this.listOf(cpu, false);
     if (list === undefined) return NO_IRQS;
+    const base = this.base[cpu];
     this.present[cpu] = 0;
     this.lists[cpu] = [];
-    return list;
+    this.base[cpu] = 0;
+    return base === 0 ? list : list.slice(base);
   }
 
   /** Base time of a hunk: the entry time of the first IRQ of its list, as a word pair copied to `dst[k]`. */
@@ -158,12 +203,49 @@ export class IrqLists {
       this.evIds.release(e);
       e = next;
     }
+    const n = this.newer[id];
+    const o = this.older[id];
+    if (n >= 0) this.older[n] = o;
+    else this.newest = o;
+    if (o >= 0) this.newer[o] = n;
+    else this.oldest = n;
     this.irqIds.release(id);
+  }
+
+  /** Evicts the oldest live IRQ, which is the bottom of its CPU's list, with its events. */
+  private evictOldest(): void {
+    const id = this.oldest;
+    const cpu = this.cpuOf[id];
+    const list = this.lists[cpu];
+    let b = this.base[cpu];
+    if (list[b] === id) {
+      b++;
+    } else {
+      // Not expected (lists keep allocation order), but never leave a freed id in a list.
+      const p = list.indexOf(id, b);
+      if (p >= 0) list.splice(p, 1);
+    }
+    if (b >= list.length) {
+      list.length = 0;
+      b = 0;
+    } else if (b >= 1024 && 2 * b >= list.length) {
+      list.splice(0, b);
+      b = 0;
+    }
+    this.base[cpu] = b;
+    this.evictions.irqs++;
+    this.evictions.irqEvents += this.evCount[id];
+    this.discard(id);
   }
 
   /** IRQs alive (in lists or taken and not yet released): for tests of boundedness. */
   get live(): number {
     return this.irqIds.live;
+  }
+
+  /** softirq_raise / netif_rx records attached to live IRQs: for tests of boundedness. */
+  get liveEvents(): number {
+    return this.evIds.live;
   }
 
   private listOf(cpu: number, create: true): number[];
@@ -172,12 +254,14 @@ export class IrqLists {
     if (cpu >= this.present.length) {
       if (!create) return undefined;
       this.present = growU8(this.present, cpu + 1);
+      this.base = growI32(this.base, this.present.length);
     }
     if (this.present[cpu] === 0) {
       if (!create) return undefined;
       this.present[cpu] = 1;
       while (this.lists.length <= cpu) this.lists.push([]);
       this.lists[cpu].length = 0;
+      this.base[cpu] = 0;
     }
     return this.lists[cpu];
   }
@@ -193,6 +277,8 @@ export class IrqLists {
     this.evHead = growI32(this.evHead, n);
     this.evTail = growI32(this.evTail, n);
     this.evCount = growI32(this.evCount, n);
+    this.older = growI32(this.older, n);
+    this.newer = growI32(this.newer, n);
   }
 
   private reserveEv(n: number): void {

@@ -1,10 +1,10 @@
 import type { EventBatch } from '../normalise/event-batch.js';
 import { growI32, growU32, growU8, IdAllocator } from './growable.js';
-import { copyPair, IrqLists } from './irq-lists.js';
+import { copyPair, IrqLists, MAX_CPUS } from './irq-lists.js';
 import { HandledById, IrqEventId } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
 import { RxPackets } from './rx-packets.js';
-import type { Anomalies } from './stats.js';
+import type { Anomalies, PendingEvictions } from './stats.js';
 import { Hunk, Napi } from './tables.js';
 
 /** Output tables of the receive side. */
@@ -20,6 +20,10 @@ export interface ReceiveRows {
  * The receive half of the reference: per-CPU NET_RX softirqs (net_rx_dic) collecting napi_poll and
  * netif_receive_skb events, closed into hunks with the CPU's IRQ list. A hunk's event list is an array
  * per CPU of packet ids (2 * id) and napi poll ids (2 * id + 1) in event order.
+ *
+ * Bounded: a softirq that never exits would hold its events forever. At most `pendingBudget` events are held
+ * in open softirqs across CPUs; past it the softirq opened first is given up like a re-entered one (its napi
+ * polls dropped, its packets written with no hunk) and counted in `evictions`.
  */
 export class Receive {
   readonly irqs: IrqLists;
@@ -27,6 +31,13 @@ export class Receive {
   private open = new Uint8Array(0);
   private entryT = new Uint32Array(0);
   private events: number[][] = [];
+  /** Events held in all open softirqs (sum of events[cpu].length). */
+  private held = 0;
+  /** Open softirqs chained in order of entry (by CPU), for eviction of the oldest. */
+  private olderOpen = new Int32Array(0);
+  private newerOpen = new Int32Array(0);
+  private oldestOpen = -1;
+  private newestOpen = -1;
   private nextHunk = 0;
   /** Scratch: the base time of the hunk being closed. */
   private readonly base = new Uint32Array(2);
@@ -40,8 +51,14 @@ export class Receive {
   /** Bit 0: work valid, bit 1: budget valid (older kernels print neither). */
   private napiValid = new Uint8Array(0);
 
-  constructor(budget: number, private readonly rows: ReceiveRows, private readonly anomalies: Anomalies) {
-    this.irqs = new IrqLists(anomalies);
+  constructor(
+    budget: number,
+    private readonly rows: ReceiveRows,
+    private readonly anomalies: Anomalies,
+    private readonly pendingBudget: number,
+    private readonly evictions: PendingEvictions,
+  ) {
+    this.irqs = new IrqLists(anomalies, pendingBudget, evictions);
     this.packets = new RxPackets(budget, rows.packets);
   }
 
@@ -68,12 +85,18 @@ export class Receive {
   /** NET_RX softirq_entry: (re)opens the CPU's softirq; an open one is thrown away, as in the reference. */
   softirqEntry(b: EventBatch, i: number): void {
     const cpu = b.raw.cpu[i];
+    if (cpu >= MAX_CPUS) {
+      this.anomalies.cpuOutOfRange++;
+      return;
+    }
     this.reserveCpu(cpu + 1);
     if (this.open[cpu]) {
       this.anomalies.softirqReentered++;
       this.discardEvents(cpu);
+      this.unlinkOpen(cpu);
     }
     this.open[cpu] = 1;
+    this.linkOpen(cpu);
     copyPair(this.entryT, cpu, b.raw.timeWords, i);
   }
 
@@ -89,10 +112,12 @@ export class Receive {
       if (isOpen) {
         this.discardEvents(cpu);
         this.open[cpu] = 0;
+        this.unlinkOpen(cpu);
       }
       return;
     }
     this.open[cpu] = 0;
+    this.unlinkOpen(cpu);
     const hunkId = this.nextHunk++;
     const rows = this.rows;
     this.irqs.copyEntryTime(irqs[0], this.base, 0);
@@ -123,11 +148,13 @@ export class Receive {
     rows.hunks.int(Hunk.IrqEventCount, r, irqEvents);
     rows.hunks.int(Hunk.NapiPollCount, r, polls);
     rows.hunks.int(Hunk.PacketCount, r, events.length - polls);
+    this.held -= events.length;
     events.length = 0;
   }
 
   napiPoll(b: EventBatch, i: number): void {
     const cpu = b.raw.cpu[i];
+    if (this.held >= this.pendingBudget) this.evictOpen();
     if (cpu >= this.open.length || this.open[cpu] === 0) {
       this.anomalies.napiPollOutsideSoftirq++;
       return;
@@ -141,15 +168,18 @@ export class Receive {
     this.napiBudget[id] = b.budget.values[i];
     this.napiValid[id] = b.work.valid[i] | (b.budget.valid[i] << 1);
     this.events[cpu].push(2 * id + 1);
+    this.held++;
   }
 
   netifReceiveSkb(b: EventBatch, i: number): void {
     const cpu = b.raw.cpu[i];
+    if (this.held >= this.pendingBudget) this.evictOpen();
     if (cpu >= this.open.length || this.open[cpu] === 0) {
       this.anomalies.receiveOutsideSoftirq++;
       return;
     }
     this.events[cpu].push(2 * this.packets.receive(b, i));
+    this.held++;
   }
 
   skbCopyDatagramIovec(b: EventBatch, i: number): void {
@@ -167,7 +197,42 @@ export class Receive {
       if (this.open[cpu]) this.discardEvents(cpu);
       this.open[cpu] = 0;
     }
+    this.oldestOpen = this.newestOpen = -1;
     this.packets.finish();
+  }
+
+  /** Events held in open softirqs: for tests of boundedness. */
+  get heldEvents(): number {
+    return this.held;
+  }
+
+  /** Gives up the softirq opened first (the budget of held events is reached): not a hunk, counted. */
+  private evictOpen(): void {
+    while (this.held >= this.pendingBudget && this.oldestOpen >= 0) {
+      const cpu = this.oldestOpen;
+      this.evictions.softirqs++;
+      this.evictions.softirqEvents += this.events[cpu].length;
+      this.discardEvents(cpu);
+      this.open[cpu] = 0;
+      this.unlinkOpen(cpu);
+    }
+  }
+
+  private linkOpen(cpu: number): void {
+    this.olderOpen[cpu] = this.newestOpen;
+    this.newerOpen[cpu] = -1;
+    if (this.newestOpen >= 0) this.newerOpen[this.newestOpen] = cpu;
+    else this.oldestOpen = cpu;
+    this.newestOpen = cpu;
+  }
+
+  private unlinkOpen(cpu: number): void {
+    const n = this.newerOpen[cpu];
+    const o = this.olderOpen[cpu];
+    if (n >= 0) this.olderOpen[n] = o;
+    else this.newestOpen = o;
+    if (o >= 0) this.newerOpen[o] = n;
+    else this.oldestOpen = n;
   }
 
   /** A softirq that will not be a hunk: its napi polls are dropped, its packets become hunk-less. */
@@ -177,6 +242,7 @@ export class Receive {
       if (e & 1) this.napiIds.release(e >>> 1);
       else this.packets.decide(e >>> 1, -1, -1, this.base, 0);
     }
+    this.held -= events.length;
     events.length = 0;
   }
 
@@ -196,6 +262,8 @@ export class Receive {
   private reserveCpu(n: number): void {
     this.open = growU8(this.open, n);
     this.entryT = growU32(this.entryT, 2 * n);
+    this.olderOpen = growI32(this.olderOpen, this.open.length);
+    this.newerOpen = growI32(this.newerOpen, this.open.length);
     while (this.events.length < this.open.length) this.events.push([]);
   }
 

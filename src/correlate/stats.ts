@@ -39,6 +39,23 @@ export interface Anomalies {
   napiPollOutsideSoftirq: number;
   /** consume_skb of an skb still in the queue list: the reference leaves the entry there. */
   consumeOfQueued: number;
+  /** IRQ or NET_RX softirq events on a CPU number >= 65536 (no Linux build has that many): not correlated. */
+  cpuOutOfRange: number;
+}
+
+/**
+ * What the budgets on pending state pushed out (the reference keeps it all and grows without bound). Zero on
+ * real traces; non-zero only when IRQs never exit or a NET_RX softirq never ends.
+ */
+export interface PendingEvictions {
+  /** IRQs evicted, oldest first, when more than the budget of IRQs and attached events were alive (across CPUs). */
+  irqs: number;
+  /** softirq_raise / netif_rx events dropped with them. */
+  irqEvents: number;
+  /** Open NET_RX softirqs given up, oldest first, when more than the budget of napi_poll / netif_receive_skb events were held in open softirqs (across CPUs); handled like a re-entered softirq: not a hunk. */
+  softirqs: number;
+  /** napi_poll and netif_receive_skb events they held (the packets stay in rx_packets, with no hunk). */
+  softirqEvents: number;
 }
 
 export interface CorrelationStats {
@@ -55,6 +72,8 @@ export interface CorrelationStats {
   hunks: number;
   txComplete: number;
   anomalies: Anomalies;
+  /** Evictions by the budget on pending IRQs and open softirqs (CorrelatorOptions.pendingBudget). */
+  evictions: PendingEvictions;
 }
 
 export const newAnomalies = (): Anomalies => ({
@@ -70,4 +89,7 @@ export const newAnomalies = (): Anomalies => ({
   receiveOutsideSoftirq: 0,
   napiPollOutsideSoftirq: 0,
   consumeOfQueued: 0,
+  cpuOutOfRange: 0,
 });
+
+export const newEvictions = (): PendingEvictions => ({ irqs: 0, irqEvents: 0, softirqs: 0, softirqEvents: 0 });
