@@ -135,6 +135,9 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
         process.stderr.write(`netdev-times: ${rejected} rejected lines (per reason in the manifest), first ones:\n`);
         for (const r of rejects) process.stderr.write(`  ${r}\n`);
       }
+      if (manifest.inputs[0].unterminated_last_line) {
+        process.stderr.write(`netdev-times: ${input}:${manifest.inputs[0].lines.lines}: the last line has no newline (was the file cut short?)\n`);
+      }
     }
   } finally {
     progress?.done();

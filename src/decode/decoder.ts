@@ -25,7 +25,15 @@ export interface DecoderOptions {
   batchSize?: number;
   /** Called with every rejected line; the decoder keeps none itself. */
   onReject?: (r: RejectedLine) => void;
+  /** Longer lines are rejected without being held in memory (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
+
+/**
+ * The longest line decoded (16 MiB, newline excluded). perf prints lines of a few hundred bytes; a longer one
+ * (a file with no newline at all, say) is rejected and skipped without being buffered, so memory stays bounded.
+ */
+export const MAX_LINE_BYTES = 16 << 20;
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -50,27 +58,32 @@ export class TraceDecoder {
   private readonly textDecoder = new TextDecoder('utf-8');
   private lastEventInBatch = false;
   private arenaLen = 0;
+  private readonly maxLine: number;
+  /** The carried line grew past maxLine: only its first bytes are kept (for the reject row), the rest dropped. */
+  private overlong = false;
+  /** end() found a last line with no newline after it (a file cut short, or written without one). */
+  unterminatedLastLine = false;
 
   constructor(
     private readonly onBatch: (b: RawBatch) => void,
     private readonly options: DecoderOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 16384;
+    this.maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.batch = newRawBatch(this.batchSize, this.comms, this.events);
   }
 
   push(chunk: Uint8Array): void {
     let start = 0;
     const n = chunk.length;
-    if (this.carryLen > 0) {
+    if (this.carryLen > 0 || this.overlong) {
       const nl = chunk.indexOf(NL);
       if (nl < 0) {
         this.appendCarry(chunk, 0, n);
         return;
       }
       this.appendCarry(chunk, 0, nl);
-      this.line(this.carry, 0, this.carryLen);
-      this.carryLen = 0;
+      this.carriedLine();
       start = nl + 1;
     }
     for (;;) {
@@ -84,14 +97,35 @@ export class TraceDecoder {
 
   /** Flushes the last (unterminated) line and the last batch. */
   end(): void {
-    if (this.carryLen > 0) {
-      this.line(this.carry, 0, this.carryLen);
-      this.carryLen = 0;
+    if (this.carryLen > 0 || this.overlong) {
+      this.unterminatedLastLine = true;
+      this.carriedLine();
     }
     this.flush();
   }
 
+  private carriedLine(): void {
+    if (this.overlong) {
+      this.reject(++this.counts.lines, this.tooLong, this.carry, 0, this.carryLen);
+      this.overlong = false;
+      if (this.carry.length > 1 << 16) this.carry = new Uint8Array(4096);
+    } else {
+      this.line(this.carry, 0, this.carryLen);
+    }
+    this.carryLen = 0;
+  }
+
+  private get tooLong(): string {
+    return `line longer than ${this.maxLine} bytes`;
+  }
+
   private appendCarry(b: Uint8Array, s: number, e: number): void {
+    if (this.overlong) return;
+    if (this.carryLen + (e - s) > this.maxLine) {
+      // Keep the first bytes for the reject row; drop the rest of the line as it streams past.
+      this.overlong = true;
+      e = Math.min(e, s + Math.max(0, REJECT_TEXT_BYTES - this.carryLen));
+    }
     const need = this.carryLen + (e - s);
     if (need > this.carry.length) {
       const grown = new Uint8Array(Math.max(need, this.carry.length * 2, 4096));
@@ -104,6 +138,10 @@ export class TraceDecoder {
 
   private line(b: Uint8Array, s: number, e: number): void {
     const lineNo = ++this.counts.lines;
+    if (e - s > this.maxLine) {
+      this.reject(lineNo, this.tooLong, b, s, e);
+      return;
+    }
     if (e > s && b[e - 1] === CR) e--;
     let p = s;
     while (p < e && b[p] === SP) p++;

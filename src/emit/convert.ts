@@ -176,6 +176,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       min_time_ns: str(range.min),
       max_time_ns: str(range.max),
       out_of_order: stats.outOfOrder,
+      unterminated_last_line: decoder.unterminatedLastLine,
     };
     const manifest: Manifest = {
       tool: { name: 'netdev-times', version: toolVersion() },

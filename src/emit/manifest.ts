@@ -20,6 +20,8 @@ export interface InputSummary {
   max_time_ns: string | null;
   /** Events whose time is smaller than the previous event's (processed in input order regardless). */
   out_of_order: number;
+  /** The last line had no newline after it: perf always ends its lines, so the file may have been cut short. */
+  unterminated_last_line: boolean;
 }
 
 export interface Manifest {
