@@ -1,6 +1,8 @@
 /**
  * Where encoded bytes go. A file is written under a temporary name in its folder and renamed into place
- * only when complete, so an error or a signal never leaves a partial file under the real name.
+ * only when complete, so an error or a signal never leaves a partial file under the real name. Files of one
+ * dataset share a CommitGroup: each is closed under its temporary name and all are renamed together once
+ * every one of them is complete, so a failure (disk full on the last table) leaves none of them either.
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -32,13 +34,50 @@ function describe(e: unknown): string {
   return String(e);
 }
 
+/**
+ * Files that are complete under their temporary names, waiting for the rest of their dataset: `commit`
+ * renames them all into place (the manifest last), `abort` removes them.
+ */
+export class CommitGroup {
+  private readonly members: FileSink[] = [];
+
+  add(sink: FileSink): void {
+    this.members.push(sink);
+  }
+
+  /** Renames every closed member into place, in the order they were added. */
+  commit(): void {
+    for (const m of this.members.splice(0)) m.rename();
+  }
+
+  abort(): void {
+    for (const m of this.members.splice(0)) m.abort();
+  }
+}
+
+/** The temporary name of `path` while it is written: `.<name>.tmp-<pid>` in the same folder. */
+export const tempName = (path: string): string => join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+
+/** Writes a small file (a manifest) under its temporary name; renamed by the group's commit, or at once without one. */
+export function writeFileAtomic(path: string, data: string | Uint8Array, group?: CommitGroup): void {
+  const sink = new FileSink(path, group);
+  try {
+    sink.write(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    sink.closeSync();
+  } catch (e) {
+    sink.abort();
+    throw e;
+  }
+}
+
 export class FileSink implements ByteSink {
   private fd: number;
   private readonly tmp: string;
   bytes = 0;
 
-  constructor(readonly path: string) {
-    this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  /** With a group, close() leaves the file under its temporary name until the group commits. */
+  constructor(readonly path: string, private readonly group?: CommitGroup) {
+    this.tmp = tempName(path);
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (e) {
@@ -59,10 +98,25 @@ export class FileSink implements ByteSink {
   }
 
   async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  closeSync(): void {
     if (this.fd < 0) return;
     try {
       closeSync(this.fd);
       this.fd = -1;
+    } catch (e) {
+      this.abort();
+      throw new NetdevTimesError(`${this.path}: cannot finish (${describe(e)})`, 3);
+    }
+    if (this.group) this.group.add(this);
+    else this.rename();
+  }
+
+  /** Moves the closed file to its real name. */
+  rename(): void {
+    try {
       renameSync(this.tmp, this.path);
     } catch (e) {
       this.abort();

@@ -2,11 +2,12 @@
  * Many inputs into one hive-partitioned dataset (`<out>/<table>/source=<name>/part-0.parquet`), one input per
  * worker thread so both cores work. A failed input is reported and leaves the others intact.
  */
-import { readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../decode/types.js';
+import { writeFileAtomic } from './byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from './dataset.js';
 import type { InputSummary, Manifest } from './manifest.js';
@@ -66,6 +67,12 @@ export function sourceNames(inputs: string[]): string[] {
 
 export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
   refuseExistingDataset(options.outDir, options.force ?? false);
+  // The batch's folder exists before any worker starts: a failed input removes only the folders it created.
+  try {
+    mkdirSync(options.outDir, { recursive: true });
+  } catch (e) {
+    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+  }
   const inputs = expandInputs(options.inputs);
   if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
   const sources = sourceNames(inputs);
@@ -126,7 +133,7 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
     active.delete(options.outDir);
   }
   const manifest = mergeManifests(outcomes);
-  writeFileSync(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
   if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
   return { manifest, outcomes };

@@ -2,8 +2,8 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
-import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
 import { openTextInput } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
@@ -19,7 +19,7 @@ import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
-import { StreamSink } from './byte-sink.js';
+import { CommitGroup, StreamSink, writeFileAtomic } from './byte-sink.js';
 import { toolVersion } from './version.js';
 
 /** Where a table's files go: `<outDir>/<table>.<fmt>`, or hive-style `<outDir>/<table>/source=<name>/part-0.<fmt>`. */
@@ -77,27 +77,43 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   if (stream) tableSpec(stream.table);
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const input = await openTextInput(options.input, { perf: options.perf });
-  if (!stream) {
+  /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
+  const createdDirs: [string, string][] = [];
+  const makeDir = (dir: string): void => {
+    let first: string | undefined;
     try {
-      mkdirSync(options.outDir, { recursive: true });
+      first = mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+      throw new NetdevTimesError(`${dir}: cannot create the output folder (${describeFsError(e)})`, 3);
     }
-  }
+    if (first !== undefined) createdDirs.push([dir, first]);
+  };
+  if (!stream) makeDir(options.outDir);
   const placement = options.placement ?? { kind: 'flat' };
   const outputs: TableOutput[] = [];
-  const createdDirs: string[] = [];
+  /** Every file of this run is renamed into place together, once all are complete (the manifest last). */
+  const group = new CommitGroup();
+  /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
+  const cleanUp = (): void => {
+    for (const o of outputs) o.abort();
+    group.abort();
+    for (const [deepest, first] of createdDirs.reverse()) removeEmptyUpTo(deepest, first);
+  };
   /** The output of a table, or null when this run does not write it (streaming another table). */
   const target = (table: string): TableOutput | null => {
     let out: TableOutput;
-    if (stream) {
-      if (stream.table !== table) return null;
-      out = new TableOutput(table).toStream(new StreamSink(stream.sink), '-');
-    } else {
-      const { dir, file } = tableDir(options.outDir, table, placement);
-      if (placement.kind === 'partition') createdDirs.push(dir);
-      mkdirSync(dir, { recursive: true });
-      out = new TableOutput(table).toFiles(dir, formats, file);
+    try {
+      if (stream) {
+        if (stream.table !== table) return null;
+        out = new TableOutput(table).toStream(new StreamSink(stream.sink), '-');
+      } else {
+        const { dir, file } = tableDir(options.outDir, table, placement);
+        makeDir(dir);
+        out = new TableOutput(table).toFiles(dir, formats, file, group);
+      }
+    } catch (e) {
+      cleanUp();
+      throw e;
     }
     outputs.push(out);
     return out;
@@ -187,11 +203,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       correlation,
     };
     const manifestPath = join(options.outDir, 'manifest.json');
-    if (!stream && (options.writeManifest ?? true)) writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    if (!stream && (options.writeManifest ?? true)) writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);
+    group.commit();
     return { manifest, manifestPath };
   } catch (e) {
-    for (const o of outputs) o.abort();
-    for (const d of createdDirs) removeIfEmpty(d);
+    cleanUp();
     throw e;
   }
 }
@@ -202,12 +218,25 @@ function idsToArray(m: Map<number, number>): number[] {
   return out;
 }
 
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir);
-  } catch {
-    // not empty or already gone: leave it
+/** Removes `deepest` and its parents up to `first` (the first folder this run created), each only if empty. */
+function removeEmptyUpTo(deepest: string, first: string): void {
+  const stop = resolve(first);
+  for (let d = resolve(deepest); ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty or already gone: leave it and its parents
+    }
+    if (d === stop || dirname(d) === d) return;
   }
+}
+
+function describeFsError(e: unknown): string {
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file of that name is in the way';
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** A folder that already holds a dataset (a manifest) is only replaced when asked to. */

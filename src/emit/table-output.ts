@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StringTable } from '../decode/strings.js';
 import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
 import { ArrowBatchBuilder } from './arrow-batch.js';
-import { FileSink, type ByteSink } from './byte-sink.js';
+import { FileSink, type ByteSink, type CommitGroup } from './byte-sink.js';
 import { IpcTableWriter } from './ipc-writer.js';
 import { ParquetTableWriter } from './parquet-writer.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableSpec, type TableSpec } from './schema.js';
@@ -51,11 +51,11 @@ export class TableOutput {
     this.spec = tableSpec(table);
   }
 
-  /** Adds `<dir>/<table>.parquet` and/or `.arrow`. */
-  toFiles(dir: string, formats: readonly OutputFormat[], fileName = this.spec.table): this {
+  /** Adds `<dir>/<table>.parquet` and/or `.arrow` (renamed into place by `group`'s commit, when given). */
+  toFiles(dir: string, formats: readonly OutputFormat[], fileName = this.spec.table, group?: CommitGroup): this {
     for (const format of formats) {
       const path = join(dir, `${fileName}.${format}`);
-      this.add(format, path, new FileSink(path));
+      this.add(format, path, new FileSink(path, group));
     }
     return this;
   }
