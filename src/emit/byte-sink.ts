@@ -4,8 +4,8 @@
  * dataset share a CommitGroup: each is closed under its temporary name and all are renamed together once
  * every one of them is complete, so a failure (disk full on the last table) leaves none of them either.
  */
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { NetdevTimesError } from '../decode/types.js';
 
 export interface ByteSink {
@@ -19,19 +19,86 @@ export interface ByteSink {
 
 const live = new Set<FileSink>();
 
-/** Removes every temporary file still open: for SIGINT/SIGTERM handlers. */
+/** Folders made by conversions still running, as [deepest, first created]: removed (when empty) on a signal. */
+const madeFolders = new Set<[string, string]>();
+
+/** Registers folders a running conversion created; `forget` it when the conversion ends either way. */
+export function noteMadeFolder(entry: [string, string]): void {
+  madeFolders.add(entry);
+}
+
+export function forgetMadeFolder(entry: [string, string]): void {
+  madeFolders.delete(entry);
+}
+
+/**
+ * `mkdir -p` that returns the first folder it created (undefined when `dir` existed). Node's recursive
+ * mkdirSync never returns under /proc (it retries ENOENT forever) and reports a read-only file system as
+ * ENOENT, so each missing folder is made on its own and the real error is thrown.
+ */
+export function makeDirs(dir: string): string | undefined {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      if (statSync(d).isDirectory()) break;
+      const e = new Error(`ENOTDIR: not a directory, mkdir '${dir}'`) as NodeJS.ErrnoException;
+      e.code = 'ENOTDIR';
+      throw e;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw e;
+      missing.push(d);
+    }
+  }
+  for (let k = missing.length - 1; k >= 0; k--) {
+    try {
+      mkdirSync(missing[k]);
+    } catch (e) {
+      // Made meanwhile by another worker of the same batch: fine.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(missing[k]).isDirectory()) throw e;
+      if (k === missing.length - 1) missing.pop();
+    }
+  }
+  return missing.length > 0 ? missing[missing.length - 1] : undefined;
+}
+
+/** Removes `deepest` and its parents up to `first` (the first folder a run created), each only if empty. */
+export function removeEmptyUpTo(deepest: string, first: string): void {
+  const stop = resolve(first);
+  for (let d = resolve(deepest); ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty or already gone: leave it and its parents
+    }
+    if (d === stop || dirname(d) === d) return;
+  }
+}
+
+/** Removes every temporary file still open, then the folders left empty: for SIGINT/SIGTERM handlers. */
 export function abortAllFileSinks(): void {
   for (const s of [...live]) s.abort();
+  for (const [deepest, first] of [...madeFolders].reverse()) removeEmptyUpTo(deepest, first);
+  madeFolders.clear();
 }
 
 function describe(e: unknown): string {
   if (e instanceof Error) {
     const code = 'code' in e ? String(e.code) : '';
     if (code === 'ENOSPC') return 'no space left on the device';
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    if (code === 'EROFS') return 'read-only file system';
+    if (code === 'EDQUOT') return 'disk quota exceeded';
+    if (code === 'ENOENT') return 'no such file or directory';
     return code || e.message;
   }
   return String(e);
+}
+
+/** A file-system error as a few words for a message (folder creation). */
+export function describeFsError(e: unknown): string {
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file of that name is in the way';
+  return describe(e);
 }
 
 /**

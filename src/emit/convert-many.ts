@@ -2,12 +2,12 @@
  * Many inputs into one hive-partitioned dataset (`<out>/<table>/source=<name>/part-0.parquet`), one input per
  * worker thread so both cores work. A failed input is reported and leaves the others intact.
  */
-import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../decode/types.js';
-import { writeFileAtomic } from './byte-sink.js';
+import { describeFsError, makeDirs, writeFileAtomic } from './byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from './dataset.js';
 import type { InputSummary, Manifest } from './manifest.js';
@@ -69,9 +69,9 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   refuseExistingDataset(options.outDir, options.force ?? false);
   // The batch's folder exists before any worker starts: a failed input removes only the folders it created.
   try {
-    mkdirSync(options.outDir, { recursive: true });
+    makeDirs(options.outDir);
   } catch (e) {
-    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${e instanceof Error ? e.message : String(e)})`, 3);
+    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
   }
   const inputs = expandInputs(options.inputs);
   if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);

@@ -2,8 +2,8 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
-import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
 import { openTextInput } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
@@ -19,7 +19,7 @@ import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
-import { CommitGroup, StreamSink, writeFileAtomic } from './byte-sink.js';
+import { CommitGroup, StreamSink, describeFsError, forgetMadeFolder, makeDirs, noteMadeFolder, removeEmptyUpTo, writeFileAtomic } from './byte-sink.js';
 import { toolVersion } from './version.js';
 
 /** Where a table's files go: `<outDir>/<table>.<fmt>`, or hive-style `<outDir>/<table>/source=<name>/part-0.<fmt>`. */
@@ -82,11 +82,15 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const makeDir = (dir: string): void => {
     let first: string | undefined;
     try {
-      first = mkdirSync(dir, { recursive: true });
+      first = makeDirs(dir);
     } catch (e) {
       throw new NetdevTimesError(`${dir}: cannot create the output folder (${describeFsError(e)})`, 3);
     }
-    if (first !== undefined) createdDirs.push([dir, first]);
+    if (first !== undefined) {
+      const made: [string, string] = [dir, first];
+      createdDirs.push(made);
+      noteMadeFolder(made);
+    }
   };
   if (!stream) makeDir(options.outDir);
   const placement = options.placement ?? { kind: 'flat' };
@@ -97,7 +101,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const cleanUp = (): void => {
     for (const o of outputs) o.abort();
     group.abort();
-    for (const [deepest, first] of createdDirs.reverse()) removeEmptyUpTo(deepest, first);
+    for (const made of createdDirs.reverse()) {
+      removeEmptyUpTo(made[0], made[1]);
+      forgetMadeFolder(made);
+    }
   };
   /** The output of a table, or null when this run does not write it (streaming another table). */
   const target = (table: string): TableOutput | null => {
@@ -205,6 +212,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const manifestPath = join(options.outDir, 'manifest.json');
     if (!stream && (options.writeManifest ?? true)) writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);
     group.commit();
+    for (const made of createdDirs) forgetMadeFolder(made);
     return { manifest, manifestPath };
   } catch (e) {
     cleanUp();
@@ -216,27 +224,6 @@ function idsToArray(m: Map<number, number>): number[] {
   const out: number[] = [];
   for (const [id, n] of m) out[id] = n;
   return out;
-}
-
-/** Removes `deepest` and its parents up to `first` (the first folder this run created), each only if empty. */
-function removeEmptyUpTo(deepest: string, first: string): void {
-  const stop = resolve(first);
-  for (let d = resolve(deepest); ; d = dirname(d)) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return; // not empty or already gone: leave it and its parents
-    }
-    if (d === stop || dirname(d) === d) return;
-  }
-}
-
-function describeFsError(e: unknown): string {
-  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  if (code === 'EEXIST' || code === 'ENOTDIR') return 'a file of that name is in the way';
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** A folder that already holds a dataset (a manifest) is only replaced when asked to. */
