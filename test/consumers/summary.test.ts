@@ -1,0 +1,143 @@
+/**
+ * `netdev-times summary`: its numbers are DuckDB's on the same Parquet files (count, quantile_disc, max,
+ * drops grouped by status and reason), the in-memory run on a trace gives what the dataset gives, and the
+ * CLI prints the table and the JSON.
+ */
+import { spawnSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LATENCIES, latencyStats, nearestRank, type DeviceSummary, type SourceSummary } from '../../src/emit/summary.js';
+import { fixed3, formatSummary, summaryJson } from '../../src/emit/summary-format.js';
+import { summaryOfDataset, summaryOfTrace } from '../../src/emit/summary-input.js';
+import { rows } from '../helpers/duck.js';
+import { BIN, TRACES } from '../helpers/fixtures.js';
+import { batchDataset } from './helpers.js';
+
+describe('nearest-rank percentiles', () => {
+  const arr = (...v: number[]): BigInt64Array => BigInt64Array.from(v.map(BigInt));
+  it('pP is the value at rank ceil(P*n/100), max is the largest', () => {
+    const ten = arr(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    expect([50, 90, 99, 100].map((p) => nearestRank(ten, p))).toEqual([5n, 9n, 10n, 10n]);
+    expect(nearestRank(arr(7), 50)).toBe(7n);
+    expect(nearestRank(arr(), 50)).toBeNull();
+    expect(nearestRank(arr(1, 2), 50)).toBe(1n);
+    expect(nearestRank(arr(1, 2, 3), 50)).toBe(2n);
+  });
+
+  it('sorts numerically, negatives and values beyond 2^53 exactly', () => {
+    const s = latencyStats(BigInt64Array.from([2n ** 60n + 1n, -5n, 3n, 2n ** 60n]));
+    expect(s).toEqual({ n: 4, p50: 3n, p90: 2n ** 60n + 1n, p99: 2n ** 60n + 1n, max: 2n ** 60n + 1n });
+  });
+
+  it('formats msec rounded to the µs and µs exactly, never through a float', () => {
+    expect(fixed3(1_234_567n, 'ms')).toBe('1.235');
+    expect(fixed3(1_234_499n, 'ms')).toBe('1.234');
+    expect(fixed3(1_234_567n, 'us')).toBe('1234.567');
+    expect(fixed3(-1_500n, 'ms')).toBe('-0.002');
+    expect(fixed3(-400n, 'ms')).toBe('0.000');
+    expect(fixed3(9_007_199_254_740_993n, 'us')).toBe('9007199254740.993');
+  });
+});
+
+describe('summary of a batch dataset against DuckDB on the same Parquet files', () => {
+  let out: string;
+  let summary: SourceSummary[];
+  beforeAll(async () => {
+    out = await batchDataset();
+    summary = summaryOfDataset(out);
+  });
+
+  const find = (source: string, dir: string, dev: string): DeviceSummary => {
+    const d = summary.find((s) => s.source === source)?.devices.find((x) => x.direction === dir && x.dev === dev);
+    if (!d) throw new Error(`no ${source} ${dev} ${dir}`);
+    return d;
+  };
+
+  it('one block per source, one row per device and direction', async () => {
+    expect(summary.map((s) => s.source)).toEqual(['eth-npm.ns.txt', 'udp-drop.ns.txt']);
+    for (const [dir, table] of [['tx', 'tx_packets'], ['rx', 'rx_packets']]) {
+      const want = await rows(
+        `SELECT source, dev, count(*)::INTEGER AS n FROM read_parquet('${out}/${table}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+      );
+      expect(want.length).toBeGreaterThan(0);
+      const got = summary.flatMap((s) => s.devices.filter((d) => d.direction === dir).map((d) => ({ source: s.source, dev: d.dev, n: d.packets })));
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('p50/p90/p99/max of every latency are quantile_disc(0.5/0.9/0.99) and max', async () => {
+    let compared = 0;
+    for (const [dir, table] of [['tx', 'tx_packets'], ['rx', 'rx_packets']] as const) {
+      for (const { name, column } of LATENCIES[dir]) {
+        const want = await rows(
+          `SELECT source, dev, count(${column})::INTEGER AS n, quantile_disc(${column}, 0.5) AS p50, quantile_disc(${column}, 0.9) AS p90,
+                  quantile_disc(${column}, 0.99) AS p99, max(${column}) AS max
+           FROM read_parquet('${out}/${table}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+        );
+        for (const w of want) {
+          const got = find(String(w.source), dir, String(w.dev)).latency[name];
+          expect(got, `${String(w.source)} ${String(w.dev)} ${dir} ${name}`).toEqual({ n: w.n, p50: w.p50, p90: w.p90, p99: w.p99, max: w.max });
+          if (got.n > 0) compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(5);
+  });
+
+  it('drops: tx by status (not complete) and by kfree_skb reason; rx by kfree_skb reason, and unhandled', async () => {
+    const src = `read_parquet('${out}/tx_packets/**/*.parquet', hive_partitioning = true)`;
+    const rxSrc = `read_parquet('${out}/rx_packets/**/*.parquet', hive_partitioning = true)`;
+    const byKey = (r: Record<string, unknown>[]): Record<string, Record<string, number>> => {
+      const o: Record<string, Record<string, number>> = {};
+      for (const x of r) (o[`${String(x.source)} ${String(x.dev)}`] ??= {})[String(x.k)] = Number(x.n);
+      return o;
+    };
+    const status = byKey(await rows(`SELECT source, dev, status AS k, count(*) AS n FROM ${src} WHERE status <> 'complete' GROUP BY ALL`));
+    const txKfree = byKey(await rows(`SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${src} WHERE freed_by = 'kfree_skb' GROUP BY ALL`));
+    const rxKfree = byKey(await rows(`SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by = 'kfree_skb' GROUP BY ALL`));
+    const unhandled = byKey(await rows(`SELECT source, dev, 'u' AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by IS NULL GROUP BY ALL`));
+    for (const s of summary) {
+      for (const d of s.devices) {
+        const key = `${s.source} ${d.dev}`;
+        if (d.direction === 'tx') {
+          expect(d.not_complete).toEqual(status[key] ?? {});
+          expect(d.kfree_skb).toEqual(txKfree[key] ?? {});
+        } else {
+          expect(d.kfree_skb).toEqual(rxKfree[key] ?? {});
+          expect(d.unhandled).toBe(unhandled[key]?.u ?? 0);
+        }
+      }
+    }
+    // The fixtures do have drops: udp-drop's receive-buffer drops, eth-npm's packets to closed ports.
+    expect(find('udp-drop.ns.txt', 'tx', 'lo').kfree_skb.SOCKET_RCVBUFF).toBeGreaterThan(900);
+    expect(find('eth-npm.ns.txt', 'rx', 'eth0').kfree_skb.NO_SOCKET).toBe(4);
+  });
+
+  it('a trace correlated in memory gives the summary of its converted partition', async () => {
+    const fromTrace = await summaryOfTrace(`${TRACES}eth-npm.ns.txt`);
+    expect(fromTrace.devices).toEqual(summary[0].devices);
+    expect(summaryOfDataset(out, 'udp-drop.ns.txt')).toEqual([summary[1]]);
+  });
+
+  it('the text table and the JSON carry the same numbers', () => {
+    const text = formatSummary(summary, 'ms');
+    const eth = find('eth-npm.ns.txt', 'tx', 'eth0').latency.qdisc;
+    expect(text).toContain('source eth-npm.ns.txt');
+    expect(text).toMatch(new RegExp(`eth0\\s+tx\\s+65\\s+qdisc\\s+${eth.n}\\s+${fixed3(eth.p50 ?? 0n, 'ms')}\\s+${fixed3(eth.p90 ?? 0n, 'ms')}`));
+    const json = JSON.parse(JSON.stringify(summaryJson(summary)));
+    expect(json.sources[0].devices[0].latency_ns.qdisc).toEqual({ n: eth.n, p50: Number(eth.p50), p90: Number(eth.p90), p99: Number(eth.p99), max: Number(eth.max) });
+  });
+
+  it('CLI: summary OUTDIR prints the table; --json the JSON; a trace works too; --source picks one input', () => {
+    const table = spawnSync('node', [BIN, 'summary', out, '--unit', 'us'], { encoding: 'utf8' });
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^latencies in µs;/);
+    expect(table.stdout).toContain('source udp-drop.ns.txt');
+    expect(table.stdout).toMatch(/lo\s+tx: not complete: not_freed \d+; kfree_skb: SOCKET_RCVBUFF \d+/);
+    const json = spawnSync('node', [BIN, 'summary', `${TRACES}eth-npm.ns.txt`, '--json'], { encoding: 'utf8' });
+    expect(json.status, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(summaryJson([{ ...summary[0], source: `${TRACES}eth-npm.ns.txt` }]))));
+    const bad = spawnSync('node', [BIN, 'summary', out, '--source', 'nope'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no source 'nope'/);
+  });
+});
