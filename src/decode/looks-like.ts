@@ -4,6 +4,12 @@
  */
 export function looksLike(head: Uint8Array): string {
   if (head.length === 0) return 'an empty file';
+  const magic = (...m: number[]): boolean => m.every((b, i) => head[i] === b);
+  if (magic(0xd4, 0xc3, 0xb2, 0xa1) || magic(0xa1, 0xb2, 0xc3, 0xd4) || magic(0x4d, 0x3c, 0xb2, 0xa1) || magic(0xa1, 0xb2, 0x3c, 0x4d)
+    || magic(0x0a, 0x0d, 0x0d, 0x0a)) {
+    return "a packet capture (pcap/pcapng, as tcpdump writes), not 'perf script' output";
+  }
+  if (magic(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable or library, not text';
   let nul = 0;
   let ctl = 0;
   for (const c of head) {
