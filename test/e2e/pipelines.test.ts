@@ -1,0 +1,215 @@
+/**
+ * The data-ecosystem items of the CLI, end to end through bin/netdev-times.js: perf.data input, batch
+ * conversion into a hive-partitioned dataset (read by DuckDB), a failed input among good ones (exit 4),
+ * `-o - --table` into apache-arrow's stream reader, `--json`, the `schema` command and `record`.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { convert } from '../../src/emit/convert.js';
+import { EVENT_NAMES } from '../../src/normalise/kinds.js';
+import { SCHEMA_DIR, tableNames } from '../../src/emit/schema.js';
+import { rows } from '../helpers/duck.js';
+import { BIN, TRACES } from '../helpers/fixtures.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-pipes-'));
+const cli = (args: string[], input?: Buffer): SpawnSyncReturns<Buffer> => spawnSync('node', [BIN, ...args], { input, maxBuffer: 1 << 28 });
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as a child process, asynchronously: independent runs of one test go in parallel. */
+function run(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
+}
+
+const hasPerf = spawnSync('perf', ['--version']).status === 0;
+const isRoot = process.getuid?.() === 0;
+
+/** Every typed column but `location` and `callchain`, which perf script symbolises with the machine's own symbols. */
+const COLS = 'time_ns, cpu, tid, comm, event, dev, skbaddr, len, rc, irq, irq_name, ret, vec, vec_name, napi, work, budget, protocol, reason, rx_sk, payload';
+
+/** perf prints the address of a symbol it cannot resolve here; the text fixture has the recording machine's symbol. */
+function sameLocation(fromData: unknown, fromText: unknown): boolean {
+  return fromData === fromText || (typeof fromData === 'string' && /^0x[0-9a-f]+$/.test(fromData) && typeof fromText === 'string');
+}
+
+describe('perf.data input', () => {
+  it.skipIf(!hasPerf)('eth-npm.data gives the events of its perf script text, row by row, with pid from the pid/tid layout', async () => {
+    const dir = tmp();
+    const [r, text, tid] = await Promise.all([
+      run(['convert', `${TRACES}eth-npm.data`, '-o', `${dir}/data`, '-q', '--json']),
+      convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: `${dir}/text` }),
+      convert({ input: `${TRACES}eth-npm.tid.txt`, outDir: `${dir}/tid` }),
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).inputs[0].kind).toBe('perf-data');
+    expect(text.manifest.inputs[0].lines.events + tid.manifest.inputs[0].lines.events).toBe(2 * 4842);
+    const data = await rows(`SELECT ${COLS}, location, pid FROM '${dir}/data/events.parquet' ORDER BY line`);
+    const texts = await rows(`SELECT ${COLS}, location FROM '${dir}/text/events.parquet' ORDER BY line`);
+    expect(data.length).toBe(4842);
+    expect(data.map(({ location: _l, pid: _p, ...x }) => x)).toEqual(texts.map(({ location: _l, ...x }) => x));
+    expect(data.filter((d, i) => !sameLocation(d.location, texts[i].location))).toEqual([]);
+    // The pid/tid layout of the text (eth-npm.tid.txt) has the same pids, in the same order.
+    const pids = await rows(`SELECT pid FROM '${dir}/tid/events.parquet' ORDER BY line`);
+    expect(data.map((d) => d.pid)).toEqual(pids.map((p) => p.pid));
+  });
+
+  it.skipIf(!hasPerf)('callchain.data: the same events and, frame by frame, the same callchain addresses as its text', async () => {
+    const dir = tmp();
+    await Promise.all([
+      convert({ input: `${TRACES}callchain.data`, outDir: `${dir}/data` }),
+      convert({ input: `${TRACES}callchain.ns.txt.xz`, outDir: `${dir}/text` }),
+    ]);
+    const q = (d: string): string =>
+      `SELECT ${COLS}, list_transform(callchain, f -> split_part(f, ' ', 1)) AS frames FROM '${d}/events.parquet' ORDER BY time_ns, line`;
+    const data = await rows(q(`${dir}/data`));
+    const text = await rows(q(`${dir}/text`));
+    expect(data.length).toBe(6466);
+    expect(data).toEqual(text);
+  });
+
+  it.skipIf(hasPerf)('is skipped: perf is not installed (apt install linux-perf) so perf.data fixtures cannot be rendered', () => {
+    expect(hasPerf).toBe(false);
+  });
+});
+
+describe('batch conversion', () => {
+  it('many inputs (files, a folder with a .xz and a broken file) -> one hive-partitioned dataset; the failure is exit 4', async () => {
+    const dir = tmp();
+    const folder = join(dir, 'more');
+    mkdirSync(folder);
+    copyFileSync(`${TRACES}callchain.txt.xz`, join(folder, 'c.txt.xz'));
+    writeFileSync(join(folder, 'broken.txt'), 'this is not a perf script output\n');
+    copyFileSync(`${TRACES}eth-npm.txt`, join(dir, 'a.txt'));
+    copyFileSync(`${TRACES}http-lo.ns.txt`, join(dir, 'b.ns.txt'));
+    const out = join(dir, 'out');
+    const r = cli(['convert', join(dir, 'a.txt'), join(dir, 'b.ns.txt'), folder, '-o', out, '-j', '2']);
+    expect(r.status).toBe(4);
+    const err = r.stderr.toString();
+    expect(err).toMatch(/broken\.txt: no perf event line/);
+    expect(err).toMatch(/1 of 4 inputs failed/);
+
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.inputs.map((i: { source: string }) => i.source)).toEqual(['a.txt', 'b.ns.txt', 'c.txt']);
+    expect(m.failed.map((f: { source: string }) => f.source)).toEqual(['broken.txt']);
+    expect(existsSync(join(out, 'events', 'source=broken.txt'))).toBe(false);
+
+    const perSource = await rows(
+      `SELECT source, count(*)::INTEGER AS n FROM read_parquet('${out}/events/**/*.parquet', hive_partitioning = true) GROUP BY 1 ORDER BY 1`,
+    );
+    expect(perSource).toEqual(m.inputs.map((i: { source: string; lines: { events: number } }) => ({ source: i.source, n: i.lines.events })));
+    expect(perSource.find((p) => p.source === 'a.txt')?.n).toBe(4842);
+    expect(perSource.find((p) => p.source === 'c.txt')?.n).toBe(6466);
+    // Every table is one dataset with the source column, and its rows add up to the manifest's.
+    for (const t of m.tables) {
+      const [c] = await rows(`SELECT count(*)::INTEGER AS n, count(DISTINCT source)::INTEGER AS s FROM read_parquet('${out}/${t.name}/**/*.parquet', hive_partitioning = true)`);
+      expect(c.n, t.name).toBe(t.rows);
+      if (t.rows > 0) expect(c.s).toBeGreaterThan(0);
+    }
+    // The report of one input of the dataset is the reference's report of that trace.
+    const rep = cli(['report', out, '--source', 'b.ns.txt']);
+    expect(rep.status, rep.stderr.toString()).toBe(0);
+    expect(rep.stdout.toString()).toBe(readFileSync(`${TRACES}http-lo.report.txt`, 'utf8'));
+  });
+
+  it('all inputs failed: exit 1', () => {
+    const dir = tmp();
+    const bad = cli(['convert', join(dir, 'nope1.txt'), join(dir, 'nope2.txt'), '-o', join(dir, 'bad'), '-q']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toMatch(/nope1\.txt: cannot open/);
+  });
+});
+
+describe('pipelines', () => {
+  it("-o - --table tx_packets streams Arrow IPC that apache-arrow's stream reader reads, equal to the file", async () => {
+    const dir = tmp();
+    await convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: dir, formats: ['arrow'] });
+    const file = tableFromIPC(readFileSync(join(dir, 'tx_packets.arrow')));
+    const child = spawn('node', [BIN, 'convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'tx_packets', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const got: Record<string, unknown>[] = [];
+    let schema: Schema | undefined;
+    for await (const batch of await RecordBatchReader.from(child.stdout)) {
+      schema = batch.schema;
+      for (const row of batch) got.push(row.toJSON());
+    }
+    expect(await exited).toBe(0);
+    expect(schema?.fields.map((f) => f.name)).toEqual(file.schema.fields.map((f) => f.name));
+    expect(schema?.metadata.get('netdev_times.table')).toBe('tx_packets');
+    expect(got.length).toBe(65);
+    expect(got).toEqual(file.toArray().map((r) => r.toJSON()));
+  });
+
+  it('a reader that goes away (| head) ends the run quietly with exit 0', () => {
+    const r = spawnSync('bash', ['-c', `node ${BIN} convert ${TRACES}mixed.ns.txt -o - -q | head -c 1000 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`]);
+    expect(r.stdout.toString().trim()).toBe('exit=0');
+    expect(r.stderr.toString()).toBe('');
+  });
+
+  it('unknown --table is a usage error (exit 2) naming the tables', () => {
+    const r = cli(['convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/unknown table 'nope' \(use events, /);
+  });
+
+  it('--json prints the manifest (and only it) on stdout, the summary line stays on stderr', () => {
+    const dir = tmp();
+    const r = cli(['convert', `${TRACES}eth-npm.ns.txt`, '-o', dir, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout.toString())).toEqual(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    expect(r.stderr.toString()).toMatch(/4842 events/);
+  });
+});
+
+describe('schema command', () => {
+  it('prints every schema file (JSON), one table, and refuses an unknown one', async () => {
+    const files = tableNames().map((t) => JSON.parse(readFileSync(join(SCHEMA_DIR, `${t}.json`), 'utf8')));
+    const [all, one, md, bad] = await Promise.all([run(['schema']), run(['schema', 'rx_packets']), run(['schema', 'tx_packets', '--markdown']), run(['schema', 'nope'])]);
+    expect(all.status).toBe(0);
+    expect(JSON.parse(all.stdout)).toEqual(files);
+    expect(JSON.parse(one.stdout)).toEqual(JSON.parse(readFileSync(join(SCHEMA_DIR, 'rx_packets.json'), 'utf8')));
+    expect(md.stdout).toMatch(/^### `tx_packets` \(schema 1\.0\.0\)/);
+    expect(md.stdout).toContain('| `skbaddr` | uint64 | no |');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown table 'nope'/);
+  });
+});
+
+describe('record', () => {
+  it.skipIf(!(isRoot && hasPerf))('records the 13 tracepoints around a command into perf.data, which converts', async () => {
+    const dir = tmp();
+    const data = join(dir, 'rec.data');
+    const r = cli(['record', '-o', data, '--', 'sleep', '0.2']);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stderr.toString()).toMatch(/recorded .*rec\.data; convert it with/);
+    const { manifest: m } = await convert({ input: data, outDir: join(dir, 'out') });
+    expect(m.inputs[0].kind).toBe('perf-data');
+    expect(m.inputs[0].lines.rejected).toBe(0);
+    const names = new Set(EVENT_NAMES.map(([n]) => n));
+    for (const e of Object.keys(m.inputs[0].events_by_type)) expect(names.has(e), e).toBe(true);
+  });
+
+  it.skipIf(isRoot && hasPerf)('is skipped: recording needs root and perf', () => {
+    expect(isRoot && hasPerf).toBe(false);
+  });
+
+  it('without a command it is a usage error', () => {
+    const r = cli(['record', '-o', join(tmp(), 'x.data')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.toString()).toMatch(/record needs a command/);
+  });
+});
