@@ -37,6 +37,7 @@ describe('files that are not perf output: exit 1, the file named with what it lo
     ['not-perf/trace.json.gz', 'no perf event line in 1 lines (1 rejected)', 'JSON'],
     ['not-perf/trace.csv', 'no perf event line in 3 lines (3 rejected)', 'CSV'],
     ['not-perf/page.html', 'no perf event line in 2 lines (2 rejected)', 'XML/HTML'],
+    ['not-perf/perf-data.xz', 'no perf event line in 1 lines (1 rejected)', 'a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)'],
     ['not-perf/notes.txt', 'no perf event line in 2 lines (2 rejected)', "text whose first line is 'Please find attached the trace you asked for.'"],
   ];
   for (const [file, what, looks] of cases) {

@@ -1,0 +1,64 @@
+/**
+ * lines = events + header + callchainFrames + blank + rejected, and lines = the newlines of the text, on every
+ * input of test/fixtures/bad and on the perf.data recordings of test/fixtures/traces (their text layouts are
+ * checked the same way, with perf's own counts, by test/normalise/fixtures.test.ts; the converted corpus's
+ * manifests by corpus.test.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TraceDecoder, type LineCounts } from '../../src/decode/decoder.js';
+import { openTextInput } from '../../src/decode/input.js';
+import { NetdevTimesError } from '../../src/decode/types.js';
+import { TRACES, sampleCounts } from '../helpers/fixtures.js';
+import { BAD, listAll } from './helpers.js';
+
+async function account(path: string): Promise<{ counts: LineCounts; newlines: number }> {
+  const dec = new TraceDecoder(() => undefined);
+  let newlines = 0;
+  let last = 0x0a;
+  let any = false;
+  for await (const chunk of (await openTextInput(path)).chunks) {
+    const c: Uint8Array = chunk;
+    for (const b of c) if (b === 0x0a) newlines++;
+    if (c.length > 0) {
+      last = c[c.length - 1];
+      any = true;
+    }
+    dec.push(c);
+  }
+  dec.end();
+  return { counts: { ...dec.counts }, newlines: any && last !== 0x0a ? newlines + 1 : newlines };
+}
+
+const identity = (c: LineCounts): boolean => c.lines === c.events + c.header + c.callchainFrames + c.blank + c.rejected;
+
+describe('every input of the bad-input corpus', () => {
+  const files = listAll(BAD).filter((p) => /\.\w+$/.test(p) && !p.endsWith('.md'));
+  it.each(files)('%s', async (f) => {
+    let r;
+    try {
+      r = await account(`${BAD}${f}`);
+    } catch (e) {
+      // A corrupt perf.data or a compressed file cut short: a NetdevTimesError, nothing else.
+      expect(e).toBeInstanceOf(NetdevTimesError);
+      return;
+    }
+    expect(identity(r.counts), JSON.stringify(r.counts)).toBe(true);
+    expect(r.counts.lines).toBe(r.newlines);
+  });
+});
+
+const hasPerf = spawnSync('perf', ['--version']).status === 0;
+
+describe.skipIf(!hasPerf)('every perf.data recording (rendered by perf script)', () => {
+  const recordings = readdirSync(TRACES).filter((f) => f.endsWith('.data'));
+  it.each(recordings)('%s', async (f) => {
+    const r = await account(`${TRACES}${f}`);
+    expect(identity(r.counts)).toBe(true);
+    expect(r.counts.lines).toBe(r.newlines);
+    expect(r.counts.rejected).toBe(0);
+    const perEvent = sampleCounts(`${TRACES}${f.replace(/\.data$/, '.stats.log')}`);
+    expect(r.counts.events).toBe(Object.values(perEvent).reduce((a, b) => a + b, 0));
+  });
+});
