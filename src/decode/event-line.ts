@@ -88,11 +88,15 @@ function parseThreadToken(b: Uint8Array, lineStart: number, end: number, out: Ev
   return s;
 }
 
-/** Fills `out` from the event line b[s, e). Returns false (with out.reason) when it is not an event line. */
-export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLine): boolean {
+/**
+ * Fills `out` from the event line b[s, e). Returns false (with out.reason) when it is not an event line.
+ * `first` is the line's first non-space byte when the caller knows it (the right-aligned comm's padding
+ * need not be scanned twice).
+ */
+export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLine, first = s): boolean {
   // Find `[digits]` preceded by ` <thread-token> `: the first one that fits is the cpu.
   let close = -1;
-  for (let i = s; i < e; i++) {
+  for (let i = first; i < e; i++) {
     if (b[i] !== LBRACK || i < s + 2 || b[i - 1] !== SP) continue;
     let j = i + 1;
     while (j < e && isDigit(b[j])) j++;
@@ -106,7 +110,7 @@ export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLi
     out.cpu = cpu;
     let commEnd = tokStart;
     while (commEnd > s && (b[commEnd - 1] === SP || b[commEnd - 1] === TAB)) commEnd--;
-    let commStart = s;
+    let commStart = first < commEnd ? first : commEnd;
     while (commStart < commEnd && b[commStart] === SP) commStart++;
     out.commStart = commStart;
     out.commEnd = commEnd;

@@ -1,8 +1,9 @@
 import type { StringTable } from './strings.js';
 
 /**
- * A batch of decoded event lines as columns. The payload text stays as bytes in one arena per batch;
- * the normaliser parses it from there. Columns are full-capacity typed arrays: use `length`.
+ * A batch of decoded event lines as columns. The payload text stays as bytes in one arena per batch (the
+ * input text the batch was decoded from); the normaliser parses it from there. Columns are full-capacity
+ * typed arrays: use `length`.
  */
 export interface RawBatch {
   length: number;
@@ -31,7 +32,8 @@ export interface RawBatch {
   events: StringTable;
 }
 
-export function newRawBatch(capacity: number, comms: StringTable, events: StringTable): RawBatch {
+/** An empty batch; `arena` is the text its payload spans will point into (the decoder's current text). */
+export function newRawBatch(capacity: number, comms: StringTable, events: StringTable, arena: Uint8Array): RawBatch {
   const timeNs = new BigInt64Array(capacity);
   return {
     length: 0,
@@ -46,7 +48,7 @@ export function newRawBatch(capacity: number, comms: StringTable, events: String
     event: new Int32Array(capacity),
     payloadStart: new Int32Array(capacity),
     payloadEnd: new Int32Array(capacity),
-    arena: new Uint8Array(capacity * 96),
+    arena,
     frameStart: new Int32Array(capacity),
     frameEnd: new Int32Array(capacity),
     frames: [],

@@ -2,57 +2,105 @@
  * Interns byte ranges as small integer ids without building a string per occurrence:
  * a repeated comm or device name costs a hash and a byte compare, not an allocation.
  */
-const EMPTY = new Uint8Array(0);
-
 export class StringTable {
   readonly values: string[] = [];
-  private keys: Uint8Array[] = [];
+  /** Every key's bytes, back to back (one array: the compare loop stays monomorphic and allocation-free). */
+  private keyBytes = new Uint8Array(1024);
+  private keyBytesLen = 0;
+  private keyStart: Int32Array<ArrayBuffer> = new Int32Array(128);
+  private keyLen: Int32Array<ArrayBuffer> = new Int32Array(128);
   private slots: Int32Array = new Int32Array(256).fill(-1);
-  private hashes: Int32Array = new Int32Array(128);
+  private hashes: Int32Array<ArrayBuffer> = new Int32Array(128);
+  /** The id returned last: consecutive lines often repeat a comm or a device. */
+  private last = -1;
   private readonly decoder = new TextDecoder('utf-8');
 
   get size(): number {
     return this.values.length;
   }
 
-  /** Id of the bytes b[start, end), interning them on first sight. */
+  /** True when b[start, start + len) is key `id` (compared from the end: names sharing a prefix part sooner). */
+  private same(id: number, b: Uint8Array, start: number, len: number): boolean {
+    if (this.keyLen[id] !== len) return false;
+    const kb = this.keyBytes;
+    const ks = this.keyStart[id];
+    for (let i = len - 1; i >= 0; i--) if (kb[ks + i] !== b[start + i]) return false;
+    return true;
+  }
+
+  /**
+   * Id of the bytes b[start, end), interning them on first sight. The hash samples the length and at most
+   * the first and last four bytes (names differ there: comm, event, device, location); the byte compare
+   * that follows decides.
+   */
   idOfBytes(b: Uint8Array, start: number, end: number): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const len = end - start;
+    const last = this.last;
+    if (last >= 0 && this.same(last, b, start, len)) return last;
+    let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+    if (len <= 8) {
+      for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    } else {
+      h = Math.imul(h ^ b[start], 0x01000193);
+      h = Math.imul(h ^ b[start + 1], 0x01000193);
+      h = Math.imul(h ^ b[start + 2], 0x01000193);
+      h = Math.imul(h ^ b[start + 3], 0x01000193);
+      h = Math.imul(h ^ b[end - 4], 0x01000193);
+      h = Math.imul(h ^ b[end - 3], 0x01000193);
+      h = Math.imul(h ^ b[end - 2], 0x01000193);
+      h = Math.imul(h ^ b[end - 1], 0x01000193);
+    }
+    h ^= h >>> 15;
     const mask = this.slots.length - 1;
     let slot = h & mask;
-    const len = end - start;
     for (;;) {
       const id = this.slots[slot];
       if (id < 0) break;
-      if (this.hashes[id] === h) {
-        const k = this.keys[id];
-        if (k.length === len) {
-          let same = true;
-          for (let i = 0; i < len; i++) {
-            if (k[i] !== b[start + i]) {
-              same = false;
-              break;
-            }
-          }
-          if (same) return id;
-        }
+      if (this.hashes[id] === h && this.same(id, b, start, len)) {
+        this.last = id;
+        return id;
       }
       slot = (slot + 1) & mask;
     }
-    const id = this.values.length;
-    const key = len === 0 ? EMPTY : b.slice(start, end);
-    this.keys.push(key);
-    this.values.push(this.decoder.decode(key));
-    if (id >= this.hashes.length) {
-      const grown = new Int32Array(this.hashes.length * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    this.hashes[id] = h;
+    const id = this.add(b, start, len, h);
     this.slots[slot] = id;
     if (this.values.length * 2 > this.slots.length) this.rehash();
+    this.last = id;
     return id;
+  }
+
+  /** Copies the key into the table (never a view of the caller's bytes, which may be reused or moved). */
+  private add(b: Uint8Array, start: number, len: number, h: number): number {
+    const id = this.values.length;
+    if (this.keyBytesLen + len > this.keyBytes.length) {
+      const grown = new Uint8Array(Math.max(this.keyBytes.length * 2, this.keyBytesLen + len));
+      grown.set(this.keyBytes.subarray(0, this.keyBytesLen));
+      this.keyBytes = grown;
+    }
+    if (id >= this.hashes.length) {
+      const n = this.hashes.length * 2;
+      const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+        const g = new Int32Array(n);
+        g.set(a);
+        return g;
+      };
+      this.hashes = grow(this.hashes);
+      this.keyStart = grow(this.keyStart);
+      this.keyLen = grow(this.keyLen);
+    }
+    const ks = this.keyBytesLen;
+    for (let i = 0; i < len; i++) this.keyBytes[ks + i] = b[start + i];
+    this.keyBytesLen += len;
+    this.keyStart[id] = ks;
+    this.keyLen[id] = len;
+    this.hashes[id] = h;
+    this.values.push(this.decoder.decode(this.keyBytes.subarray(ks, ks + len)));
+    return id;
+  }
+
+  /** The UTF-8 bytes of an id (a view of the table's own copy: do not modify). */
+  bytesOf(id: number): Uint8Array {
+    return this.keyBytes.subarray(this.keyStart[id], this.keyStart[id] + this.keyLen[id]);
   }
 
   /** Id of a JS string (slow path: options, tests, the correlate stage's fixed names). */

@@ -3,11 +3,21 @@
  * 32-bit words, never through a float, so uptimes beyond 2^53 ns (104 days) keep every nanosecond.
  */
 const TWO32 = 4294967296;
+/** Seconds below which secs * 1e9 + 999999999 < 2^53. */
+const FAST_SECS = 9007198;
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 
 /** Writes secs * 1e9 + frac * 10^(9 - fracDigits) into words[2i] (low) and words[2i + 1] (high). */
 export function writeTimeWords(words: Uint32Array, i: number, secs: number, frac: number, fracDigits: number): void {
   const fracNs = frac * POW10[fracDigits];
+  if (secs < FAST_SECS) {
+    // Below 2^53 ns (104 days) the double is exact: one division splits it.
+    const ns = secs * 1e9 + fracNs;
+    const hi = Math.floor(ns / TWO32);
+    words[2 * i] = ns - hi * TWO32;
+    words[2 * i + 1] = hi;
+    return;
+  }
   const sh = Math.floor(secs / 65536);
   const sl = secs - sh * 65536;
   const a = sh * 1e9;

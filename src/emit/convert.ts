@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
 import { openTextInput } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
@@ -19,6 +20,7 @@ import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
+import { EncoderThread } from './parquet-writer.js';
 import { CommitGroup, StreamSink, describeFsError, forgetMadeFolder, makeDirs, noteMadeFolder, removeEmptyUpTo, writeFileAtomic } from './byte-sink.js';
 import { toolVersion } from './version.js';
 
@@ -97,9 +99,15 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const outputs: TableOutput[] = [];
   /** Every file of this run is renamed into place together, once all are complete (the manifest last). */
   const group = new CommitGroup();
+  /**
+   * Parquet is encoded on the second core while this thread decodes. Not inside convertMany's workers:
+   * there each core already converts an input of its own.
+   */
+  const encoder = !stream && formats.includes('parquet') && isMainThread ? EncoderThread.start() : null;
   /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
   const cleanUp = (): void => {
     for (const o of outputs) o.abort();
+    void encoder?.stop();
     group.abort();
     for (const made of createdDirs.reverse()) {
       removeEmptyUpTo(made[0], made[1]);
@@ -116,7 +124,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       } else {
         const { dir, file } = tableDir(options.outDir, table, placement);
         makeDir(dir);
-        out = new TableOutput(table).toFiles(dir, formats, file, group);
+        out = new TableOutput(table, encoder).toFiles(dir, formats, file, group);
       }
     } catch (e) {
       cleanUp();
@@ -153,15 +161,16 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     for (const raw of pending.splice(0)) {
       stats.add(raw);
       const batch = normaliser.normalise(raw);
-      if (events) await events.write(eventsChunk(batch));
       correlator.push(batch);
+      // Last use of the batch: its arrays are handed over (to the encoder thread, without a copy).
+      if (events) await events.write(eventsChunk(batch), true);
       await flushChunks();
     }
-    if (rejects.length >= REJECT_CHUNK_ROWS || (final && rejects.length > 0)) await rejectsOut?.write(rejects.take());
+    if (rejects.length >= REJECT_CHUNK_ROWS || (final && rejects.length > 0)) await rejectsOut?.write(rejects.take(), true);
   };
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
   const flushChunks = async (): Promise<void> => {
-    for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk);
+    for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk, true);
   };
   try {
     for await (const chunk of input.chunks) {
@@ -184,6 +193,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     }
     const files: WrittenFile[] = [];
     for (const o of outputs) files.push(...(await o.close()));
+    await encoder?.stop();
     const range = stats.range();
     const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
     const summary: InputSummary = {

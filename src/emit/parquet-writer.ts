@@ -1,113 +1,193 @@
 /**
- * Parquet through parquet-wasm (Apache arrow-rs): ZSTD, dictionary pages, real UINT_64, row groups of
- * 64k rows. Each Arrow batch crosses into WebAssembly as an IPC message; arrow-rs's streaming writer emits
- * a row group's bytes as soon as it is full, and we write them out before accepting the next batch.
+ * Parquet files from TableChunks with the project's own encoder (src/emit/parquet/): dictionary and RLE
+ * pages, DELTA_BINARY_PACKED times, GZIP where it pays, real UINT_64, ARROW:schema for Arrow readers.
+ * It runs either in this thread (LocalParquetWriter) or in one encoder thread shared by every table of a
+ * conversion (EncoderThread), so that encoding uses the second core while this one decodes.
  */
-import { RecordBatch as ArrowBatch, Table as ArrowTable, tableToIPC } from 'apache-arrow';
-import {
-  Compression,
-  EnabledStatistics,
-  Table as WasmTable,
-  transformParquetStream,
-  WriterPropertiesBuilder,
-  type RecordBatch as WasmBatch,
-} from 'parquet-wasm/node';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TableChunk } from '../normalise/columns.js';
 import type { ByteSink } from './byte-sink.js';
+import { Codec, ParquetFileEncoder, ROW_GROUP_ROWS } from './parquet/file-encoder.js';
+import { buffersOf, TableRegistry, type Reply, type Request } from './parquet/protocol.js';
+import type { TableSpec } from './schema.js';
+import { toolVersion } from './version.js';
 
-export const ROW_GROUP_ROWS = 65536;
+export { ROW_GROUP_ROWS };
 
 export interface ParquetOptions {
   metadata: Map<string, string>;
   rowGroupRows?: number;
 }
 
-type Pending = { batch: WasmBatch | null; taken: () => void };
+/** What TableOutput drives for each file it writes. */
+export interface ChunkWriter {
+  /** `owned`: the caller will not touch the chunk's arrays again, so they may move to another thread. */
+  write(chunk: TableChunk, owned: boolean): Promise<void>;
+  close(): Promise<void>;
+  abort(): void;
+}
 
-export class ParquetTableWriter {
-  rows = 0;
-  private waiting: ((p: Pending) => void) | null = null;
-  private queued: Pending | null = null;
-  private readonly pump: Promise<void>;
-  private failure: unknown = null;
+const CODEC = Codec.Gzip;
+const createdBy = (): string => `netdev-times ${toolVersion()}`;
 
-  constructor(private readonly sink: ByteSink, options: ParquetOptions) {
-    const props = new WriterPropertiesBuilder()
-      .setCompression(Compression.ZSTD)
-      .setMaxRowGroupSize(options.rowGroupRows ?? ROW_GROUP_ROWS)
-      .setStatisticsEnabled(EnabledStatistics.Chunk)
-      .setCreatedBy('netdev-times (parquet-wasm / arrow-rs)')
-      .setKeyValueMetadata(options.metadata)
-      .build();
-    const input = new ReadableStream<WasmBatch>(
-      {
-        pull: async (controller) => {
-          const next = await this.nextPending();
-          next.taken();
-          if (next.batch === null) controller.close();
-          else controller.enqueue(next.batch);
-        },
-      },
-      { highWaterMark: 0 },
-    );
-    this.pump = (async () => {
-      const out: ReadableStream<Uint8Array> = await transformParquetStream(input, props);
-      const reader = out.getReader();
-      for (;;) {
-        const r = await reader.read();
-        if (r.done) break;
-        await this.sink.write(r.value);
-      }
-    })().catch((e: unknown) => {
-      this.failure = e;
-      // Release a producer blocked on a batch the dead encoder will never take.
-      const q = this.queued;
-      this.queued = null;
-      q?.taken();
-    });
+export class LocalParquetWriter implements ChunkWriter {
+  private readonly encoder: ParquetFileEncoder;
+  private readonly out: Uint8Array[] = [];
+
+  constructor(private readonly sink: ByteSink, spec: TableSpec, options: ParquetOptions) {
+    this.encoder = new ParquetFileEncoder(spec, { metadata: options.metadata, createdBy: createdBy(), codec: CODEC, rowGroupRows: options.rowGroupRows }, (b) => this.out.push(b));
   }
 
-  async write(batch: ArrowBatch): Promise<void> {
-    if (this.failure) throw this.failure;
-    const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable([batch]), 'stream'));
-    const batches = wasm.recordBatches();
-    for (const b of batches) await this.offer(b);
-    this.rows += batch.numRows;
+  async write(chunk: TableChunk): Promise<void> {
+    this.encoder.write(chunk);
+    for (const b of this.out.splice(0)) await this.sink.write(b);
   }
 
   async close(): Promise<void> {
-    await this.offer(null);
-    await this.pump;
-    if (this.failure) throw this.failure;
+    this.encoder.close();
+    for (const b of this.out.splice(0)) await this.sink.write(b);
     await this.sink.close();
   }
 
   abort(): void {
     this.sink.abort();
   }
+}
 
-  private offer(batch: WasmBatch | null): Promise<void> {
-    return new Promise<void>((taken) => {
-      if (this.failure) {
-        taken();
-        return;
-      }
-      const p: Pending = { batch, taken };
-      if (this.waiting) {
-        const w = this.waiting;
-        this.waiting = null;
-        w(p);
-      } else {
-        this.queued = p;
-      }
+/** Writes past this many unanswered chunks wait: the encoder thread's queue, and so memory, stays bounded. */
+const MAX_IN_FLIGHT = 4;
+
+/** The encoder thread of one conversion. */
+export class EncoderThread {
+  private readonly worker: Worker;
+  readonly registry = new TableRegistry();
+  private readonly writers = new Map<number, RemoteParquetWriter>();
+  private nextId = 1;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private failure: Error | null = null;
+
+  /** Starts the thread; null where its compiled script is missing (running from TypeScript sources). */
+  static start(): EncoderThread | null {
+    const url = new URL('./parquet/encoder-worker.js', import.meta.url);
+    return existsSync(fileURLToPath(url)) ? new EncoderThread(url) : null;
+  }
+
+  private constructor(url: URL) {
+    this.worker = new Worker(url);
+    this.worker.on('message', (r: Reply) => this.onReply(r));
+    this.worker.on('error', (e: Error) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`the Parquet encoder thread exited with code ${code}`));
     });
   }
 
-  private nextPending(): Promise<Pending> {
-    const q = this.queued;
-    if (q) {
-      this.queued = null;
-      return Promise.resolve(q);
+  open(sink: ByteSink, spec: TableSpec, options: ParquetOptions): RemoteParquetWriter {
+    const id = this.nextId++;
+    const w = new RemoteParquetWriter(this, id, sink);
+    this.writers.set(id, w);
+    this.post({ op: 'open', id, spec, metadata: [...options.metadata], createdBy: createdBy(), codec: CODEC, rowGroupRows: options.rowGroupRows }, []);
+    return w;
+  }
+
+  post(req: Request, transfer: ArrayBuffer[]): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage(req, transfer);
+  }
+
+  /** Waits for room in the thread's queue, then counts one more request that will be answered. */
+  async slot(): Promise<void> {
+    while (this.inFlight >= MAX_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.failure) throw this.failure;
+    this.inFlight++;
+  }
+
+  forget(id: number): void {
+    this.writers.delete(id);
+  }
+
+  /** Stops the thread (after the conversion, whatever its outcome). */
+  async stop(): Promise<void> {
+    this.failure ??= new Error('the Parquet encoder thread was stopped');
+    this.wake();
+    await this.worker.terminate();
+  }
+
+  private onReply(r: Reply): void {
+    this.inFlight--;
+    this.waiting.shift()?.();
+    this.writers.get(r.id)?.receive(r);
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    for (const w of this.writers.values()) w.fail(e);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+}
+
+/** One file whose chunks are encoded by the EncoderThread; the bytes come back here and go to the sink. */
+export class RemoteParquetWriter implements ChunkWriter {
+  private error: Error | null = null;
+  /** Sink writes in arrival order. */
+  private writing: Promise<void> = Promise.resolve();
+  private closed: { resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  constructor(private readonly thread: EncoderThread, private readonly id: number, private readonly sink: ByteSink) {}
+
+  async write(chunk: TableChunk, owned: boolean): Promise<void> {
+    if (this.error) throw this.error;
+    await this.thread.slot();
+    const wire = this.thread.registry.toWire(chunk);
+    this.thread.post({ op: 'write', id: this.id, chunk: wire }, owned ? buffersOf(wire) : []);
+  }
+
+  async close(): Promise<void> {
+    if (this.error) throw this.error;
+    await this.thread.slot();
+    const done = new Promise<void>((resolve, reject) => (this.closed = { resolve, reject }));
+    this.thread.post({ op: 'close', id: this.id }, []);
+    await done;
+    await this.writing;
+    if (this.error) throw this.error;
+    await this.sink.close();
+  }
+
+  abort(): void {
+    this.thread.forget(this.id);
+    try {
+      this.thread.post({ op: 'drop', id: this.id }, []);
+    } catch {
+      // the thread is gone already: nothing to drop
     }
-    return new Promise<Pending>((resolve) => (this.waiting = resolve));
+    this.sink.abort();
+  }
+
+  receive(r: Reply): void {
+    if ('error' in r) {
+      this.fail(new Error(`Parquet encoder: ${r.error}`));
+      return;
+    }
+    for (const b of r.bytes) {
+      this.writing = this.writing.then(() => this.sink.write(b)).catch((e: unknown) => {
+        this.error ??= e instanceof Error ? e : new Error(String(e));
+      });
+    }
+    if (r.op === 'close') {
+      this.thread.forget(this.id);
+      this.closed?.resolve();
+    }
+  }
+
+  fail(e: Error): void {
+    this.error ??= e;
+    this.closed?.reject(e);
   }
 }

@@ -2,10 +2,8 @@
 import { join } from 'node:path';
 import { StringTable } from '../decode/strings.js';
 import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
-import { ArrowBatchBuilder } from './arrow-batch.js';
 import { FileSink, type ByteSink, type CommitGroup } from './byte-sink.js';
-import { IpcTableWriter } from './ipc-writer.js';
-import { ParquetTableWriter } from './parquet-writer.js';
+import { LocalParquetWriter, type ChunkWriter, type EncoderThread } from './parquet-writer.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableSpec, type TableSpec } from './schema.js';
 
 /** Zero rows of a table, with a column of the right kind for each schema column. */
@@ -37,9 +35,45 @@ export interface WrittenFile {
 interface Target {
   format: WrittenFile['format'];
   path: string;
-  builder: ArrowBatchBuilder;
-  writer: ParquetTableWriter | IpcTableWriter;
+  writer: ChunkWriter;
   sink: ByteSink;
+}
+
+/**
+ * Arrow IPC through apache-arrow, loaded only when an Arrow file or stream is asked for: the default
+ * (Parquet) conversion never pays for loading it.
+ */
+class ArrowWriter implements ChunkWriter {
+  private impl: Promise<{ write(c: TableChunk): Promise<void>; close(): Promise<void> }> | null = null;
+  private rows = 0;
+
+  constructor(private readonly spec: TableSpec, private readonly sink: ByteSink, private readonly kind: 'file' | 'stream') {}
+
+  private load(): Promise<{ write(c: TableChunk): Promise<void>; close(): Promise<void> }> {
+    this.impl ??= (async () => {
+      const [{ ArrowBatchBuilder }, { IpcTableWriter }] = await Promise.all([import('./arrow-batch.js'), import('./ipc-writer.js')]);
+      const builder = new ArrowBatchBuilder(this.spec, 'delta');
+      const writer = new IpcTableWriter(this.sink, builder.schema, this.kind);
+      return { write: (c: TableChunk) => writer.write(builder.build(c)), close: () => writer.close() };
+    })();
+    return this.impl;
+  }
+
+  async write(chunk: TableChunk): Promise<void> {
+    this.rows += chunk.length;
+    await (await this.load()).write(chunk);
+  }
+
+  async close(): Promise<void> {
+    const w = await this.load();
+    // A table with no rows is still a file with the table's schema.
+    if (this.rows === 0) await w.write(emptyChunk(this.spec));
+    await w.close();
+  }
+
+  abort(): void {
+    this.sink.abort();
+  }
 }
 
 export class TableOutput {
@@ -47,7 +81,8 @@ export class TableOutput {
   private readonly targets: Target[] = [];
   rows = 0;
 
-  constructor(table: string) {
+  /** `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread. */
+  constructor(table: string, private readonly encoder: EncoderThread | null = null) {
     this.spec = tableSpec(table);
   }
 
@@ -67,23 +102,26 @@ export class TableOutput {
   }
 
   private add(format: WrittenFile['format'], path: string, sink: ByteSink): void {
-    const builder = new ArrowBatchBuilder(this.spec, format === 'parquet' ? 'single' : 'delta');
-    const metadata = new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table]]);
-    const writer = format === 'parquet'
-      ? new ParquetTableWriter(sink, { metadata })
-      : new IpcTableWriter(sink, builder.schema, format === 'arrow' ? 'file' : 'stream');
-    this.targets.push({ format, path, builder, writer, sink });
+    let writer: ChunkWriter;
+    if (format === 'parquet') {
+      const options = { metadata: new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table]]) };
+      writer = this.encoder ? this.encoder.open(sink, this.spec, options) : new LocalParquetWriter(sink, this.spec, options);
+    } else {
+      writer = new ArrowWriter(this.spec, sink, format === 'arrow' ? 'file' : 'stream');
+    }
+    this.targets.push({ format, path, writer, sink });
   }
 
-  async write(chunk: TableChunk): Promise<void> {
+  /** `owned`: the caller hands the chunk over (its arrays may move to the encoder thread). */
+  async write(chunk: TableChunk, owned = false): Promise<void> {
     if (chunk.length === 0) return;
-    for (const t of this.targets) await t.writer.write(t.builder.build(chunk));
     this.rows += chunk.length;
+    // Parquet last: an owned write may move the chunk's arrays to the encoder thread, so the others read them first.
+    for (const t of this.targets) if (t.format !== 'parquet') await t.writer.write(chunk, false);
+    for (const t of this.targets) if (t.format === 'parquet') await t.writer.write(chunk, owned);
   }
 
   async close(): Promise<WrittenFile[]> {
-    // A table with no rows is still a file with the table's schema.
-    if (this.rows === 0) for (const t of this.targets) await t.writer.write(t.builder.build(emptyChunk(this.spec)));
     const out: WrittenFile[] = [];
     for (const t of this.targets) {
       await t.writer.close();
