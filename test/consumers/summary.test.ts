@@ -4,12 +4,14 @@
  * CLI prints the table and the JSON.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LATENCIES, latencyStats, nearestRank, type DeviceSummary, type SourceSummary } from '../../src/emit/summary.js';
 import { fixed3, formatSummary, summaryJson } from '../../src/emit/summary-format.js';
 import { summaryOfDataset, summaryOfTrace } from '../../src/emit/summary-input.js';
 import { rows } from '../helpers/duck.js';
-import { BIN, TRACES } from '../helpers/fixtures.js';
+import { BIN, ROOT, TRACES } from '../helpers/fixtures.js';
 import { batchDataset } from './helpers.js';
 
 describe('nearest-rank percentiles', () => {
@@ -125,6 +127,13 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     expect(text).toMatch(new RegExp(`eth0\\s+tx\\s+65\\s+qdisc\\s+${eth.n}\\s+${fixed3(eth.p50 ?? 0n, 'ms')}\\s+${fixed3(eth.p90 ?? 0n, 'ms')}`));
     const json = JSON.parse(JSON.stringify(summaryJson(summary)));
     expect(json.sources[0].devices[0].latency_ns.qdisc).toEqual({ n: eth.n, p50: Number(eth.p50), p90: Number(eth.p90), p99: Number(eth.p99), max: Number(eth.max) });
+  });
+
+  it("the README's example is what summary prints for eth-npm.ns.txt", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rel = 'test/fixtures/traces/eth-npm.ns.txt';
+    const printed = formatSummary([{ ...(await summaryOfTrace(join(ROOT, rel))), source: rel }], 'ms');
+    expect(readme).toContain(`$ npx netdev-times summary ${rel}\n${printed}`);
   });
 
   it('CLI: summary OUTDIR prints the table; --json the JSON; a trace works too; --source picks one input', () => {
