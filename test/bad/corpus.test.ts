@@ -16,7 +16,19 @@ interface Converted {
   manifest: any;
 }
 
+const done = new Map<string, Converted>();
+
+/** Converts a corpus file (once per file and options: the whole-corpus test reuses the results). */
 async function convert(file: string, ...extra: string[]): Promise<Converted> {
+  const key = [file, ...extra].join(' ');
+  const known = done.get(key);
+  if (known) return known;
+  const c = await convertNow(file, extra);
+  done.set(key, c);
+  return c;
+}
+
+async function convertNow(file: string, extra: string[]): Promise<Converted> {
   const out = join(tmp(), 'out');
   const r = await runCli(['convert', `${BAD}${file}`, '-o', out, ...extra]);
   const m = join(out, 'manifest.json');
