@@ -70,6 +70,17 @@ describe('files that are not perf output: exit 1, the file named with what it lo
   });
 });
 
+describe('report on the same files', () => {
+  it('says the same as convert (exit 1, what it looks like); an empty file is an empty report', async () => {
+    const bad = await runCli(['report', `${BAD}not-perf/report.txt`]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe(`netdev-times: ${BAD}not-perf/report.txt: no perf event line in 12 lines (11 rejected); it looks like a netdev-times report (the output of the analysis), not 'perf script' output\n`);
+    expect(bad.stdout).toBe('');
+    const empty = await runCli(['report', `${BAD}empty.txt`]);
+    expect([empty.status, empty.stderr]).toEqual([0, '']);
+  });
+});
+
 describe('bad inputs that still convert (exit 0): counted, never a stack trace', () => {
   it('an empty file: valid empty tables', async () => {
     const c = await convert('empty.txt');
