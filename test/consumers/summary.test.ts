@@ -3,10 +3,11 @@
  * drops grouped by status and reason), the in-memory run on a trace gives what the dataset gives, and the
  * CLI prints the table and the JSON.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NetdevTimesError } from '../../src/decode/types.js';
 import { LATENCIES, latencyStats, nearestRank, type DeviceSummary, type SourceSummary } from '../../src/emit/summary.js';
 import { fixed3, formatSummary, summaryJson } from '../../src/emit/summary-format.js';
 import { summaryOfDataset, summaryOfTrace } from '../../src/emit/summary-input.js';
@@ -136,17 +137,23 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     expect(readme).toContain(`$ npx netdev-times summary ${rel}\n${printed}`);
   });
 
-  it('CLI: summary OUTDIR prints the table; --json the JSON; a trace works too; --source picks one input', () => {
-    const table = spawnSync('node', [BIN, 'summary', out, '--unit', 'us'], { encoding: 'utf8' });
+  it('CLI: summary OUTDIR prints the table; a trace with --json the JSON; an unknown --source is a usage error', async () => {
+    const run = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
+      new Promise((resolve) => execFile('node', [BIN, ...args], (e, stdout, stderr) => resolve({ status: e ? Number(e.code) : 0, stdout, stderr })));
+    const [table, json] = await Promise.all([run(['summary', out, '--unit', 'us']), run(['summary', `${TRACES}eth-npm.ns.txt`, '--json'])]);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^latencies in µs;/);
     expect(table.stdout).toContain('source udp-drop.ns.txt');
     expect(table.stdout).toMatch(/lo\s+tx: not complete: not_freed \d+; kfree_skb: SOCKET_RCVBUFF \d+/);
-    const json = spawnSync('node', [BIN, 'summary', `${TRACES}eth-npm.ns.txt`, '--json'], { encoding: 'utf8' });
     expect(json.status, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(summaryJson([{ ...summary[0], source: `${TRACES}eth-npm.ns.txt` }]))));
-    const bad = spawnSync('node', [BIN, 'summary', out, '--source', 'nope'], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/no source 'nope'/);
+    let err: unknown;
+    try {
+      summaryOfDataset(out, 'nope');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NetdevTimesError);
+    expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/no source 'nope'/) });
   });
 });
