@@ -113,19 +113,48 @@ export class TraceDecoder {
       this.endOverlong();
       s = nl + 1;
     }
+    if (s >= e) return;
+    if (this.textLen - this.lineStart + (e - s) > this.maxLine) {
+      // The pending line could pass maxLine: take the slice up to its last newline, and if there is none the
+      // line is too long: keep its first bytes for the reject row, drop the rest as it streams past.
+      const last = b.lastIndexOf(NL, e - 1);
+      if (last < s) {
+        this.startOverlong(b, s, e);
+        return;
+      }
+      this.appendAndScan(b, s, last + 1);
+      this.pushSlice(b, last + 1, e);
+      return;
+    }
+    this.appendAndScan(b, s, e);
+  }
+
+  private appendAndScan(b: Uint8Array, s: number, e: number): void {
     const n = e - s;
-    if (n <= 0) return;
     if (this.textLen + n + 1 > this.text.length) this.growText(this.textLen + n + 1);
     this.text.set(s === 0 && e === b.length ? b : b.subarray(s, e), this.textLen);
     this.textLen += n;
     this.text[this.textLen] = NL;
     this.scan();
-    if (this.textLen - this.lineStart > this.maxLine) {
-      // Keep the first bytes for the reject row; drop the rest of the line as it streams past.
-      this.overlong = Uint8Array.prototype.slice.call(this.text, this.lineStart, Math.min(this.textLen, this.lineStart + REJECT_TEXT_BYTES));
-      this.textLen = this.lineStart;
-      this.text[this.textLen] = NL;
+  }
+
+  /** The pending line (text from lineStart, then b[s, e)) is longer than maxLine. */
+  private startOverlong(b: Uint8Array, s: number, e: number): void {
+    const pending = this.textLen - this.lineStart;
+    const head = new Uint8Array(Math.min(REJECT_TEXT_BYTES, pending + (e - s)));
+    const fromText = Math.min(head.length, pending);
+    head.set(this.text.subarray(this.lineStart, this.lineStart + fromText));
+    head.set(b.subarray(s, s + head.length - fromText), fromText);
+    this.overlong = head;
+    this.textLen = this.lineStart;
+    if (this.text.length > this.textLen + 2 * SLICE) {
+      // Give back what the long line made the arena grow to.
+      const small = newText(this.textLen + SLICE + 1);
+      small.set(this.text.subarray(0, this.textLen));
+      this.text = small;
+      this.batch.arena = small;
     }
+    this.text[this.textLen] = NL;
   }
 
   /** Decodes every complete line of the text. */
@@ -151,7 +180,8 @@ export class TraceDecoder {
   }
 
   private growText(need: number): void {
-    const grown = newText(Math.max(need, this.text.length * 2));
+    // Doubling, but never past what the longest pending line allowed can need.
+    const grown = newText(Math.max(need, Math.min(this.text.length * 2, this.lineStart + this.maxLine + SLICE + 1)));
     grown.set(this.text.subarray(0, this.textLen));
     this.text = grown;
     this.batch.arena = grown;

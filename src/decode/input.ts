@@ -130,8 +130,42 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
   if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, '<stdin>') };
   const kind = sniff(await readHead(path));
   if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
+  if (kind === 'text') return { kind, chunks: fileChunks(path) };
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (kind === 'gzip') return { kind, chunks: gunzipStream(file, path) };
-  if (kind === 'xz') return { kind, chunks: xzStream(file, path) };
-  return { kind, chunks: file };
+  return { kind, chunks: xzStream(file, path) };
+}
+
+const FILE_CHUNK = 1 << 20;
+
+/**
+ * A plain file in 1 MiB chunks without a stream's machinery: the next read is already running while the
+ * current chunk is decoded. Each chunk is a Buffer of its own, as a stream's chunks are.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  });
+  const readOne = async (): Promise<Uint8Array> => {
+    const b = Buffer.allocUnsafeSlow(FILE_CHUNK);
+    try {
+      const { bytesRead } = await fh.read(b, 0, FILE_CHUNK, null);
+      return b.subarray(0, bytesRead);
+    } catch (e) {
+      const err: NodeJS.ErrnoException = e instanceof Error ? e : new Error(String(e));
+      throw new NetdevTimesError(`${path}: cannot read (${err.code ?? err.message})`, 2);
+    }
+  };
+  let next = readOne();
+  try {
+    for (;;) {
+      const chunk = await next;
+      if (chunk.length === 0) return;
+      next = readOne();
+      yield chunk;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await fh.close();
+  }
 }

@@ -1,42 +1,72 @@
 import type { RawBatch } from './raw-batch.js';
 
-/** Running per-input facts over raw batches: events per name id, time range, out-of-order times. */
+/**
+ * Running per-input facts over raw batches: events per name id, time range, out-of-order times. Times are
+ * compared as their two 32-bit words (unsigned order is time order, times being non-negative): a BigInt is
+ * made only for the four values the manifest reports.
+ */
 export class TraceStats {
-  readonly perEvent: number[] = [];
   outOfOrder = 0;
-  private first: bigint | null = null;
-  private last: bigint | null = null;
-  private min: bigint | null = null;
-  private max: bigint | null = null;
-  private prevHi = -1;
-  private prevLo = 0;
+  private any = false;
+  private readonly first = new Uint32Array(2);
+  private readonly last = new Uint32Array(2);
+  private readonly min = new Uint32Array(2);
+  private readonly max = new Uint32Array(2);
+  private counts = new Float64Array(64);
 
   add(b: RawBatch): void {
     const w = b.timeWords;
-    for (let i = 0; i < b.length; i++) {
+    const n = b.length;
+    if (n === 0) return;
+    let counts = this.counts;
+    let prevLo = this.any ? this.last[0] : w[0];
+    let prevHi = this.any ? this.last[1] : w[1];
+    let minLo = this.any ? this.min[0] : w[0];
+    let minHi = this.any ? this.min[1] : w[1];
+    let maxLo = this.any ? this.max[0] : w[0];
+    let maxHi = this.any ? this.max[1] : w[1];
+    if (!this.any) {
+      this.first[0] = w[0];
+      this.first[1] = w[1];
+      this.any = true;
+    }
+    for (let i = 0; i < n; i++) {
       const id = b.event[i];
-      this.perEvent[id] = (this.perEvent[id] ?? 0) + 1;
-      const hi = w[2 * i + 1];
+      if (id >= counts.length) {
+        const grown = new Float64Array(Math.max(id + 1, counts.length * 2));
+        grown.set(counts);
+        counts = this.counts = grown;
+      }
+      counts[id]++;
       const lo = w[2 * i];
-      if (hi < this.prevHi || (hi === this.prevHi && lo < this.prevLo)) this.outOfOrder++;
-      this.prevHi = hi;
-      this.prevLo = lo;
+      const hi = w[2 * i + 1];
+      if (hi < prevHi || (hi === prevHi && lo < prevLo)) this.outOfOrder++;
+      prevLo = lo;
+      prevHi = hi;
+      if (hi < minHi || (hi === minHi && lo < minLo)) {
+        minLo = lo;
+        minHi = hi;
+      }
+      if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+        maxLo = lo;
+        maxHi = hi;
+      }
     }
-    if (b.length === 0) return;
-    if (this.first === null) this.first = b.timeNs[0];
-    this.last = b.timeNs[b.length - 1];
-    let mn = b.timeNs[0];
-    let mx = mn;
-    for (let i = 1; i < b.length; i++) {
-      const t = b.timeNs[i];
-      if (t < mn) mn = t;
-      if (t > mx) mx = t;
-    }
-    if (this.min === null || mn < this.min) this.min = mn;
-    if (this.max === null || mx > this.max) this.max = mx;
+    this.last[0] = prevLo;
+    this.last[1] = prevHi;
+    this.min[0] = minLo;
+    this.min[1] = minHi;
+    this.max[0] = maxLo;
+    this.max[1] = maxHi;
+  }
+
+  /** Events per event-name id (0 for ids never seen). */
+  get perEvent(): number[] {
+    return Array.from(this.counts);
   }
 
   range(): { first: bigint | null; last: bigint | null; min: bigint | null; max: bigint | null } {
-    return { first: this.first, last: this.last, min: this.min, max: this.max };
+    const big = (w: Uint32Array): bigint | null => (this.any ? (BigInt(w[1]) << 32n) | BigInt(w[0]) : null);
+    return { first: big(this.first), last: big(this.last), min: big(this.min), max: big(this.max) };
   }
 }
