@@ -4,12 +4,13 @@
  * `-o - --table` into apache-arrow's stream reader, `--json`, the `schema` command and `record`.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../dist/cli/main.js';
+import { Progress } from '../../src/cli/progress.js';
 import { convert } from '../../src/emit/convert.js';
 import { EVENT_NAMES } from '../../src/normalise/kinds.js';
 import { SCHEMA_DIR, tableNames } from '../../src/emit/schema.js';
@@ -175,6 +176,34 @@ describe('pipelines', () => {
   });
 
 
+});
+
+describe('progress and --quiet', () => {
+  const shown = (path: string, bytes: number): string => {
+    const err: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
+    try {
+      new Progress(path).update(bytes, 1000);
+    } finally {
+      spy.mockRestore();
+    }
+    return err.join('');
+  };
+
+  it('a plain text shows MB, its percentage, events/s and an ETA; .xz and perf.data (decoded text larger than the file) no percentage', () => {
+    const size = statSync(`${TRACES}eth-npm.txt`).size;
+    expect(shown(`${TRACES}eth-npm.txt`, size / 2)).toMatch(/^\r0\.2 MB \(50%\), 1000 events, \d+k events\/s, ETA \d+ s/);
+    for (const p of [`${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}eth-npm.data`]) {
+      const line = shown(p, 10 * statSync(p).size);
+      expect(line).toMatch(/^\r\d+\.\d MB, 1000 events, \d+k events\/s {3}$/);
+    }
+  });
+
+  it('-q writes nothing on stderr', async () => {
+    const r = await inProcess(['convert', `${TRACES}eth-npm.ns.txt`, '-o', tmp(), '-q']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
 });
 
 describe('schema command', () => {
