@@ -45,8 +45,9 @@ export async function summaryOfTrace(path: string, perf = 'perf'): Promise<Sourc
   decoder.end();
   correlator.finish();
   const c = decoder.counts;
-  if (c.events === 0 && c.lines > c.blank) throw new NetdevTimesError(`${path}: no perf event line in ${c.lines} lines`, 1);
-  return { source: path === '-' ? '<stdin>' : path, devices: builder.finish() };
+  const label = path === '-' ? '<stdin>' : path;
+  if (c.events === 0 && c.lines > c.blank) throw new NetdevTimesError(`${label}: no perf event line in ${c.lines} lines`, 1);
+  return { source: label, devices: builder.finish() };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */
