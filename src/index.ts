@@ -21,6 +21,7 @@ export { Correlator, DEFAULT_BUDGET, TABLE_NAMES, correlateFile, type Correlatio
 export { convert, type ConvertOptions, type ConvertResult, type Placement } from './emit/convert.js';
 export { convertMany, type InputOutcome, type ManyOptions } from './emit/convert-many.js';
 export type { Manifest, InputSummary } from './emit/manifest.js';
-export { tableSpec, tableNames, arrowSchema, type TableSpec, type ColumnSpec } from './emit/schema.js';
+export { tableSpec, tableNames, type TableSpec, type ColumnSpec } from './emit/schema.js';
+export { arrowSchema } from './emit/arrow-types.js';
 export { TableOutput, type OutputFormat, type WrittenFile } from './emit/table-output.js';
 export { ReportRenderer, readTableFile, renderReport, reportFromText, type ReportOptions } from './emit/report/index.js';

@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { TABLE_NAMES } from '../correlate/index.js';
 import { NetdevTimesError } from '../decode/types.js';
 import { isDataset, tableFile } from '../emit/dataset.js';
-import { readTableFile, renderReport, reportFromText, type NamedChunk, type ReportOptions } from '../emit/report/index.js';
+import type { NamedChunk, ReportOptions } from '../emit/report/index.js';
+import { renderReport, reportFromText } from '../emit/report/render.js';
 import { EXIT } from './errors.js';
 import { stdinAware } from './convert-command.js';
 
@@ -47,6 +48,8 @@ export async function runReport(a: ReportArgs): Promise<number> {
     process.stdout.write(s);
   };
   if (input !== '-' && isDataset(input)) {
+    // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
+    const { readTableFile } = await import('../emit/report/arrow-chunks.js');
     const chunks: NamedChunk[] = [];
     for (const table of TABLE_NAMES) {
       const file = tableFile(input, table, a.source);

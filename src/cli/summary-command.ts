@@ -1,7 +1,6 @@
 import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { formatSummary, summaryJson, type SummaryUnit } from '../emit/summary-format.js';
-import { summaryOf } from '../emit/summary-input.js';
 import { stdinAware } from './convert-command.js';
 import { EXIT } from './errors.js';
 
@@ -30,6 +29,8 @@ export function summaryBuilder(y: Argv): Argv<SummaryArgs> {
 export async function runSummary(a: SummaryArgs): Promise<number> {
   if (a.unit !== 'ms' && a.unit !== 'us') throw new NetdevTimesError(`unknown unit '${a.unit}' (use ms or us)`, EXIT.usage);
   const unit: SummaryUnit = a.unit;
+  // Loaded here: reading a dataset back needs apache-arrow and parquet-wasm, which other commands never load.
+  const { summaryOf } = await import('../emit/summary-input.js');
   const sources = await summaryOf(stdinAware(a.input), { source: a.source, perf: a.perf });
   process.stdout.write(a.json ? JSON.stringify(summaryJson(sources), null, 2) + '\n' : formatSummary(sources, unit));
   return EXIT.ok;

@@ -6,7 +6,8 @@ import { Data, Dictionary, Int32, Int64, List, makeData, RecordBatch, Schema, St
 import { NetdevTimesError } from '../decode/types.js';
 import type { StringTable } from '../decode/strings.js';
 import type { Column, TableChunk } from '../normalise/columns.js';
-import { arrowSchema, type TableSpec } from './schema.js';
+import { arrowSchema } from './arrow-types.js';
+import type { TableSpec } from './schema.js';
 
 interface Bitmap {
   bitmap: Uint8Array | undefined;

@@ -1,10 +1,9 @@
 /**
- * `schemas/*.json` is the single definition of every table: this module turns one into an Arrow schema.
- * Code, docs and tests all read the same files.
+ * `schemas/*.json` is the single definition of every table: this module reads them (arrow-types.ts turns
+ * one into an Arrow schema). Code, docs and tests all read the same files.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DataType, Dictionary, Field, Int32, Int64, List, Schema, Uint64, Utf8 } from 'apache-arrow';
 import { NetdevTimesError } from '../decode/types.js';
 
 export type ColumnType = 'int32' | 'int64' | 'uint64' | 'utf8' | 'list<utf8>';
@@ -62,24 +61,8 @@ export function tableNames(): string[] {
   return readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 }
 
-export function arrowType(c: ColumnSpec, dictionaryId: number): DataType {
-  switch (c.type) {
-    case 'int32': return new Int32();
-    case 'int64': return new Int64();
-    case 'uint64': return new Uint64();
-    case 'utf8': return c.dictionary ? new Dictionary(new Utf8(), new Int32(), dictionaryId) : new Utf8();
-    case 'list<utf8>': return new List(new Field('item', new Utf8(), false));
-  }
-}
-
 /** Metadata key carrying the schema version in every written file (Arrow schema and Parquet key-value). */
 export const SCHEMA_VERSION_KEY = 'netdev_times.schema_version';
 export const TABLE_KEY = 'netdev_times.table';
 
-/** Arrow schema of a table; dictionary ids are unique across tables so batches never share one. */
-export function arrowSchema(spec: TableSpec): Schema {
-  const base = [...spec.table].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) & 0xffff, 7) * 64;
-  const fields = spec.columns.map((c, i) => new Field(c.name, arrowType(c, base + i), c.nullable));
-  const meta = new Map([[SCHEMA_VERSION_KEY, spec.version], [TABLE_KEY, spec.table]]);
-  return new Schema(fields, meta);
-}
+/** The Arrow schema of a table is in arrow-types.ts: loading apache-arrow is left to what needs it. */
