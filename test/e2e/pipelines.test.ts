@@ -4,7 +4,7 @@
  * `-o - --table` into apache-arrow's stream reader, `--json`, the `schema` command and `record`.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
@@ -147,6 +147,38 @@ describe('batch conversion', () => {
     }
   });
 
+});
+
+describe('batch conversion: replacing and interrupting', () => {
+  const tree = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
+
+  it('--force leaves only the new dataset: no partition of an input not converted again, no flat file of a single input', async () => {
+    const out = join(tmp(), 'out');
+    const a = `${TRACES}eth-npm.ns.txt`;
+    const b = `${TRACES}http-lo.ns.txt`;
+    expect((await inProcess(['convert', a, '-o', out, '-q', '-f', 'parquet,arrow'])).status).toBe(0);
+    expect((await inProcess(['convert', a, b, '-o', out, '-q', '--force'])).status).toBe(0);
+    expect(tree(out).filter((f) => !f.includes('/'))).not.toContain('events.parquet');
+    expect(tree(join(out, 'events'))).toEqual(['source=eth-npm.ns.txt', 'source=eth-npm.ns.txt/part-0.parquet', 'source=http-lo.ns.txt', 'source=http-lo.ns.txt/part-0.parquet']);
+    expect((await inProcess(['convert', b, `${TRACES}udp-drop.ns.txt`, '-o', out, '-q', '--force'])).status).toBe(0);
+    expect(tree(join(out, 'tx_packets'))).toEqual(['source=http-lo.ns.txt', 'source=http-lo.ns.txt/part-0.parquet', 'source=udp-drop.ns.txt', 'source=udp-drop.ns.txt/part-0.parquet']);
+    expect((await inProcess(['convert', a, '-o', out, '-q', '--force'])).status).toBe(0);
+    expect(tree(out)).toEqual([...tableNames().map((t) => `${t}.parquet`), 'manifest.json'].sort());
+  });
+
+  it('SIGINT during a batch leaves no temporary file of its worker threads', async () => {
+    const out = join(tmp(), 'out');
+    const child = spawn('node', [BIN, 'convert', `${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}tcp-bulk.txt.xz`, '-o', out, '-q'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const temps = (): string[] => tree(out).filter((f) => /\.tmp-\d+$/.test(f));
+    const t0 = Date.now();
+    while (temps().length === 0 && child.exitCode === null && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    expect(temps().length, 'the workers are writing').toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(temps()).toEqual([]);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
 });
 
 describe('pipelines', () => {
