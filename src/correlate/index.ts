@@ -1,9 +1,8 @@
 /** The correlate stage: the reference's matching, as tables. */
-import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
-import { openTextInput } from '../decode/input.js';
+import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { NetdevTimesError } from '../decode/types.js';
-import { Normaliser } from '../normalise/normaliser.js';
+import { openTraceSource } from '../normalise/source.js';
 import { Correlator, type CorrelatorOptions } from './correlator.js';
 import type { ChunkSink } from './row-chunks.js';
 import type { CorrelationStats } from './stats.js';
@@ -23,22 +22,16 @@ export interface CorrelateFileOptions extends CorrelatorOptions {
 
 /** Decodes, normalises and correlates one `perf script` text file (plain, .gz or .xz), streaming. */
 export async function correlateFile(path: string, sink: ChunkSink, options: CorrelateFileOptions = {}): Promise<CorrelationStats> {
-  const normaliser = new Normaliser();
   const correlator = new Correlator(sink, options);
-  const decoder = new TraceDecoder((raw) => correlator.push(normaliser.normalise(raw)), { onReject: options.onReject });
-  const input = await openTextInput(path);
-  let head: Uint8Array | null = null;
-  for await (const chunk of input.chunks) {
-    if (head === null) head = chunk.slice(0, 4096);
-    decoder.push(chunk);
-  }
-  decoder.end();
-  const c = decoder.counts;
+  // A large plain file is decoded on two threads, in segments; the batches still come in input order.
+  const input = await openTraceSource(path, { onReject: options.onReject });
+  for await (const batch of input.batches()) correlator.push(batch);
+  const c = input.counts;
   // As convert: a file in which no line is an event is not a trace (an empty one is an empty trace).
   if (c.events === 0 && c.lines > c.blank) {
     const label = path === '-' ? '<stdin>' : path;
     throw new NetdevTimesError(
-      `${label}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head ?? new Uint8Array(0))}`,
+      `${label}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(input.head)}`,
       1,
     );
   }

@@ -27,6 +27,11 @@ export interface DecoderOptions {
   onReject?: (r: RejectedLine) => void;
   /** Longer lines are rejected without being held in memory (default MAX_LINE_BYTES). */
   maxLineBytes?: number;
+  /** Dictionaries to share with other decoders of the same input (one per segment of a file). */
+  comms?: StringTable;
+  events?: StringTable;
+  /** Lines before the first one this decoder sees (a segment that starts further into the file). */
+  lineOffset?: number;
 }
 
 /**
@@ -56,9 +61,10 @@ const SLICE = 1 << 20;
  */
 export class TraceDecoder {
   readonly counts: LineCounts = { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, rejected: 0 };
-  readonly comms = new StringTable();
-  readonly events = new StringTable();
+  readonly comms: StringTable;
+  readonly events: StringTable;
   private readonly batchSize: number;
+  private readonly lineOffset: number;
   private batch: RawBatch;
   /**
    * The current batch's arena; text[textLen] is always a newline sentinel, so a line search stops there.
@@ -83,6 +89,9 @@ export class TraceDecoder {
   ) {
     this.batchSize = options.batchSize ?? 16384;
     this.maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.comms = options.comms ?? new StringTable();
+    this.events = options.events ?? new StringTable();
+    this.lineOffset = options.lineOffset ?? 0;
     this.text = newText(Math.min(SLICE, this.batchSize * 128) + 1);
     this.text[0] = NL;
     this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text);
@@ -172,7 +181,7 @@ export class TraceDecoder {
   private endOverlong(): void {
     const head = this.overlong;
     this.overlong = null;
-    if (head) this.reject(++this.counts.lines, this.tooLong, head, 0, head.length);
+    if (head) this.reject(this.lineOffset + ++this.counts.lines, this.tooLong, head, 0, head.length);
   }
 
   private get tooLong(): string {
@@ -188,7 +197,7 @@ export class TraceDecoder {
   }
 
   private line(b: Uint8Array, s: number, e: number): void {
-    const lineNo = ++this.counts.lines;
+    const lineNo = this.lineOffset + ++this.counts.lines;
     if (e - s > this.maxLine) {
       this.reject(lineNo, this.tooLong, b, s, e);
       return;
@@ -255,8 +264,8 @@ export class TraceDecoder {
   private moveTail(from: number): void {
     const old = this.text;
     const n = this.textLen - from;
-    // Size the new arena like the last one (a batch's worth of text), at least the tail and one slice.
-    const text = newText(Math.max(this.textLen, n + SLICE) + 1);
+    // Size the new arena for a batch's worth of text (as much as the last one held) plus one more slice.
+    const text = newText(Math.max(this.textLen, n) + SLICE + 1);
     text.set(old.subarray(from, this.textLen));
     text[n] = NL;
     this.text = text;

@@ -5,9 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { TraceDecoder, type RejectedLine } from '../decode/decoder.js';
-import { openTextInput } from '../decode/input.js';
-import type { RawBatch } from '../decode/raw-batch.js';
+import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
@@ -15,7 +13,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { Normaliser } from '../normalise/normaliser.js';
+import { openTraceSource } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -78,7 +76,20 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const stream = options.stream;
   if (stream) tableSpec(stream.table);
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
-  const input = await openTextInput(options.input, { perf: options.perf });
+  const rejectedByReason: Record<string, number> = {};
+  const rejects = new RejectRows(options.input);
+  // A large plain file is decoded on two threads (this one and a decoding thread), in segments.
+  const input = await openTraceSource(options.input, {
+    perf: options.perf,
+    batchSize: options.batchSize,
+    keepAllPayloads: options.payload ?? false,
+    onReject: (r) => {
+      if (options.strict) throw new NetdevTimesError(`${options.input}:${r.line}: ${r.reason}`, 1);
+      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
+      rejects.add(r);
+      options.onReject?.(r);
+    },
+  });
   /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
   const createdDirs: [string, string][] = [];
   const makeDir = (dir: string): void => {
@@ -140,54 +151,30 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const correlator = new Correlator((table, chunk) => {
     if (correlated.get(table)) chunks.push({ table, chunk });
   }, { budget: options.budget });
-  const normaliser = new Normaliser(options.payload ?? false);
   const stats = new TraceStats();
-  const rejectedByReason: Record<string, number> = {};
   const rejectsOut = target('rejects');
-  const rejects = new RejectRows(options.input);
-  const pending: RawBatch[] = [];
-  const decoder = new TraceDecoder((b) => pending.push(b), {
-    batchSize: options.batchSize,
-    onReject: (r) => {
-      if (options.strict) throw new NetdevTimesError(`${options.input}:${r.line}: ${r.reason}`, 1);
-      rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
-      rejects.add(r);
-      options.onReject?.(r);
-    },
-  });
-  let bytes = 0;
-  let head: Uint8Array | null = null;
-  const drain = async (final = false): Promise<void> => {
-    for (const raw of pending.splice(0)) {
-      stats.add(raw);
-      const batch = normaliser.normalise(raw);
-      correlator.push(batch);
-      // Last use of the batch: its arrays are handed over (to the encoder thread, without a copy).
-      if (events) await events.write(eventsChunk(batch), true);
-      await flushChunks();
-    }
-    if (rejects.length >= REJECT_CHUNK_ROWS || (final && rejects.length > 0)) await rejectsOut?.write(rejects.take(), true);
-  };
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
   const flushChunks = async (): Promise<void> => {
     for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk, true);
   };
   try {
-    for await (const chunk of input.chunks) {
-      bytes += chunk.length;
-      if (head === null) head = chunk.slice(0, 4096);
-      decoder.push(chunk);
-      if (pending.length) await drain();
-      options.onProgress?.(bytes, decoder.counts.events);
+    for await (const batch of input.batches()) {
+      stats.add(batch.raw);
+      correlator.push(batch);
+      // Last use of the batch: its arrays are handed over (to the encoder thread, without a copy).
+      if (events) await events.write(eventsChunk(batch), true);
+      await flushChunks();
+      if (rejects.length >= REJECT_CHUNK_ROWS) await rejectsOut?.write(rejects.take(), true);
+      options.onProgress?.(input.bytes, input.counts.events);
     }
-    decoder.end();
-    await drain(true);
+    if (rejects.length > 0) await rejectsOut?.write(rejects.take(), true);
+    options.onProgress?.(input.bytes, input.counts.events);
     const correlation = correlator.finish();
     await flushChunks();
-    const c = decoder.counts;
+    const c = input.counts;
     if (c.events === 0 && c.lines > c.blank) {
       throw new NetdevTimesError(
-        `${options.input}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head ?? new Uint8Array(0))}`,
+        `${options.input}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(input.head)}`,
         1,
       );
     }
@@ -198,18 +185,18 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
     const summary: InputSummary = {
       path: options.input,
-      bytes: options.input === '-' ? bytes : statSync(options.input).size,
+      bytes: options.input === '-' ? input.bytes : statSync(options.input).size,
       kind: input.kind,
-      lines: { ...decoder.counts },
-      events_by_type: keyed(decoder.events.values, stats.perEvent),
-      unparsed_by_type: keyed(decoder.events.values, idsToArray(normaliser.unparsed)),
+      lines: { ...input.counts },
+      events_by_type: keyed(input.events.values, stats.perEvent),
+      unparsed_by_type: keyed(input.events.values, idsToArray(input.unparsed)),
       rejected_by_reason: rejectedByReason,
       first_time_ns: str(range.first),
       last_time_ns: str(range.last),
       min_time_ns: str(range.min),
       max_time_ns: str(range.max),
       out_of_order: stats.outOfOrder,
-      unterminated_last_line: decoder.unterminatedLastLine,
+      unterminated_last_line: input.unterminatedLastLine,
     };
     const manifest: Manifest = {
       tool: { name: 'netdev-times', version: toolVersion() },

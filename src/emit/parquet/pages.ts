@@ -71,6 +71,19 @@ export function writeLevels(out: ByteWriter, levels: Uint8Array, n: number, widt
   out.buf[at + 3] = len >>> 24;
 }
 
+/** `n` levels all equal to `value`: one RLE run, length-prefixed. */
+export function writeConstantLevels(out: ByteWriter, value: number, n: number, width: number): void {
+  const at = out.len;
+  out.u32le(0);
+  out.varint(n * 2);
+  for (let w = 0; w < width; w += 8) out.byte((value >>> w) & 0xff);
+  const len = out.len - at - 4;
+  out.buf[at] = len;
+  out.buf[at + 1] = len >>> 8;
+  out.buf[at + 2] = len >>> 16;
+  out.buf[at + 3] = len >>> 24;
+}
+
 /** A finished page: the scratch bytes copied out (they are kept until the row group is written). */
 export function endPage(out: ByteWriter, numValues: number, encoding: Encoding): Page {
   return { body: out.buf.slice(0, out.len), numValues, encoding };
