@@ -77,6 +77,9 @@ export class TraceDecoder {
   private readonly ev = newEventLine();
   private readonly textDecoder = new TextDecoder('utf-8');
   private lastEventInBatch = false;
+  /** Batches given back (recycle) and the largest arena among them, for the next batches. */
+  private readonly spare: RawBatch[] = [];
+  private spareText: Buffer | null = null;
   private readonly maxLine: number;
   /** The current line grew past maxLine: its first bytes (for the reject row) are kept, the rest dropped. */
   private overlong: Uint8Array | null = null;
@@ -265,7 +268,10 @@ export class TraceDecoder {
     const old = this.text;
     const n = this.textLen - from;
     // Size the new arena for a batch's worth of text (as much as the last one held) plus one more slice.
-    const text = newText(Math.max(this.textLen, n) + SLICE + 1);
+    const need = Math.max(this.textLen, n) + SLICE + 1;
+    const spare = this.spareText;
+    this.spareText = null;
+    const text = spare && spare.length >= need && spare.length <= 2 * need ? spare : newText(need);
     text.set(old.subarray(from, this.textLen));
     text[n] = NL;
     this.text = text;
@@ -289,10 +295,29 @@ export class TraceDecoder {
     if (cb) cb({ line, reason, text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))) });
   }
 
+  /**
+   * Gives back a batch the caller is done with (nothing of it kept, not even its payload text): its arrays
+   * and arena serve a later batch. Optional; without it every batch is new and the old ones are garbage.
+   */
+  recycle(b: RawBatch): void {
+    if (b.comms !== this.comms || this.spare.length >= 2) return;
+    this.spare.push(b);
+  }
+
+  private nextBatch(): RawBatch {
+    const b = this.spare.pop();
+    if (!b || b.line.length < this.batchSize) return newRawBatch(this.batchSize, this.comms, this.events, this.text);
+    if (Buffer.isBuffer(b.arena) && b.arena.length > (this.spareText?.length ?? 0) && b.arena !== this.text) this.spareText = b.arena;
+    b.length = 0;
+    b.frames = [];
+    b.arena = this.text;
+    return b;
+  }
+
   private flush(): void {
     if (this.batch.length === 0) return;
     const full = this.batch;
-    this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text);
+    this.batch = this.nextBatch();
     this.lastEventInBatch = false;
     this.onBatch(full);
   }

@@ -4,7 +4,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
@@ -13,7 +12,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource } from '../normalise/source.js';
+import { openTraceSource, secondThread } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -78,8 +77,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const rejectedByReason: Record<string, number> = {};
   const rejects = new RejectRows(options.input);
-  // A large plain file is decoded on two threads (this one and a decoding thread), in segments.
   const input = await openTraceSource(options.input, {
+    // Every output has copied or written a batch before the next is asked for, except a stream (stdout),
+    // which may still hold views of it.
+    recycle: !stream,
     perf: options.perf,
     batchSize: options.batchSize,
     keepAllPayloads: options.payload ?? false,
@@ -111,10 +112,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   /** Every file of this run is renamed into place together, once all are complete (the manifest last). */
   const group = new CommitGroup();
   /**
-   * Parquet is encoded on the second core while this thread decodes. Not inside convertMany's workers:
-   * there each core already converts an input of its own.
+   * With NETDEV_TIMES_THREADS=1, Parquet is encoded on a second thread while this one decodes (never inside
+   * convertMany's workers: there each core already converts an input of its own).
    */
-  const encoder = !stream && formats.includes('parquet') && isMainThread ? EncoderThread.start() : null;
+  const encoder = !stream && formats.includes('parquet') && secondThread() ? EncoderThread.start() : null;
   /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
   const cleanUp = (): void => {
     for (const o of outputs) o.abort();
@@ -155,19 +156,18 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const rejectsOut = target('rejects');
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
   const flushChunks = async (): Promise<void> => {
-    for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk, true);
+    for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk);
   };
   try {
     for await (const batch of input.batches()) {
       stats.add(batch.raw);
       correlator.push(batch);
-      // Last use of the batch: its arrays are handed over (to the encoder thread, without a copy).
-      if (events) await events.write(eventsChunk(batch), true);
+      if (events) await events.write(eventsChunk(batch));
       await flushChunks();
-      if (rejects.length >= REJECT_CHUNK_ROWS) await rejectsOut?.write(rejects.take(), true);
+      if (rejects.length >= REJECT_CHUNK_ROWS) await rejectsOut?.write(rejects.take());
       options.onProgress?.(input.bytes, input.counts.events);
     }
-    if (rejects.length > 0) await rejectsOut?.write(rejects.take(), true);
+    if (rejects.length > 0) await rejectsOut?.write(rejects.take());
     options.onProgress?.(input.bytes, input.counts.events);
     const correlation = correlator.finish();
     await flushChunks();

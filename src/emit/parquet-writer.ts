@@ -2,7 +2,8 @@
  * Parquet files from TableChunks with the project's own encoder (src/emit/parquet/): dictionary and RLE
  * pages, DELTA_BINARY_PACKED times, GZIP where it pays, real UINT_64, ARROW:schema for Arrow readers.
  * It runs either in this thread (LocalParquetWriter) or in one encoder thread shared by every table of a
- * conversion (EncoderThread), so that encoding uses the second core while this one decodes.
+ * conversion (EncoderThread), so that encoding uses the second core while this one decodes; chunks cross in
+ * pooled buffers (see parquet/protocol.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { TableChunk } from '../normalise/columns.js';
 import type { ByteSink } from './byte-sink.js';
 import { Codec, ParquetFileEncoder, ROW_GROUP_ROWS } from './parquet/file-encoder.js';
-import { buffersOf, TableRegistry, type Reply, type Request } from './parquet/protocol.js';
+import { ChunkPacker, type Reply, type Request } from './parquet/protocol.js';
 import type { TableSpec } from './schema.js';
 import { toolVersion } from './version.js';
 
@@ -21,10 +22,9 @@ export interface ParquetOptions {
   rowGroupRows?: number;
 }
 
-/** What TableOutput drives for each file it writes. */
+/** What TableOutput drives for each file it writes. The chunk is read before write() resolves, never after. */
 export interface ChunkWriter {
-  /** `owned`: the caller will not touch the chunk's arrays again, so they may move to another thread. */
-  write(chunk: TableChunk, owned: boolean): Promise<void>;
+  write(chunk: TableChunk): Promise<void>;
   close(): Promise<void>;
   abort(): void;
 }
@@ -62,7 +62,7 @@ const MAX_IN_FLIGHT = 4;
 /** The encoder thread of one conversion. */
 export class EncoderThread {
   private readonly worker: Worker;
-  readonly registry = new TableRegistry();
+  readonly packer = new ChunkPacker();
   private readonly writers = new Map<number, RemoteParquetWriter>();
   private nextId = 1;
   private inFlight = 0;
@@ -116,6 +116,7 @@ export class EncoderThread {
   }
 
   private onReply(r: Reply): void {
+    if (r.buffer) this.packer.give(r.buffer);
     this.inFlight--;
     this.waiting.shift()?.();
     this.writers.get(r.id)?.receive(r);
@@ -142,11 +143,11 @@ export class RemoteParquetWriter implements ChunkWriter {
 
   constructor(private readonly thread: EncoderThread, private readonly id: number, private readonly sink: ByteSink) {}
 
-  async write(chunk: TableChunk, owned: boolean): Promise<void> {
+  async write(chunk: TableChunk): Promise<void> {
     if (this.error) throw this.error;
     await this.thread.slot();
-    const wire = this.thread.registry.toWire(chunk);
-    this.thread.post({ op: 'write', id: this.id, chunk: wire }, owned ? buffersOf(wire) : []);
+    const { chunk: packed, buffer } = this.thread.packer.pack(chunk);
+    this.thread.post({ op: 'write', id: this.id, chunk: packed, buffer }, [buffer]);
   }
 
   async close(): Promise<void> {

@@ -112,13 +112,11 @@ export class TableOutput {
     this.targets.push({ format, path, writer, sink });
   }
 
-  /** `owned`: the caller hands the chunk over (its arrays may move to the encoder thread). */
-  async write(chunk: TableChunk, owned = false): Promise<void> {
+  /** The chunk is read (copied, encoded or written) before this resolves: the caller may then reuse its arrays. */
+  async write(chunk: TableChunk): Promise<void> {
     if (chunk.length === 0) return;
     this.rows += chunk.length;
-    // Parquet last: an owned write may move the chunk's arrays to the encoder thread, so the others read them first.
-    for (const t of this.targets) if (t.format !== 'parquet') await t.writer.write(chunk, false);
-    for (const t of this.targets) if (t.format === 'parquet') await t.writer.write(chunk, owned);
+    for (const t of this.targets) await t.writer.write(chunk);
   }
 
   async close(): Promise<WrittenFile[]> {

@@ -1,5 +1,5 @@
 import type { RawBatch } from '../decode/raw-batch.js';
-import { FieldTables, newEventBatch, type EventBatch } from './event-batch.js';
+import { eventBatchOf, FieldTables, newEventBatch, type EventBatch } from './event-batch.js';
 import { EventKind, kindOfName } from './kinds.js';
 import { parsePayload } from './payload.js';
 
@@ -13,10 +13,40 @@ export class Normaliser {
   /** Netdev events whose payload did not parse, per event name id. */
   readonly unparsed = new Map<number, number>();
 
+  /** A batch given back (recycle) whose columns serve the next one. */
+  private spare: EventBatch | null = null;
+
   constructor(private readonly keepAllPayloads = false) {}
 
+  /**
+   * Gives back a batch the caller is done with (nothing of it kept): its columns are cleared and reused for
+   * the next batch. Optional; without it every batch has new columns.
+   */
+  recycle(b: EventBatch): void {
+    if (b.dev.table === this.tables.dev) this.spare = b;
+  }
+
+  private columnsFor(raw: RawBatch): EventBatch {
+    const b = this.spare;
+    this.spare = null;
+    if (!b || b.kind.length < raw.length) return newEventBatch(raw, this.tables);
+    // What normalise() only ever sets: cleared, values too, so a reused batch is byte for byte a new one.
+    b.parsed.fill(0);
+    b.keepPayload.fill(0);
+    for (const c of [b.len, b.rc, b.irq, b.vec, b.work, b.budget, b.protocol]) {
+      c.values.fill(0);
+      c.valid.fill(0);
+    }
+    for (const c of [b.skbaddr, b.napi, b.rxSk]) {
+      c.words.fill(0);
+      c.valid.fill(0);
+    }
+    for (const c of [b.dev, b.irqName, b.ret, b.vecName, b.location, b.reason]) c.ids.fill(-1);
+    return eventBatchOf(raw, b);
+  }
+
   normalise(raw: RawBatch): EventBatch {
-    const batch = newEventBatch(raw, this.tables);
+    const batch = this.columnsFor(raw);
     const names = raw.events.values;
     if (this.kindsKnown < names.length) {
       if (this.kindOfEventId.length < names.length) {

@@ -33,6 +33,11 @@ export interface SourceOptions {
   parallel?: boolean;
   /** Segment size for parallel decoding (tests use small ones). */
   segmentBytes?: number;
+  /**
+   * The consumer keeps nothing of a batch once it asks for the next one (not even views of its arrays):
+   * its arrays are then reused, so a long input allocates no more than a short one.
+   */
+  recycle?: boolean;
 }
 
 export interface TraceSource {
@@ -73,6 +78,14 @@ function addCounts(into: LineCounts, c: LineCounts): void {
   into.rejected += c.rejected;
 }
 
+/**
+ * NETDEV_TIMES_THREADS=1 puts a second thread to work: Parquet encoding in convert, segment decoding in the
+ * report from a large plain file. Off by default: on the 2-vCPU machines this was measured on, the two
+ * vCPUs slow each other down by 20-40% when both are busy, and the thread's own start-up and cold code ate
+ * the rest (same wall time, more CPU and memory; see README, Performance).
+ */
+export const secondThread = (): boolean => isMainThread && process.env.NETDEV_TIMES_THREADS === '1';
+
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
   const parallel = (options.parallel ?? false) && isMainThread;
   if (parallel && path !== '-') {
@@ -98,7 +111,10 @@ class StreamSource implements TraceSource {
   bytes = 0;
   head = new Uint8Array(0);
 
+  private readonly recycle: boolean;
+
   constructor(readonly kind: InputKind, private readonly chunks: AsyncIterable<Uint8Array>, options: SourceOptions) {
+    this.recycle = options.recycle ?? false;
     this.normaliser = new Normaliser(options.keepAllPayloads ?? false);
     this.decoder = new TraceDecoder((b) => this.pending.push(b), {
       batchSize: options.batchSize, maxLineBytes: options.maxLineBytes, onReject: options.onReject, comms: this.comms, events: this.events,
@@ -122,10 +138,20 @@ class StreamSource implements TraceSource {
       if (this.bytes === 0) this.head = chunk.slice(0, 4096);
       this.bytes += chunk.length;
       this.decoder.push(chunk);
-      for (const raw of this.pending.splice(0)) yield this.normaliser.normalise(raw);
+      for (const raw of this.pending.splice(0)) yield* this.one(raw);
     }
     this.decoder.end();
-    for (const raw of this.pending.splice(0)) yield this.normaliser.normalise(raw);
+    for (const raw of this.pending.splice(0)) yield* this.one(raw);
+  }
+
+  private *one(raw: RawBatch): Generator<EventBatch> {
+    const b = this.normaliser.normalise(raw);
+    yield b;
+    // The consumer has asked for the next batch: this one is done with.
+    if (this.recycle) {
+      this.decoder.recycle(raw);
+      this.normaliser.recycle(b);
+    }
   }
 }
 

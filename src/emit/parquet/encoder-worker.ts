@@ -5,15 +5,16 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ParquetFileEncoder } from './file-encoder.js';
-import { TableMirror, type Reply, type Request } from './protocol.js';
+import { ChunkUnpacker, type Reply, type Request } from './protocol.js';
 
 const port = parentPort;
 const encoders = new Map<number, { encoder: ParquetFileEncoder; out: Uint8Array[] }>();
-const mirror = new TableMirror();
+const unpacker = new ChunkUnpacker();
 
 function reply(r: Reply): void {
   const transfer: ArrayBuffer[] = [];
   if ('bytes' in r) for (const b of r.bytes) if (b.buffer instanceof ArrayBuffer) transfer.push(b.buffer);
+  if (r.buffer) transfer.push(r.buffer);
   port?.postMessage(r, transfer);
 }
 
@@ -29,20 +30,22 @@ function handle(m: Request): void {
     encoders.delete(m.id);
     return;
   }
+  // The chunk's buffer goes back with the reply, whatever happens, to be filled again.
+  const buffer = m.op === 'write' ? m.buffer : undefined;
   if (!e) {
-    reply({ id: m.id, op: m.op, error: `no open encoder ${m.id}` });
+    reply({ id: m.id, op: m.op, error: `no open encoder ${m.id}`, buffer });
     return;
   }
   try {
-    if (m.op === 'write') e.encoder.write(mirror.fromWire(m.chunk));
+    if (m.op === 'write') e.encoder.write(unpacker.unpack(m.chunk, m.buffer));
     else {
       e.encoder.close();
       encoders.delete(m.id);
     }
-    reply({ id: m.id, op: m.op, bytes: e.out.splice(0) });
+    reply({ id: m.id, op: m.op, bytes: e.out.splice(0), buffer });
   } catch (err) {
     encoders.delete(m.id);
-    reply({ id: m.id, op: m.op, error: err instanceof Error ? err.message : String(err) });
+    reply({ id: m.id, op: m.op, error: err instanceof Error ? err.message : String(err), buffer });
   }
 }
 

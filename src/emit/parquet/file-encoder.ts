@@ -64,7 +64,8 @@ interface ColumnMeta {
 
 interface ChunkMeta {
   column: ColumnMeta;
-  result: ChunkResult;
+  /** The footer's statistics of the chunk (its pages are written and dropped: they are not kept here). */
+  stats: { nullCount: number | null; min: Uint8Array | null; max: Uint8Array | null };
   codec: Codec;
   encodings: number[];
   numValues: number;
@@ -181,7 +182,8 @@ export class ParquetFileEncoder {
     const encodings = new Set<number>();
     if (column.spec.nullable || column.path.length > 1) encodings.add(Encoding.Rle);
     const meta: ChunkMeta = {
-      column, result, codec, encodings: [], numValues: 0, uncompressed: 0, compressed: 0, dictionaryOffset: -1, dataOffset: -1,
+      column, stats: { nullCount: result.nullCount, min: result.min, max: result.max },
+      codec, encodings: [], numValues: 0, uncompressed: 0, compressed: 0, dictionaryOffset: -1, dataOffset: -1,
     };
     let b = 0;
     if (result.dictionary) {
@@ -268,7 +270,7 @@ function writeRowGroup(t: ThriftWriter, g: RowGroupMeta, ordinal: number): void 
         .i64(7, m.compressed)
         .i64(9, m.dataOffset);
       if (m.dictionaryOffset >= 0) md.i64(11, m.dictionaryOffset);
-      const r = m.result;
+      const r = m.stats;
       if (r.nullCount !== null) {
         md.struct(12, (s) => {
           s.i64(3, r.nullCount ?? 0);
