@@ -2,6 +2,7 @@
  * A plain file decoded in segments on two threads (compiled code from dist/, as the decoding thread loads
  * it) gives exactly the sequential decoder's rows, line numbers, dictionaries (by value), counts, rejects
  * and unparsed payloads: on every fixture cut into small segments, with -g frames, rejects and CRLF lines.
+ * And a source that reuses the arrays of the batches its consumer is done with gives the same rows.
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,9 @@ import { generateTraceText } from '../../src/bench/generate.js';
 import { TRACES } from '../helpers/fixtures.js';
 import { fieldsOf } from './helpers.js';
 
-async function readAll(path: string, parallel: boolean): Promise<unknown> {
+async function readAll(path: string, parallel: boolean, recycle = false): Promise<unknown> {
   const rejects: RejectedLine[] = [];
-  const src = await openTraceSource(path, { parallel, segmentBytes: 16 << 10, batchSize: 1000, onReject: (r) => rejects.push(r) });
+  const src = await openTraceSource(path, { parallel, recycle, segmentBytes: 16 << 10, batchSize: 1000, onReject: (r) => rejects.push(r) });
   const rows: unknown[] = [];
   const dec = new TextDecoder();
   for await (const b of src.batches()) {
@@ -42,6 +43,11 @@ describe('segmented decoding on two threads', () => {
     expect(await readAll(path, true)).toEqual(await readAll(path, false));
   });
 
+  it.each(files)('%s: reusing the arrays of batches already read changes nothing', async (f) => {
+    const path = `${TRACES}${f}`;
+    expect(await readAll(path, false, true)).toEqual(await readAll(path, false));
+  });
+
   it('callchains, rejected lines, CRLF and a last line without a newline: the same', async () => {
     const text = generateTraceText({ events: 3000, seed: 4 }).split('\n');
     const cc = readFileSync(`${TRACES}callchain.debug.txt`, 'utf8').split('\n').slice(0, 50);
@@ -55,5 +61,6 @@ describe('segmented decoding on two threads', () => {
     writeFileSync(path, out.join('\n').replace(/\n$/, ''));
     const seq = await readAll(path, false);
     expect(await readAll(path, true)).toEqual(seq);
+    expect(await readAll(path, false, true)).toEqual(seq);
   });
 });
