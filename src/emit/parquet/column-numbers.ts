@@ -140,30 +140,27 @@ function beginPage(name: string, nullable: boolean, valid: Uint8Array, from: num
 const pageBody = pageOut;
 
 export class Int32Encoder extends NumberEncoder {
-  private min = 0;
-  private max = 0;
-  private any = false;
+  /** min/max of the values of fallback (DELTA) pages; dictionary pages' values are all in the dictionary. */
+  private min = 2147483647;
+  private max = -2147483648;
 
   addPage(col: Column, from: number, to: number): void {
     if (col.kind !== 'int32') throw wrongKind(this.name, 'int32', col);
     const { n, idx } = beginPage(this.name, this.nullable, col.valid, from, to);
     this.nulls += to - from - n;
     const v = col.values;
-    let mn = this.any ? this.min : 2147483647;
-    let mx = this.any ? this.max : -2147483648;
+    const levelsEnd = pageBody.len;
+    if (this.tryDict() && this.dictPage(v, null, 1, from, n, idx, to - from)) return;
+    pageBody.len = levelsEnd;
+    let mn = this.min;
+    let mx = this.max;
     for (let k = 0; k < n; k++) {
       const x = v[idx ? idx[k] : from + k];
       if (x < mn) mn = x;
       if (x > mx) mx = x;
     }
-    if (n > 0) {
-      this.min = mn;
-      this.max = mx;
-      this.any = true;
-    }
-    const levelsEnd = pageBody.len;
-    if (this.tryDict() && this.dictPage(v, null, 1, from, n, idx, to - from)) return;
-    pageBody.len = levelsEnd;
+    this.min = mn;
+    this.max = mx;
     deltaInt32(pageBody, v, from, n, idx);
     this.pages.push(endPage(pageBody, to - from, Encoding.DeltaBinaryPacked));
   }
@@ -173,11 +170,19 @@ export class Int32Encoder extends NumberEncoder {
   }
 
   protected stats(): [Uint8Array, Uint8Array] | null {
-    return this.any ? [le32(this.min), le32(this.max)] : null;
+    let mn = this.min;
+    let mx = this.max;
+    const d = this.dict;
+    for (let i = 0; i < d.size; i++) {
+      if (d.lo[i] < mn) mn = d.lo[i];
+      if (d.lo[i] > mx) mx = d.lo[i];
+    }
+    return mn <= mx ? [le32(mn), le32(mx)] : null;
   }
 
   protected resetStats(): void {
-    this.any = false;
+    this.min = 2147483647;
+    this.max = -2147483648;
   }
 }
 
@@ -192,37 +197,59 @@ abstract class Wide extends NumberEncoder {
     super(name, nullable);
   }
 
+  /** Order key of a high word: signed (int64) compares like unsigned once its sign bit is flipped. */
+  private get flip(): number {
+    return this.signed ? 0x80000000 : 0;
+  }
+
+  /** Folds the value hi:lo into min/max (the column's order). */
+  protected see(lo: number, hi: number): void {
+    const f = this.flip;
+    const h = (hi ^ f) >>> 0;
+    lo >>>= 0;
+    if (!this.any) {
+      this.minLo = this.maxLo = lo;
+      this.minHi = this.maxHi = h;
+      this.any = true;
+      return;
+    }
+    if (h < this.minHi || (h === this.minHi && lo < this.minLo)) {
+      this.minLo = lo;
+      this.minHi = h;
+    }
+    if (h > this.maxHi || (h === this.maxHi && lo > this.maxLo)) {
+      this.maxLo = lo;
+      this.maxHi = h;
+    }
+  }
+
+  /** min/max of the page's values (held in flipped-high form until stats()). */
   protected track(w: Uint32Array, from: number, n: number, idx: Int32Array | null): void {
     if (n === 0) return;
-    const signed = this.signed;
-    // Compare high words in the column's order (signed for int64), low words unsigned.
-    const high = (x: number): number => (signed ? x | 0 : x);
+    const f = this.flip;
     let i = idx === null ? from : idx[0];
-    let minLo = this.any ? this.minLo : w[2 * i];
-    let minHi = this.any ? this.minHi : w[2 * i + 1];
-    let maxLo = this.any ? this.maxLo : minLo;
-    let maxHi = this.any ? this.maxHi : minHi;
+    if (!this.any) this.see(w[2 * i], w[2 * i + 1]);
+    let minLo = this.minLo;
+    let minHi = this.minHi;
+    let maxLo = this.maxLo;
+    let maxHi = this.maxHi;
     for (let k = 0; k < n; k++) {
       i = idx === null ? from + k : idx[k];
       const lo = w[2 * i];
-      const hi = w[2 * i + 1];
-      const h = high(hi);
-      const mnh = high(minHi);
-      if (h < mnh || (h === mnh && lo < minLo)) {
+      const h = (w[2 * i + 1] ^ f) >>> 0;
+      if (h < minHi || (h === minHi && lo < minLo)) {
         minLo = lo;
-        minHi = hi;
+        minHi = h;
       }
-      const mxh = high(maxHi);
-      if (h > mxh || (h === mxh && lo > maxLo)) {
+      if (h > maxHi || (h === maxHi && lo > maxLo)) {
         maxLo = lo;
-        maxHi = hi;
+        maxHi = h;
       }
     }
     this.minLo = minLo;
     this.minHi = minHi;
     this.maxLo = maxLo;
     this.maxHi = maxHi;
-    this.any = true;
   }
 
   protected plain(w: Uint32Array, from: number, n: number, idx: Int32Array | null, rows: number): void {
@@ -245,7 +272,11 @@ abstract class Wide extends NumberEncoder {
   }
 
   protected stats(): [Uint8Array, Uint8Array] | null {
-    return this.any ? [le64(this.minLo, this.minHi), le64(this.maxLo, this.maxHi)] : null;
+    // Values of dictionary pages are in the dictionary: folded in here, once per entry, not per row.
+    const d = this.dict;
+    for (let i = 0; i < d.size; i++) this.see(d.lo[i], d.hi[i]);
+    const f = this.flip;
+    return this.any ? [le64(this.minLo, this.minHi ^ f), le64(this.maxLo, this.maxHi ^ f)] : null;
   }
 
   protected resetStats(): void {
@@ -282,11 +313,11 @@ export class Uint64Encoder extends Wide {
     if (col.kind !== 'uint64') throw wrongKind(this.name, 'uint64', col);
     const { n, idx } = beginPage(this.name, this.nullable, col.valid, from, to);
     this.nulls += to - from - n;
-    this.track(col.words, from, n, idx);
     const levelsEnd = pageBody.len;
     const words = new Int32Array(col.words.buffer, col.words.byteOffset, col.words.length);
     if (this.tryDict() && this.dictPage(words, words, 2, from, n, idx, to - from)) return;
     pageBody.len = levelsEnd;
+    this.track(col.words, from, n, idx);
     this.plain(col.words, from, n, idx, to - from);
   }
 }
