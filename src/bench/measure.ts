@@ -47,9 +47,9 @@ function parseJsonFile(path: string): Record<string, unknown> | null {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** A node script (the CLI) with its own rusage report. */
-export async function measureNode(script: string, args: string[]): Promise<Measurement & { stderr: string }> {
+export async function measureNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement & { stderr: string }> {
   const file = scratch();
-  const r = await run(process.execPath, ['--import', PROBE, script, ...args], { ...process.env, NETDEV_TIMES_BENCH_RUSAGE: file });
+  const r = await run(process.execPath, ['--import', PROBE, script, ...args], { ...process.env, ...env, NETDEV_TIMES_BENCH_RUSAGE: file });
   const u = parseJsonFile(file);
   const rss = num(u?.maxRssKb);
   const user = num(u?.userUs);

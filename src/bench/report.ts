@@ -47,7 +47,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const ref = find('reference', 'tcp-bulk.data');
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
   const scale = big && convert ? big.events / convert.events : null;
-  const ours = cases.filter((c) => c.name === 'convert' || c.name === 'report');
+  const ours = cases.filter((c) => c.name.startsWith('convert') || c.name.startsWith('report'));
   const maxRss = ours.reduce<number | null>((m, c) => {
     const p = peak(c);
     return p === null ? m : Math.max(m ?? 0, p);

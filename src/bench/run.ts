@@ -5,6 +5,8 @@
  *
  *   node dist/bench/run.js [--json] [--runs N] [--events N] [--seed N] [--scale N] [--dir DIR]
  *                          [--reference PATH] [--no-reference] [--no-perf]
+ *
+ * Inputs are made once in DIR (default $TMPDIR/netdev-times-bench) and reused; --scale 0 skips the long one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -50,18 +52,23 @@ async function repeatRuns(n: number, f: () => Promise<Measurement & { stderr: st
   return out;
 }
 
-async function convertCase(input: Input, n = runs): Promise<CaseResult> {
+/** NETDEV_TIMES_THREADS=1: the optional second thread (Parquet encoding in convert, segment decoding in report). */
+const THREADS = { NETDEV_TIMES_THREADS: '1' };
+
+async function convertCase(input: Input, n = runs, threads = false): Promise<CaseResult> {
   const out = join(dir, `out-${input.name}`);
-  log(`convert ${input.name} (${n} run${n > 1 ? 's' : ''})`);
-  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '--force', '-q']), `convert ${input.name}`);
+  const name = threads ? 'convert, 2 threads' : 'convert';
+  log(`${name} ${input.name} (${n} run${n > 1 ? 's' : ''})`);
+  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '--force', '-q'], threads ? THREADS : {}), `${name} ${input.name}`);
   rmSync(out, { recursive: true, force: true });
-  return { name: 'convert', input: input.name, events: input.events, bytes: input.bytes, runs: m };
+  return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
 }
 
-async function reportCase(input: Input): Promise<CaseResult> {
-  log(`report ${input.name} (${runs} run${runs > 1 ? 's' : ''})`);
-  const m = await repeatRuns(runs, () => measureNode(BIN, ['report', input.path]), `report ${input.name}`);
-  return { name: 'report', input: input.name, events: input.events, bytes: input.bytes, runs: m };
+async function reportCase(input: Input, threads = false): Promise<CaseResult> {
+  const name = threads ? 'report, 2 threads' : 'report';
+  log(`${name} ${input.name} (${runs} run${runs > 1 ? 's' : ''})`);
+  const m = await repeatRuns(runs, () => measureNode(BIN, ['report', input.path], threads ? THREADS : {}), `${name} ${input.name}`);
+  return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
 }
 
 function perfWorks(): boolean {
@@ -88,6 +95,8 @@ async function main(): Promise<void> {
   const cases: CaseResult[] = [];
   cases.push(await convertCase(bulk));
   cases.push(await reportCase(bulk));
+  cases.push(await convertCase(bulk, runs, true));
+  cases.push(await reportCase(bulk, true));
   cases.push(await convertCase(synthNs));
   cases.push(await convertCase(synthUs));
   cases.push(await reportCase(synthNs));
