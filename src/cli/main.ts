@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { abortAllFileSinks } from '../emit/byte-sink.js';
-import { abortAllBatches } from '../emit/convert-many.js';
+import { abortAllBatches, stopAllBatches } from '../emit/convert-many.js';
 import { toolVersion } from '../emit/version.js';
 import { STDIO_ARG, convertBuilder, runConvert } from './convert-command.js';
 import { EXIT, reportError } from './errors.js';
@@ -23,9 +23,10 @@ function installProcessHandlers(): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       abortAllFileSinks();
-      abortAllBatches();
-      process.stderr.write(`netdev-times: interrupted (${sig}); no partial output was left\n`);
-      process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143);
+      void stopAllBatches().finally(() => {
+        process.stderr.write(`netdev-times: interrupted (${sig}); no partial output was left\n`);
+        process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143);
+      });
     });
   }
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {

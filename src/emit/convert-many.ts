@@ -95,7 +95,7 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
           writeManifest: false,
           force: true,
         };
-        const w: Worker = worker ?? new Worker(new URL('./convert-worker.js', import.meta.url));
+        const w: Worker = worker ?? track(new Worker(new URL('./convert-worker.js', import.meta.url)));
         worker = w;
         const outcome = await new Promise<InputOutcome>((resolve) => {
           const done = (o: InputOutcome): void => {
@@ -148,6 +148,23 @@ const active = new Set<string>();
  */
 export function abortAllBatches(): void {
   for (const dir of active) removeTempFiles(dir);
+}
+
+const workers = new Set<Worker>();
+
+function track(w: Worker): Worker {
+  workers.add(w);
+  w.once('exit', () => workers.delete(w));
+  return w;
+}
+
+/**
+ * Stops every conversion worker, then removes their temporary files: a worker still running after the
+ * sweep could open a new one.
+ */
+export async function stopAllBatches(): Promise<void> {
+  await Promise.all([...workers].map((w) => w.terminate()));
+  abortAllBatches();
 }
 
 const list = (dir: string): string[] => {

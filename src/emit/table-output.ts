@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StringTable } from '../decode/strings.js';
 import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
 import { FileSink, type ByteSink, type CommitGroup } from './byte-sink.js';
-import { LocalParquetWriter, type ChunkWriter, type EncoderThread } from './parquet-writer.js';
+import { WasmParquetWriter, type ChunkWriter } from './parquet-wasm-writer.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableSpec, type TableSpec } from './schema.js';
 
 /** Zero rows of a table, with a column of the right kind for each schema column. */
@@ -81,8 +81,7 @@ export class TableOutput {
   private readonly targets: Target[] = [];
   rows = 0;
 
-  /** `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread. */
-  constructor(table: string, private readonly encoder: EncoderThread | null = null) {
+  constructor(table: string) {
     this.spec = tableSpec(table);
   }
 
@@ -105,7 +104,7 @@ export class TableOutput {
     let writer: ChunkWriter;
     if (format === 'parquet') {
       const options = { metadata: new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table]]) };
-      writer = this.encoder ? this.encoder.open(sink, this.spec, options) : new LocalParquetWriter(sink, this.spec, options);
+      writer = new WasmParquetWriter(sink, this.spec, options);
     } else {
       writer = new ArrowWriter(this.spec, sink, format === 'arrow' ? 'file' : 'stream');
     }
@@ -122,6 +121,8 @@ export class TableOutput {
   async close(): Promise<WrittenFile[]> {
     const out: WrittenFile[] = [];
     for (const t of this.targets) {
+      // A table with no rows is still a Parquet file with the table's schema (Arrow writers do this themselves).
+      if (this.rows === 0 && t.format === 'parquet') await t.writer.write(emptyChunk(this.spec));
       await t.writer.close();
       out.push({ table: this.spec.table, format: t.format, path: t.path, rows: this.rows, bytes: t.sink.bytes });
     }

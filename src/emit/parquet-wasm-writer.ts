@@ -1,0 +1,146 @@
+/**
+ * Parquet through parquet-wasm (Apache arrow-rs compiled to WebAssembly): ZSTD, real UINT_64, the Arrow
+ * schema stored for Arrow readers (dictionary columns come back as categoricals), row groups of 64k rows.
+ * Each chunk becomes an Arrow batch that crosses into WebAssembly as an IPC message; arrow-rs's streaming
+ * writer emits a row group's bytes when it is full and we write them out before taking the next batch, so
+ * neither side holds more than a row group.
+ */
+import type { RecordBatch as ArrowBatch } from 'apache-arrow';
+import type { RecordBatch as WasmBatch, WriterProperties } from 'parquet-wasm/node';
+import type { TableChunk } from '../normalise/columns.js';
+import type { ByteSink } from './byte-sink.js';
+import type { TableSpec } from './schema.js';
+import { toolVersion } from './version.js';
+
+export const ROW_GROUP_ROWS = 65536;
+
+export interface ParquetOptions {
+  metadata: Map<string, string>;
+  rowGroupRows?: number;
+}
+
+/** What TableOutput drives for each file it writes. The chunk is read before write() resolves, never after. */
+export interface ChunkWriter {
+  write(chunk: TableChunk): Promise<void>;
+  close(): Promise<void>;
+  abort(): void;
+}
+
+type Pending = { batch: WasmBatch | null; taken: () => void };
+type Wasm = typeof import('parquet-wasm/node');
+
+/**
+ * Column statistics cost about a third of the encoding time; they are kept where a reader prunes with them:
+ * times and line numbers.
+ */
+const STATISTICS_COLUMNS = new Set(['time_ns', 'line', 'queue_ns', 'base_ns', 'hunk_id']);
+
+function properties(w: Wasm, spec: TableSpec, options: ParquetOptions): WriterProperties {
+  let b = new w.WriterPropertiesBuilder()
+    .setCompression(w.Compression.ZSTD)
+    .setMaxRowGroupSize(options.rowGroupRows ?? ROW_GROUP_ROWS)
+    .setStatisticsEnabled(w.EnabledStatistics.None)
+    .setDictionaryEnabled(false)
+    .setCreatedBy(`netdev-times ${toolVersion()} (parquet-wasm, Apache arrow-rs)`)
+    .setKeyValueMetadata(options.metadata);
+  for (const c of spec.columns) {
+    if (STATISTICS_COLUMNS.has(c.name)) b = b.setColumnStatisticsEnabled(c.name, w.EnabledStatistics.Chunk);
+    // Dictionary pages for the repeated strings; plain pages elsewhere are smaller and faster here.
+    if (c.dictionary) b = b.setColumnDictionaryEnabled(c.name, true);
+  }
+  return b.build();
+}
+
+export class WasmParquetWriter implements ChunkWriter {
+  private waiting: ((p: Pending) => void) | null = null;
+  private queued: Pending | null = null;
+  private failure: unknown = null;
+  private started: Promise<{ build(c: TableChunk): ArrowBatch; toWasm(b: ArrowBatch): WasmBatch[] }> | null = null;
+  private pump: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sink: ByteSink, private readonly spec: TableSpec, private readonly options: ParquetOptions) {}
+
+  /** Loads apache-arrow and parquet-wasm on the first write: commands that write no Parquet never pay for them. */
+  private start(): Promise<{ build(c: TableChunk): ArrowBatch; toWasm(b: ArrowBatch): WasmBatch[] }> {
+    this.started ??= (async () => {
+      const [w, arrow, { ArrowBatchBuilder }] = await Promise.all([import('parquet-wasm/node'), import('apache-arrow'), import('./arrow-batch.js')]);
+      const builder = new ArrowBatchBuilder(this.spec, 'single');
+      const input = new ReadableStream<WasmBatch>(
+        {
+          pull: async (controller) => {
+            const next = await this.nextPending();
+            next.taken();
+            if (next.batch === null) controller.close();
+            else controller.enqueue(next.batch);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      this.pump = (async () => {
+        const out: ReadableStream<Uint8Array> = await w.transformParquetStream(input, properties(w, this.spec, this.options));
+        const reader = out.getReader();
+        for (;;) {
+          const r = await reader.read();
+          if (r.done) break;
+          await this.sink.write(r.value);
+        }
+      })().catch((e: unknown) => {
+        this.failure = e;
+        // Release a producer blocked on a batch the dead encoder will never take.
+        const q = this.queued;
+        this.queued = null;
+        q?.taken();
+      });
+      return {
+        build: (c: TableChunk) => builder.build(c),
+        toWasm: (b: ArrowBatch) => w.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table([b]), 'stream')).recordBatches(),
+      };
+    })();
+    return this.started;
+  }
+
+  async write(chunk: TableChunk): Promise<void> {
+    const s = await this.start();
+    if (this.failure) throw this.failure;
+    for (const b of s.toWasm(s.build(chunk))) await this.offer(b);
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await this.start();
+    await this.offer(null);
+    await this.pump;
+    if (this.failure) throw this.failure;
+    await this.sink.close();
+  }
+
+  abort(): void {
+    this.sink.abort();
+  }
+
+  private offer(batch: WasmBatch | null): Promise<void> {
+    return new Promise<void>((taken) => {
+      if (this.failure) {
+        taken();
+        return;
+      }
+      const p: Pending = { batch, taken };
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w(p);
+      } else {
+        this.queued = p;
+      }
+    });
+  }
+
+  private nextPending(): Promise<Pending> {
+    const q = this.queued;
+    if (q) {
+      this.queued = null;
+      return Promise.resolve(q);
+    }
+    return new Promise<Pending>((resolve) => (this.waiting = resolve));
+  }
+}
