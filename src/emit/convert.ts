@@ -12,11 +12,12 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource } from '../normalise/source.js';
+import { openTraceSource, secondThread } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from './table-output.js';
+import { EncoderThread } from './encoder-thread.js';
 import { CommitGroup, StreamSink, describeFsError, forgetMadeFolder, makeDirs, noteMadeFolder, removeEmptyUpTo, writeFileAtomic } from './byte-sink.js';
 import { toolVersion } from './version.js';
 
@@ -110,9 +111,15 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const outputs: TableOutput[] = [];
   /** Every file of this run is renamed into place together, once all are complete (the manifest last). */
   const group = new CommitGroup();
+  /**
+   * With NETDEV_TIMES_THREADS=1, Parquet (Arrow batches and parquet-wasm) is encoded on a second thread while
+   * this one decodes (never inside convertMany's workers: there each core converts an input of its own).
+   */
+  const encoder = !stream && formats.includes('parquet') && secondThread() ? EncoderThread.start() : null;
   /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
   const cleanUp = (): void => {
     for (const o of outputs) o.abort();
+    void encoder?.stop();
     group.abort();
     for (const made of createdDirs.reverse()) {
       removeEmptyUpTo(made[0], made[1]);
@@ -129,7 +136,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       } else {
         const { dir, file } = tableDir(options.outDir, table, placement);
         makeDir(dir);
-        out = new TableOutput(table).toFiles(dir, formats, file, group);
+        out = new TableOutput(table, encoder).toFiles(dir, formats, file, group);
       }
     } catch (e) {
       cleanUp();
@@ -173,6 +180,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     }
     const files: WrittenFile[] = [];
     for (const o of outputs) files.push(...(await o.close()));
+    await encoder?.stop();
     const range = stats.range();
     const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
     const summary: InputSummary = {

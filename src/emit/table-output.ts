@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StringTable } from '../decode/strings.js';
 import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
 import { FileSink, type ByteSink, type CommitGroup } from './byte-sink.js';
+import type { EncoderThread } from './encoder-thread.js';
 import { WasmParquetWriter, type ChunkWriter } from './parquet-wasm-writer.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableSpec, type TableSpec } from './schema.js';
 
@@ -81,7 +82,8 @@ export class TableOutput {
   private readonly targets: Target[] = [];
   rows = 0;
 
-  constructor(table: string) {
+  /** `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread. */
+  constructor(table: string, private readonly encoder: EncoderThread | null = null) {
     this.spec = tableSpec(table);
   }
 
@@ -104,7 +106,7 @@ export class TableOutput {
     let writer: ChunkWriter;
     if (format === 'parquet') {
       const options = { metadata: new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table]]) };
-      writer = new WasmParquetWriter(sink, this.spec, options);
+      writer = this.encoder ? this.encoder.open(sink, this.spec, options) : new WasmParquetWriter(sink, this.spec, options);
     } else {
       writer = new ArrowWriter(this.spec, sink, format === 'arrow' ? 'file' : 'stream');
     }

@@ -79,7 +79,7 @@ function addCounts(into: LineCounts, c: LineCounts): void {
 }
 
 /**
- * NETDEV_TIMES_THREADS=1 puts a second thread to work: segment decoding in the
+ * NETDEV_TIMES_THREADS=1 puts a second thread to work: Parquet encoding in convert, segment decoding in the
  * report from a large plain file. Off by default: on the 2-vCPU machines this was measured on, the two
  * vCPUs slow each other down by 20-40% when both are busy, and the thread's own start-up and cold code ate
  * the rest (same wall time, more CPU and memory; see README, Performance).

@@ -1,0 +1,85 @@
+/**
+ * The optional Parquet encoder thread (compiled code from dist/, as worker threads load it) writes exactly
+ * the bytes the in-thread parquet-wasm writer writes, while the caller reuses its arrays after each write;
+ * a chunk the thread cannot encode fails the write or the close.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TraceDecoder } from '../../src/decode/decoder.js';
+import type { TableChunk } from '../../src/normalise/columns.js';
+import { eventsChunk } from '../../src/normalise/events-table.js';
+import { Normaliser } from '../../src/normalise/normaliser.js';
+import { WasmParquetWriter } from '../../src/emit/parquet-wasm-writer.js';
+import { tableSpec } from '../../src/emit/schema.js';
+import { EncoderThread } from '../../dist/emit/encoder-thread.js';
+import { TRACES } from '../helpers/fixtures.js';
+
+class MemorySink {
+  bytes = 0;
+  parts: Uint8Array[] = [];
+  closed = false;
+  write(b: Uint8Array): void {
+    this.parts.push(b.slice());
+    this.bytes += b.length;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  abort(): void {
+    this.parts = [];
+  }
+}
+
+const spec = tableSpec('events');
+const metadata = new Map([['netdev_times.table', 'events']]);
+
+/** eth-npm's events in small batches. */
+function chunks(): TableChunk[] {
+  const out: TableChunk[] = [];
+  const n = new Normaliser();
+  const d = new TraceDecoder((raw) => out.push(eventsChunk(n.normalise(raw))), { batchSize: 700 });
+  d.push(readFileSync(`${TRACES}eth-npm.ns.txt`));
+  d.end();
+  return out;
+}
+
+describe('Parquet encoder thread', () => {
+  it('writes the same bytes as the in-thread writer, though the caller scribbles over each chunk after writing it', async () => {
+    const local = new MemorySink();
+    const w = new WasmParquetWriter(local, spec, { metadata, rowGroupRows: 2000 });
+    for (const c of chunks()) await w.write(c);
+    await w.close();
+    const thread = EncoderThread.start();
+    if (!thread) throw new Error('dist/emit/parquet/encoder-worker.js is missing: run tsc first');
+    try {
+      const sink = new MemorySink();
+      const r = thread.open(sink, spec, { metadata, rowGroupRows: 2000 });
+      for (const c of chunks()) {
+        await r.write(c);
+        const line = c.columns.line;
+        if (line.kind === 'int32') line.values.fill(-7);
+      }
+      await r.close();
+      expect(sink.closed).toBe(true);
+      expect(Buffer.concat(sink.parts).equals(Buffer.concat(local.parts))).toBe(true);
+    } finally {
+      await thread.stop();
+    }
+  });
+
+  it('a chunk the thread cannot encode fails the write or the close with its reason', async () => {
+    const thread = EncoderThread.start();
+    if (!thread) throw new Error('dist/emit/parquet/encoder-worker.js is missing: run tsc first');
+    try {
+      const r = thread.open(new MemorySink(), spec, { metadata });
+      const c = chunks()[0];
+      delete c.columns.line;
+      await expect((async () => {
+        await r.write(c);
+        await r.close();
+      })()).rejects.toThrow(/no column 'line'/);
+    } finally {
+      await thread.stop();
+    }
+  });
+});
