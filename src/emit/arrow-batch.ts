@@ -2,12 +2,15 @@
  * TableChunk -> Arrow RecordBatch, following the table's schema. Typed arrays are handed to Arrow as they
  * are (no copy beyond slicing to the row count); validity bytes become bitmaps.
  */
-import { Data, Dictionary, Int32, Int64, List, makeData, RecordBatch, Schema, Struct, Uint64, Utf8, Vector, type DataType } from 'apache-arrow';
+import type { Data, DataType, RecordBatch, Schema, Utf8, Vector } from 'apache-arrow';
 import { NetdevTimesError } from '../decode/types.js';
 import type { StringTable } from '../decode/strings.js';
 import type { Column, TableChunk } from '../normalise/columns.js';
-import { arrowSchema } from './arrow-types.js';
+import { arrow } from './arrow-lib.js';
+import { arrowSchemaOf } from './arrow-schema.js';
 import type { TableSpec } from './schema.js';
+
+const { Dictionary, Int32, Int64, List, makeData, Struct, Uint64 } = arrow;
 
 interface Bitmap {
   bitmap: Uint8Array | undefined;
@@ -94,7 +97,7 @@ function utf8Data(values: readonly (string | null)[], from: number, to: number):
     offsets[i + 1] = len;
   }
   const { bitmap, nullCount } = packValidity(valid, n);
-  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes.subarray(0, len) });
+  return makeData({ type: new arrow.Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes.subarray(0, len) });
 }
 
 /** Builds Utf8 data from byte spans of an arena without decoding them. */
@@ -112,7 +115,7 @@ function spanData(arena: Uint8Array, start: Int32Array, end: Int32Array, valid: 
     offsets[i + 1] = len;
   }
   const { bitmap, nullCount } = packValidity(valid, n);
-  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes });
+  return makeData({ type: new arrow.Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes });
 }
 
 /**
@@ -133,13 +136,13 @@ class DictionaryState {
       this.chunks.push(utf8Data(this.table.values, this.covered, size));
       this.covered = size;
     }
-    return new Vector(this.chunks);
+    return new arrow.Vector(this.chunks);
   }
 
   single(): Vector<Utf8> {
     const size = this.table.size;
     if (this.whole === null || size !== this.wholeSize) {
-      this.whole = new Vector([utf8Data(this.table.values, 0, size)]);
+      this.whole = new arrow.Vector([utf8Data(this.table.values, 0, size)]);
       this.wholeSize = size;
     }
     return this.whole;
@@ -154,7 +157,7 @@ export class ArrowBatchBuilder {
   private readonly dicts = new Map<string, DictionaryState>();
 
   constructor(readonly spec: TableSpec, private readonly mode: DictionaryMode) {
-    this.schema = arrowSchema(spec);
+    this.schema = arrowSchemaOf(arrow, spec);
   }
 
   build(chunk: TableChunk): RecordBatch {
@@ -165,7 +168,7 @@ export class ArrowBatchBuilder {
       return this.columnData(field.name, field.type, col, n);
     });
     const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
-    return new RecordBatch(this.schema, data);
+    return new arrow.RecordBatch(this.schema, data);
   }
 
   private columnData(name: string, type: DataType, col: Column, n: number): Data {

@@ -2,11 +2,12 @@
  * Arrow IPC (file or stream format), uncompressed: apache-arrow 21's compressed IPC is rejected by other
  * readers. Bytes go to the sink as each batch is encoded, never gathered in memory.
  */
-import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch, type Schema } from 'apache-arrow';
+import type { RecordBatch, RecordBatchFileWriter, RecordBatchStreamWriter, Schema } from 'apache-arrow';
+import { arrow } from './arrow-lib.js';
 import type { ByteSink } from './byte-sink.js';
 
 /** A queue that hands each chunk straight to an array we drain after every write. */
-class ForwardingQueue extends AsyncByteQueue {
+class ForwardingQueue extends arrow.AsyncByteQueue {
   readonly pending: Uint8Array[] = [];
   override write(value: Uint8Array): void {
     if (value.byteLength > 0) this.pending.push(value);
@@ -19,7 +20,7 @@ export class IpcTableWriter {
   rows = 0;
 
   constructor(private readonly sink: ByteSink, schema: Schema, format: 'file' | 'stream') {
-    this.writer = format === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
+    this.writer = format === 'file' ? new arrow.RecordBatchFileWriter() : new arrow.RecordBatchStreamWriter();
     // Passing the schema writes it at once, so a table with no rows is still a valid file.
     this.writer.reset(this.queue, schema);
   }

@@ -70,7 +70,7 @@ export class WasmParquetWriter implements ChunkWriter {
   /** Loads apache-arrow and parquet-wasm on the first write: commands that write no Parquet never pay for them. */
   private start(): Promise<{ build(c: TableChunk): ArrowBatch; toWasm(b: ArrowBatch): WasmBatch[] }> {
     this.started ??= (async () => {
-      const [w, arrow, { ArrowBatchBuilder }] = await Promise.all([import('parquet-wasm/node'), import('apache-arrow'), import('./arrow-batch.js')]);
+      const [w, { arrow }, { ArrowBatchBuilder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-lib.js'), import('./arrow-batch.js')]);
       const builder = new ArrowBatchBuilder(this.spec, 'single');
       const input = new ReadableStream<WasmBatch>(
         {
