@@ -41,9 +41,10 @@ const log = (s: string): void => {
   if (!opts.json) process.stderr.write(`bench: ${s}\n`);
 };
 
-async function repeatRuns(n: number, f: () => Promise<Measurement & { stderr: string }>, what: string): Promise<Measurement[]> {
+async function repeatRuns(n: number, f: () => Promise<Measurement & { stderr: string }>, what: string, before?: () => void): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (let i = 0; i < n; i++) {
+    before?.();
     const m = await f();
     if (m.exitCode !== 0) throw new Error(`${what} failed (exit ${m.exitCode}): ${m.stderr.trim().slice(0, 2000)}`);
     const { stderr: _, ...rest } = m;
@@ -59,7 +60,9 @@ async function convertCase(input: Input, n = runs, threads = false): Promise<Cas
   const out = join(dir, `out-${input.name}`);
   const name = threads ? 'convert, 2 threads' : 'convert';
   log(`${name} ${input.name} (${n} run${n > 1 ? 's' : ''})`);
-  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '--force', '-q'], threads ? THREADS : {}), `${name} ${input.name}`);
+  // Each run into a new folder: replacing the previous output (--force) is not what is measured.
+  const fresh = (): void => rmSync(out, { recursive: true, force: true });
+  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '-q'], threads ? THREADS : {}), `${name} ${input.name}`, fresh);
   rmSync(out, { recursive: true, force: true });
   return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
 }
