@@ -2,6 +2,7 @@ import { newEventLine, parseEventLine } from './event-line.js';
 import { newRawBatch, type RawBatch } from './raw-batch.js';
 import { StringTable } from './strings.js';
 import { writeTimeWords } from './time.js';
+import { asLineNo, type LineNo } from './types.js';
 
 /** Line accounting of one input: lines = events + header + callchainFrames + blank + rejected. */
 export interface LineCounts {
@@ -14,7 +15,7 @@ export interface LineCounts {
 }
 
 export interface RejectedLine {
-  line: number;
+  line: LineNo;
   reason: string;
   /** The line's text, cut to 200 bytes. */
   text: string;
@@ -292,7 +293,7 @@ export class TraceDecoder {
     this.counts.rejected++;
     this.lastEventInBatch = false;
     const cb = this.options.onReject;
-    if (cb) cb({ line, reason, text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))) });
+    if (cb) cb({ line: asLineNo(line), reason, text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))) });
   }
 
   /**

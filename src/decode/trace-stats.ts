@@ -1,3 +1,4 @@
+import { asNanoseconds, type Nanoseconds } from './types.js';
 import type { RawBatch } from './raw-batch.js';
 
 /**
@@ -65,8 +66,8 @@ export class TraceStats {
     return Array.from(this.counts);
   }
 
-  range(): { first: bigint | null; last: bigint | null; min: bigint | null; max: bigint | null } {
-    const big = (w: Uint32Array): bigint | null => (this.any ? (BigInt(w[1]) << 32n) | BigInt(w[0]) : null);
+  range(): { first: Nanoseconds | null; last: Nanoseconds | null; min: Nanoseconds | null; max: Nanoseconds | null } {
+    const big = (w: Uint32Array): Nanoseconds | null => (this.any ? asNanoseconds((BigInt(w[1]) << 32n) | BigInt(w[0])) : null);
     return { first: big(this.first), last: big(this.last), min: big(this.min), max: big(this.max) };
   }
 }

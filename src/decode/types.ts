@@ -9,6 +9,7 @@ export type LineNo = number & { readonly __unit: 'line' };
 
 export const asNanoseconds = (v: bigint): Nanoseconds => v as Nanoseconds;
 export const asSkbAddr = (v: bigint): SkbAddr => v as SkbAddr;
+export const asLineNo = (v: number): LineNo => v as LineNo;
 
 /** The error type of this project: every failure a user can cause is one of these, never a stack trace. */
 export class NetdevTimesError extends Error {

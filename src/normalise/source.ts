@@ -16,7 +16,7 @@ import { openTextInput, type InputKind } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
 import { eventLineAtOrAfter } from '../decode/segments.js';
 import { StringTable } from '../decode/strings.js';
-import { NetdevTimesError } from '../decode/types.js';
+import { NetdevTimesError, asLineNo } from '../decode/types.js';
 import type { EventBatch } from './event-batch.js';
 import { Normaliser } from './normaliser.js';
 import type { SegmentReply, SegmentRequest } from './segment-worker.js';
@@ -294,7 +294,7 @@ class SegmentedSource implements TraceSource {
 
   private finishSegment(d: Done, last: boolean): void {
     const offset = this.counts.lines;
-    for (const r of d.rejects) this.options.onReject?.({ ...r, line: r.line + offset });
+    for (const r of d.rejects) this.options.onReject?.({ ...r, line: asLineNo(r.line + offset) });
     for (const [id, n] of d.unparsed) {
       const ours = this.receiver.eventId(id);
       this.unparsed.set(ours, (this.unparsed.get(ours) ?? 0) + n);
