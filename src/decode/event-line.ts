@@ -3,6 +3,8 @@
  * Layout: `<comm> <tid | pid/tid> [<cpu>] <secs.frac>: <sys:name>: <payload>`, comm right-aligned and free
  * text (spaces, `:`, `/`), so the line is anchored on `[cpu]` preceded by the thread token, never on columns.
  */
+import { isDigit, parseInt32 } from './digits.js';
+
 const SP = 0x20;
 const TAB = 0x09;
 const LBRACK = 0x5b;
@@ -10,9 +12,7 @@ const RBRACK = 0x5d;
 const COLON = 0x3a;
 const DOT = 0x2e;
 const SLASH = 0x2f;
-const MINUS = 0x2d;
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const MAX_SECS = 9223372036;
 const MAX_SECS_FRAC_NS = 854775807;
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
@@ -40,24 +40,6 @@ export function newEventLine(): EventLine {
     commStart: 0, commEnd: 0, pid: 0, hasPid: false, tid: 0, cpu: 0, secs: 0, frac: 0, fracDigits: 0,
     eventStart: 0, eventEnd: 0, payloadStart: 0, reason: '',
   };
-}
-
-/** Parses a signed decimal in b[s, e); NaN when it is not one. */
-function parseInt32(b: Uint8Array, s: number, e: number): number {
-  let neg = false;
-  if (s < e && b[s] === MINUS) {
-    neg = true;
-    s++;
-  }
-  if (s >= e || e - s > 10) return NaN;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const c = b[i];
-    if (!isDigit(c)) return NaN;
-    v = v * 10 + (c - 0x30);
-  }
-  if (neg) v = -v;
-  return v > 2147483647 || v < -2147483648 ? NaN : v;
 }
 
 /** Parses the thread token that ends at `end` (exclusive): `tid`, `pid/tid` or `-1`. Returns its start or -1. */

@@ -1,7 +1,6 @@
 /** Byte-level value parsers for tracepoint payloads: no strings, no regular expressions. */
+import { parseInt32 } from '../decode/digits.js';
 import type { IntColumn, U64Column } from './columns.js';
-
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 export const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -21,21 +20,9 @@ export function startsWith(b: Uint8Array, s: number, e: number, k: Uint8Array): 
 
 /** Parses `%d`/`%u` in b[s, e) into col at row i if it fits int32 (`unsigned` refuses a sign). */
 export function putInt(b: Uint8Array, s: number, e: number, col: IntColumn, i: number, unsigned: boolean): boolean {
-  let neg = false;
-  if (s < e && b[s] === 0x2d) {
-    if (unsigned) return false;
-    neg = true;
-    s++;
-  }
-  if (s >= e || e - s > 10) return false;
-  let v = 0;
-  for (let p = s; p < e; p++) {
-    const c = b[p];
-    if (!isDigit(c)) return false;
-    v = v * 10 + (c - 0x30);
-  }
-  if (neg) v = -v;
-  if (v > 2147483647 || v < -2147483648) return false;
+  if (unsigned && s < e && b[s] === 0x2d) return false;
+  const v = parseInt32(b, s, e);
+  if (Number.isNaN(v)) return false;
   col.values[i] = v;
   col.valid[i] = 1;
   return true;
