@@ -46,7 +46,6 @@ interface Target {
  */
 class ArrowWriter implements ChunkWriter {
   private impl: Promise<{ write(c: TableChunk): Promise<void>; close(): Promise<void> }> | null = null;
-  private rows = 0;
 
   constructor(private readonly spec: TableSpec, private readonly sink: ByteSink, private readonly kind: 'file' | 'stream') {}
 
@@ -61,15 +60,11 @@ class ArrowWriter implements ChunkWriter {
   }
 
   async write(chunk: TableChunk): Promise<void> {
-    this.rows += chunk.length;
     await (await this.load()).write(chunk);
   }
 
   async close(): Promise<void> {
-    const w = await this.load();
-    // A table with no rows is still a file with the table's schema.
-    if (this.rows === 0) await w.write(emptyChunk(this.spec));
-    await w.close();
+    await (await this.load()).close();
   }
 
   abort(): void {
@@ -123,8 +118,8 @@ export class TableOutput {
   async close(): Promise<WrittenFile[]> {
     const out: WrittenFile[] = [];
     for (const t of this.targets) {
-      // A table with no rows is still a Parquet file with the table's schema (Arrow writers do this themselves).
-      if (this.rows === 0 && t.format === 'parquet') await t.writer.write(emptyChunk(this.spec));
+      // A table with no rows is still a file with the table's schema.
+      if (this.rows === 0) await t.writer.write(emptyChunk(this.spec));
       await t.writer.close();
       out.push({ table: this.spec.table, format: t.format, path: t.path, rows: this.rows, bytes: t.sink.bytes });
     }
