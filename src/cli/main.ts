@@ -19,7 +19,12 @@ function trailing(v: unknown): string[] {
  * Signals and closed pipes: an interrupted conversion removes its temporary files (the previous output, if
  * any, stays as it was); a reader that goes away (`| head`) ends the run quietly.
  */
+let handlersInstalled = false;
+
 function installProcessHandlers(): void {
+  // main() may run more than once in a process (the library, tests): one set of handlers serves them all.
+  if (handlersInstalled) return;
+  handlersInstalled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       abortAllFileSinks();
