@@ -9,50 +9,9 @@ import type { Column, TableChunk } from '../normalise/columns.js';
 import { arrow } from './arrow-lib.js';
 import { arrowSchemaOf } from './arrow-schema.js';
 import type { TableSpec } from './schema.js';
+import { packValidity } from './validity.js';
 
 const { Dictionary, Int32, Int64, List, makeData, Struct, Uint64 } = arrow;
-
-interface Bitmap {
-  bitmap: Uint8Array | undefined;
-  nullCount: number;
-}
-
-/**
- * Buffer#indexOf is memchr (TypedArray#indexOf in Node 20 is a plain loop, ~30x slower): a Buffer view of
- * the validity bytes tells a column with no null, or nothing but nulls, without a loop.
- */
-function firstByte(valid: Uint8Array, byte: number, n: number): number {
-  const i = Buffer.from(valid.buffer, valid.byteOffset, n).indexOf(byte);
-  return i < 0 ? n : i;
-}
-
-/** Packs 0/1 validity bytes into an Arrow bitmap; no bitmap at all when nothing is null. */
-function packValidity(valid: Uint8Array, n: number): Bitmap {
-  if (firstByte(valid, 0, n) === n) return { bitmap: undefined, nullCount: 0 };
-  const bitmap = new Uint8Array((n + 7) >> 3);
-  if (firstByte(valid, 1, n) === n) return { bitmap, nullCount: n };
-  let set = 0;
-  const full = n & ~7;
-  for (let i = 0; i < full; i += 8) {
-    const b = valid[i] | (valid[i + 1] << 1) | (valid[i + 2] << 2) | (valid[i + 3] << 3) | (valid[i + 4] << 4) | (valid[i + 5] << 5) | (valid[i + 6] << 6) | (valid[i + 7] << 7);
-    bitmap[i >> 3] = b;
-    set += BITS[b];
-  }
-  for (let i = full; i < n; i++) {
-    if (valid[i]) {
-      bitmap[i >> 3] |= 1 << (i & 7);
-      set++;
-    }
-  }
-  return { bitmap, nullCount: n - set };
-}
-
-/** Set bits per byte value. */
-const BITS = Uint8Array.from({ length: 256 }, (_, b) => {
-  let c = 0;
-  for (let x = b; x; x >>= 1) c += x & 1;
-  return c;
-});
 
 /** Dictionary ids (-1 for null) as Arrow indices (0 in null slots) and their validity bitmap, in one pass. */
 function dictIndices(ids: Int32Array, n: number): { indices: Int32Array; bitmap: Uint8Array | undefined; nullCount: number } {

@@ -14,10 +14,14 @@ export function arrowTypeOf(lib: ArrowLib, c: ColumnSpec, dictionaryId: number):
   }
 }
 
-/** Arrow schema of a table; dictionary ids are unique across tables so batches never share one. */
+/** Dictionary id of column i of a table: unique across tables, so batches of two tables never share one. */
+export function dictionaryId(spec: TableSpec, i: number): number {
+  return [...spec.table].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) & 0xffff, 7) * 64 + i;
+}
+
+/** Arrow schema of a table. */
 export function arrowSchemaOf(lib: ArrowLib, spec: TableSpec): Schema {
-  const base = [...spec.table].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) & 0xffff, 7) * 64;
-  const fields = spec.columns.map((c, i) => new lib.Field(c.name, arrowTypeOf(lib, c, base + i), c.nullable));
+  const fields = spec.columns.map((c, i) => new lib.Field(c.name, arrowTypeOf(lib, c, dictionaryId(spec, i)), c.nullable));
   const meta = new Map([[SCHEMA_VERSION_KEY, spec.version], [TABLE_KEY, spec.table]]);
   return new lib.Schema(fields, meta);
 }

@@ -1,11 +1,11 @@
 /**
  * Parquet through parquet-wasm (Apache arrow-rs compiled to WebAssembly): ZSTD, real UINT_64, the Arrow
  * schema stored for Arrow readers (dictionary columns come back as categoricals), row groups of 64k rows.
- * Each chunk becomes an Arrow batch that crosses into WebAssembly as an IPC message; arrow-rs's streaming
+ * Each chunk crosses into WebAssembly as an Arrow IPC stream written straight from its arrays (arrow-ipc.ts,
+ * no apache-arrow in between); arrow-rs's streaming
  * writer emits a row group's bytes when it is full and we write them out before taking the next batch, so
  * neither side holds more than a row group.
  */
-import type { RecordBatch as ArrowBatch } from 'apache-arrow';
 import type { RecordBatch as WasmBatch, WriterProperties } from 'parquet-wasm/node';
 import type { TableChunk } from '../normalise/columns.js';
 import type { ByteSink } from './byte-sink.js';
@@ -62,16 +62,16 @@ export class WasmParquetWriter implements ChunkWriter {
   private waiting: ((p: Pending) => void) | null = null;
   private queued: Pending | null = null;
   private failure: unknown = null;
-  private started: Promise<{ build(c: TableChunk): ArrowBatch; toWasm(b: ArrowBatch): WasmBatch[] }> | null = null;
+  private started: Promise<(c: TableChunk) => WasmBatch[]> | null = null;
   private pump: Promise<void> = Promise.resolve();
 
   constructor(private readonly sink: ByteSink, private readonly spec: TableSpec, private readonly options: ParquetOptions) {}
 
-  /** Loads apache-arrow and parquet-wasm on the first write: commands that write no Parquet never pay for them. */
-  private start(): Promise<{ build(c: TableChunk): ArrowBatch; toWasm(b: ArrowBatch): WasmBatch[] }> {
+  /** Loads parquet-wasm on the first write: commands that write no Parquet never pay for it. */
+  private start(): Promise<(c: TableChunk) => WasmBatch[]> {
     this.started ??= (async () => {
-      const [w, { arrow }, { ArrowBatchBuilder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-lib.js'), import('./arrow-batch.js')]);
-      const builder = new ArrowBatchBuilder(this.spec, 'single');
+      const [w, { IpcChunkEncoder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-ipc.js')]);
+      const encoder = new IpcChunkEncoder(this.spec);
       const input = new ReadableStream<WasmBatch>(
         {
           pull: async (controller) => {
@@ -98,18 +98,15 @@ export class WasmParquetWriter implements ChunkWriter {
         this.queued = null;
         q?.taken();
       });
-      return {
-        build: (c: TableChunk) => builder.build(c),
-        toWasm: (b: ArrowBatch) => w.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table([b]), 'stream')).recordBatches(),
-      };
+      return (c: TableChunk) => w.Table.fromIPCStream(encoder.encode(c)).recordBatches();
     })();
     return this.started;
   }
 
   async write(chunk: TableChunk): Promise<void> {
-    const s = await this.start();
+    const toWasm = await this.start();
     if (this.failure) throw this.failure;
-    for (const b of s.toWasm(s.build(chunk))) await this.offer(b);
+    for (const b of toWasm(chunk)) await this.offer(b);
     if (this.failure) throw this.failure;
   }
 
