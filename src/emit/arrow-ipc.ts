@@ -11,7 +11,7 @@
 import { Builder } from 'flatbuffers';
 import type { StringTable } from '../decode/strings.js';
 import { NetdevTimesError } from '../decode/types.js';
-import type { Column, TableChunk } from '../normalise/columns.js';
+import type { Column, SpanColumn, TableChunk } from '../normalise/columns.js';
 import { dictionaryId } from './arrow-schema.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, type ColumnSpec, type TableSpec } from './schema.js';
 import { firstByte, packBits } from './validity.js';
@@ -26,65 +26,154 @@ const CONTINUATION = 0xffffffff;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
-/** The body of one message being laid out: its buffers (in Arrow's order) and field nodes. */
-class Body {
-  readonly parts: Uint8Array[] = [];
-  /** (length, null count) per field node, depth first. */
-  readonly nodes: number[] = [];
-  size = 0;
-
-  node(length: number, nullCount: number): void {
-    this.nodes.push(length, nullCount);
-  }
-
-  buffer(bytes: Uint8Array): void {
-    this.parts.push(bytes);
-    this.size += align8(bytes.length);
-  }
-
-  /** Validity of valid[0, n): no buffer when nothing is null. Returns the null count. */
-  validity(valid: Uint8Array, n: number): number {
-    if (n === 0 || firstByte(valid, 0, n) === n) {
-      this.buffer(EMPTY);
-      return 0;
-    }
-    const bits = new Uint8Array((n + 7) >> 3);
-    const nulls = firstByte(valid, 1, n) === n ? n : packBits(valid, n, bits);
-    this.buffer(bits);
-    return nulls;
-  }
-
-  /** A Utf8 array of `count` values, no nulls, from its offsets and bytes. */
-  utf8(count: number, offsets: Int32Array, data: Uint8Array): void {
-    this.node(count, 0);
-    this.buffer(EMPTY);
-    this.buffer(bytesOfArray(offsets, count + 1));
-    this.buffer(data);
-  }
-}
-
 const EMPTY = new Uint8Array(0);
 
 function bytesOfArray(a: Int32Array | BigInt64Array | BigUint64Array, count: number): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, count * a.BYTES_PER_ELEMENT);
 }
 
-/** Dictionary ids (-1 for null) as Arrow indices (0 in null slots) with their validity, in one pass. */
-function dictIndices(body: Body, ids: Int32Array, n: number): void {
-  const indices = new Int32Array(n);
-  const bits = new Uint8Array((n + 7) >> 3);
-  let set = 0;
+/**
+ * One body buffer, laid out before it is written: its exact byte length is known first (so the whole stream
+ * is sized once and the body written where it will be read), its contents and null counts after.
+ */
+type Part =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  /** The bitmap of valid[0, n); sets the null count of field node `node`. */
+  | { kind: 'bits'; valid: Uint8Array; n: number; node: number }
+  /** Bitmap of ids >= 0 followed by the indices (-1 written as 0); sets node `node`'s null count. */
+  | { kind: 'dict'; ids: Int32Array; n: number; node: number; bitmap: boolean }
+  /** Offsets then bytes of the valid spans of a raw-text column. */
+  | { kind: 'spans'; col: SpanColumn; n: number; bytes: number };
+
+/** Byte length of a part's buffer(s), unpadded (a dict or spans part is two buffers). */
+function partLength(p: Part): number {
+  switch (p.kind) {
+    case 'bytes': return p.bytes.length;
+    case 'bits': return (p.n + 7) >> 3;
+    case 'dict': return p.bitmap ? align8((p.n + 7) >> 3) + 4 * p.n : 4 * p.n;
+    case 'spans': return align8(4 * (p.n + 1)) + p.bytes;
+  }
+}
+
+/** The body of one message being laid out: its buffers (in Arrow's order) and field nodes. */
+class Body {
+  readonly parts: Part[] = [];
+  /** (length, null count) per field node, depth first. */
+  readonly nodes: number[] = [];
+  /** (offset, length) per Arrow buffer, relative to the body. */
+  readonly buffers: number[] = [];
+  size = 0;
+
+  node(length: number, nullCount: number): number {
+    this.nodes.push(length, nullCount);
+    return this.nodes.length / 2 - 1;
+  }
+
+  private buffer(length: number): void {
+    this.buffers.push(this.size, length);
+    this.size += align8(length);
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.parts.push({ kind: 'bytes', bytes });
+    this.buffer(bytes.length);
+  }
+
+  /** Validity of valid[0, n) for field node `node`: no buffer when nothing is null. */
+  validity(valid: Uint8Array, n: number, node: number): void {
+    if (n === 0 || firstByte(valid, 0, n) === n) this.bytes(EMPTY);
+    else {
+      this.parts.push({ kind: 'bits', valid, n, node });
+      this.buffer((n + 7) >> 3);
+    }
+  }
+
+  dict(ids: Int32Array, n: number): void {
+    let bitmap = false;
+    for (let i = 0; i < n; i++) {
+      if (ids[i] < 0) {
+        bitmap = true;
+        break;
+      }
+    }
+    const node = this.node(n, 0);
+    this.parts.push({ kind: 'dict', ids, n, node, bitmap });
+    this.buffer(bitmap ? (n + 7) >> 3 : 0);
+    this.buffer(4 * n);
+  }
+
+  spans(col: SpanColumn, n: number): void {
+    let bytes = 0;
+    for (let i = 0; i < n; i++) if (col.valid[i]) bytes += col.end[i] - col.start[i];
+    this.validity(col.valid, n, this.node(n, 0));
+    this.parts.push({ kind: 'spans', col, n, bytes });
+    this.buffer(4 * (n + 1));
+    this.buffer(bytes);
+  }
+
+  /** A Utf8 array of `count` values, no nulls, from its offsets and bytes. */
+  utf8(count: number, offsets: Int32Array, data: Uint8Array): void {
+    this.node(count, 0);
+    this.bytes(EMPTY);
+    this.bytes(bytesOfArray(offsets, count + 1));
+    this.bytes(data);
+  }
+
+  /** Writes every part at out[at, at + size) (zeroed); fills in the null counts. */
+  write(out: Uint8Array, at: number): void {
+    for (const p of this.parts) {
+      switch (p.kind) {
+        case 'bytes': out.set(p.bytes, at); break;
+        case 'bits': {
+          const bits = out.subarray(at, at + ((p.n + 7) >> 3));
+          bits.fill(0);
+          this.nodes[2 * p.node + 1] = firstByte(p.valid, 1, p.n) === p.n ? p.n : packBits(p.valid, p.n, bits);
+          break;
+        }
+        case 'dict': this.nodes[2 * p.node + 1] = writeDict(p.ids, p.n, out, at, p.bitmap); break;
+        case 'spans': writeSpans(p.col, p.n, out, at); break;
+      }
+      at += align8(partLength(p));
+    }
+  }
+}
+
+/** Indices (0 in null slots) after their bitmap when there is one; returns the null count. */
+function writeDict(ids: Int32Array, n: number, out: Uint8Array, at: number, bitmap: boolean): number {
+  const bitsLen = bitmap ? align8((n + 7) >> 3) : 0;
+  const indices = new Int32Array(out.buffer, out.byteOffset + at + bitsLen, n);
+  if (!bitmap) {
+    indices.set(ids.subarray(0, n));
+    return 0;
+  }
+  out.fill(0, at, at + bitsLen);
+  let nulls = 0;
   for (let i = 0; i < n; i++) {
     const id = ids[i];
     if (id >= 0) {
       indices[i] = id;
-      bits[i >> 3] |= 1 << (i & 7);
-      set++;
-    }
+      out[at + (i >> 3)] |= 1 << (i & 7);
+    } else nulls++;
   }
-  body.node(n, n - set);
-  body.buffer(set === n ? EMPTY : bits);
-  body.buffer(bytesOfArray(indices, n));
+  return nulls;
+}
+
+function writeSpans(col: SpanColumn, n: number, out: Uint8Array, at: number): void {
+  const offsets = new Int32Array(out.buffer, out.byteOffset + at, n + 1);
+  offsets[0] = 0;
+  let data = at + align8(4 * (n + 1));
+  let len = 0;
+  const { arena, start, end, valid } = col;
+  for (let i = 0; i < n; i++) {
+    if (valid[i]) {
+      const s = start[i];
+      const e = end[i];
+      out.set(arena.subarray(s, e), data);
+      data += e - s;
+      len += e - s;
+    }
+    offsets[i + 1] = len;
+  }
 }
 
 const textEncoder = new TextEncoder();
@@ -120,19 +209,19 @@ function column(body: Body, spec: ColumnSpec, col: Column, n: number): void {
   switch (col.kind) {
     case 'int32':
       expect(spec, col, 'int32');
-      body.node(n, body.validity(col.valid, n));
-      body.buffer(bytesOfArray(col.values, n));
+      body.validity(col.valid, n, body.node(n, 0));
+      body.bytes(bytesOfArray(col.values, n));
       return;
     case 'int64':
     case 'uint64':
       expect(spec, col, col.kind);
-      body.node(n, body.validity(col.valid, n));
-      body.buffer(bytesOfArray(col.values, n));
+      body.validity(col.valid, n, body.node(n, 0));
+      body.bytes(bytesOfArray(col.values, n));
       return;
     case 'dict': {
       if (spec.type !== 'utf8') throw mismatch(spec, col);
       if (spec.dictionary) {
-        dictIndices(body, col.ids, n);
+        body.dict(col.ids, n);
         return;
       }
       const values: (string | null)[] = new Array<string | null>(n);
@@ -144,25 +233,10 @@ function column(body: Body, spec: ColumnSpec, col: Column, n: number): void {
       if (spec.type !== 'utf8' || spec.dictionary) throw mismatch(spec, col);
       strings(body, col.values, n);
       return;
-    case 'utf8_spans': {
+    case 'utf8_spans':
       if (spec.type !== 'utf8' || spec.dictionary) throw mismatch(spec, col);
-      const offsets = new Int32Array(n + 1);
-      let total = 0;
-      for (let i = 0; i < n; i++) if (col.valid[i]) total += col.end[i] - col.start[i];
-      const data = new Uint8Array(total);
-      let len = 0;
-      for (let i = 0; i < n; i++) {
-        if (col.valid[i]) {
-          data.set(col.arena.subarray(col.start[i], col.end[i]), len);
-          len += col.end[i] - col.start[i];
-        }
-        offsets[i + 1] = len;
-      }
-      body.node(n, body.validity(col.valid, n));
-      body.buffer(bytesOfArray(offsets, n + 1));
-      body.buffer(data);
+      body.spans(col, n);
       return;
-    }
     case 'list_utf8': {
       if (spec.type !== 'list<utf8>') throw mismatch(spec, col);
       const offsets = new Int32Array(n + 1);
@@ -171,8 +245,8 @@ function column(body: Body, spec: ColumnSpec, col: Column, n: number): void {
         if (col.valid[i]) for (let k = col.start[i]; k < col.end[i]; k++) items.push(col.items[k]);
         offsets[i + 1] = items.length;
       }
-      body.node(n, body.validity(col.valid, n));
-      body.buffer(bytesOfArray(offsets, n + 1));
+      body.validity(col.valid, n, body.node(n, 0));
+      body.bytes(bytesOfArray(offsets, n + 1));
       const child = encodeStrings(items, items.length);
       body.utf8(items.length, child.offsets, child.data);
       return;
@@ -182,9 +256,9 @@ function column(body: Body, spec: ColumnSpec, col: Column, n: number): void {
 
 function strings(body: Body, values: readonly (string | null)[], n: number): void {
   const { offsets, data, valid } = encodeStrings(values, n);
-  body.node(n, body.validity(valid, n));
-  body.buffer(bytesOfArray(offsets, n + 1));
-  body.buffer(data);
+  body.validity(valid, n, body.node(n, 0));
+  body.bytes(bytesOfArray(offsets, n + 1));
+  body.bytes(data);
 }
 
 const KIND_OF_TYPE: Record<ColumnSpec['type'], Column['kind'] | null> = { int32: 'int32', int64: 'int64', uint64: 'uint64', utf8: null, 'list<utf8>': 'list_utf8' };
@@ -197,29 +271,21 @@ function mismatch(spec: ColumnSpec, col: Column): NetdevTimesError {
   return new NetdevTimesError(`column ${spec.name}: produced as ${col.kind}, schema says ${spec.type}`);
 }
 
-/** Bytes of one encapsulated message: continuation marker, metadata length, flatbuffer padded to 8, body. */
-const framedSize = (metadata: Uint8Array, body: Body | null): number => 8 + align8(metadata.length) + (body?.size ?? 0);
-
-/** Writes one encapsulated message at out[at]; returns where it ends. */
-function frameInto(out: Uint8Array, at: number, metadata: Uint8Array, body: Body | null): number {
+/** Writes an encapsulated message's prefix and metadata at out[at]: continuation marker, length, flatbuffer padded to 8. */
+function frameInto(out: Uint8Array, at: number, metadata: Uint8Array): number {
   const metaLen = align8(metadata.length);
   const view = new DataView(out.buffer, out.byteOffset + at, 8);
   view.setUint32(0, CONTINUATION, true);
   view.setInt32(4, metaLen, true);
   out.set(metadata, at + 8);
-  at += 8 + metaLen;
-  if (body) {
-    for (const p of body.parts) {
-      out.set(p, at);
-      at += align8(p.length);
-    }
-  }
-  return at;
+  return at + 8 + metaLen;
 }
 
+/** One whole message (metadata and body) in its own array. */
 function frame(metadata: Uint8Array, body: Body | null): Uint8Array {
-  const out = new Uint8Array(framedSize(metadata, body));
-  frameInto(out, 0, metadata, body);
+  const out = new Uint8Array(8 + align8(metadata.length) + (body?.size ?? 0));
+  const at = frameInto(out, 0, metadata);
+  body?.write(out, at);
   return out;
 }
 
@@ -323,18 +389,13 @@ function recordBatch(b: Builder, length: number, body: Body): number {
     b.writeInt64(BigInt(nodes[2 * i]));
   }
   const nodesAt = b.endVector();
-  const parts = body.parts;
-  const offsets: number[] = [];
-  let at = 0;
-  for (const p of parts) {
-    offsets.push(at);
-    at += align8(p.length);
-  }
-  b.startVector(16, parts.length, 8);
-  for (let i = parts.length - 1; i >= 0; i--) {
+  const buffers = body.buffers;
+  const bufferCount = buffers.length / 2;
+  b.startVector(16, bufferCount, 8);
+  for (let i = bufferCount - 1; i >= 0; i--) {
     b.prep(8, 16);
-    b.writeInt64(BigInt(parts[i].length));
-    b.writeInt64(BigInt(offsets[i]));
+    b.writeInt64(BigInt(buffers[2 * i + 1]));
+    b.writeInt64(BigInt(buffers[2 * i]));
   }
   const buffersAt = b.endVector();
   b.startObject(5);
@@ -386,11 +447,14 @@ export class IpcChunkEncoder {
     this.dicts = spec.columns.map((c) => (c.type === 'utf8' && c.dictionary ? { table: null, size: -1, bytes: EMPTY } : null));
   }
 
-  /** The chunk as one self-contained IPC stream. The chunk's arrays are copied: the caller may reuse them. */
-  encode(chunk: TableChunk): Uint8Array {
+  /**
+   * The chunk as one self-contained IPC stream, in an array from `alloc` (at least `size` bytes; the stream
+   * is a view of it, not necessarily at its start). The chunk's arrays are copied: the caller may reuse them.
+   */
+  encode(chunk: TableChunk, alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size)): Uint8Array {
     const n = chunk.length;
     const spec = this.spec;
-    const parts: Uint8Array[] = [this.schema];
+    const prefix: Uint8Array[] = [this.schema];
     const body = new Body();
     for (let i = 0; i < spec.columns.length; i++) {
       const c = spec.columns[i];
@@ -404,22 +468,29 @@ export class IpcChunkEncoder {
           cache.size = col.table.size;
           cache.bytes = dictionaryMessage(dictionaryId(spec, i), col.table);
         }
-        parts.push(cache.bytes);
+        prefix.push(cache.bytes);
       }
       column(body, c, col, n);
     }
-    // The body is copied once, straight into the stream.
+    // The body goes straight where it is read from; the record batch's metadata (which holds the null
+    // counts, known once the body is written) and the schema and dictionaries go in front of it after.
+    let prefixSize = 0;
+    for (const p of prefix) prefixSize += p.length;
+    const headerRoom = 8 + align8(256 + 16 * (body.nodes.length / 2 + body.buffers.length / 2));
+    const bodyAt = prefixSize + headerRoom;
+    const end = bodyAt + body.size + EOS.length;
+    const out = alloc(end);
+    body.write(out, bodyAt);
     const metadata = recordBatchMetadata(n, body);
-    let size = framedSize(metadata, body) + EOS.length;
-    for (const p of parts) size += p.length;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const p of parts) {
+    let at = bodyAt - (8 + align8(metadata.length)) - prefixSize;
+    if (at < 0) throw new Error(`arrow-ipc: record batch metadata of ${metadata.length} bytes outgrew its room`);
+    const start = at;
+    for (const p of prefix) {
       out.set(p, at);
       at += p.length;
     }
-    at = frameInto(out, at, metadata, body);
-    out.set(EOS, at);
-    return out;
+    frameInto(out, at, metadata);
+    out.set(EOS, bodyAt + body.size);
+    return out.subarray(start, end);
   }
 }

@@ -3,7 +3,9 @@
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
@@ -12,7 +14,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource, secondThread } from '../normalise/source.js';
+import { openTraceSource, threadSetting } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -70,6 +72,15 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
   return out;
 };
 
+/**
+ * Parquet (parquet-wasm) is encoded on a second thread while this one decodes, normalises and correlates,
+ * where there is a second core, unless NETDEV_TIMES_THREADS=1; never inside convertMany's workers, where
+ * each core converts an input of its own.
+ */
+function parquetThread(): boolean {
+  return isMainThread && (threadSetting() ?? availableParallelism()) >= 2;
+}
+
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
   const stream = options.stream;
@@ -77,6 +88,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const rejectedByReason: Record<string, number> = {};
   const rejects = new RejectRows(options.input);
+  // Started first: its start-up and warm-up (a V8 isolate, WebAssembly compiled on first use) overlap the
+  // opening of the input and the first batches.
+  const encoder = !stream && formats.includes('parquet') && parquetThread() ? EncoderThread.start() : null;
   const input = await openTraceSource(options.input, {
     // Every output has copied or written a batch before the next is asked for, except a stream (stdout),
     // which may still hold views of it.
@@ -90,6 +104,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       rejects.add(r);
       options.onReject?.(r);
     },
+  }).catch(async (e: unknown) => {
+    await encoder?.stop();
+    throw e;
   });
   /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
   const createdDirs: [string, string][] = [];
@@ -106,16 +123,18 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       noteMadeFolder(made);
     }
   };
-  if (!stream) makeDir(options.outDir);
+  if (!stream) {
+    try {
+      makeDir(options.outDir);
+    } catch (e) {
+      await encoder?.stop();
+      throw e;
+    }
+  }
   const placement = options.placement ?? { kind: 'flat' };
   const outputs: TableOutput[] = [];
   /** Every file of this run is renamed into place together, once all are complete (the manifest last). */
   const group = new CommitGroup();
-  /**
-   * With NETDEV_TIMES_THREADS=1, Parquet (Arrow batches and parquet-wasm) is encoded on a second thread while
-   * this one decodes (never inside convertMany's workers: there each core converts an input of its own).
-   */
-  const encoder = !stream && formats.includes('parquet') && secondThread() ? EncoderThread.start() : null;
   /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
   const cleanUp = (): void => {
     for (const o of outputs) o.abort();

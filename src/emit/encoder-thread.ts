@@ -1,15 +1,17 @@
 /**
  * Parquet encoding on a second thread: the encoder thread builds the Arrow batches and runs parquet-wasm
  * (WebAssembly arrow-rs, the project's Parquet writer) while this thread decodes, normalises and correlates.
- * Chunks go over copied into pooled buffers (parquet/protocol.ts); the file bytes come back and are written
- * here, so temporary names, the commit of a dataset and cleanup on a signal stay in this thread.
+ * Chunks go over as Arrow IPC streams in pooled, transferred buffers (parquet/protocol.ts); the file bytes
+ * come back and are written here, so temporary names, the commit of a dataset and cleanup on a signal stay
+ * in this thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TableChunk } from '../normalise/columns.js';
 import type { ByteSink } from './byte-sink.js';
-import { ChunkPacker, type Reply, type Request } from './parquet/protocol.js';
+import { IpcChunkEncoder } from './arrow-ipc.js';
+import { BufferPool, type Reply, type Request } from './parquet/protocol.js';
 import type { ChunkWriter, ParquetOptions } from './parquet-wasm-writer.js';
 import type { TableSpec } from './schema.js';
 
@@ -19,7 +21,7 @@ const MAX_IN_FLIGHT = 4;
 /** The encoder thread of one conversion. */
 export class EncoderThread {
   private readonly worker: Worker;
-  readonly packer = new ChunkPacker();
+  readonly pool = new BufferPool(MAX_IN_FLIGHT + 1);
   private readonly writers = new Map<number, RemoteParquetWriter>();
   private nextId = 1;
   private inFlight = 0;
@@ -43,7 +45,7 @@ export class EncoderThread {
 
   open(sink: ByteSink, spec: TableSpec, options: ParquetOptions): RemoteParquetWriter {
     const id = this.nextId++;
-    const w = new RemoteParquetWriter(this, id, sink);
+    const w = new RemoteParquetWriter(this, id, sink, spec);
     this.writers.set(id, w);
     this.post({ op: 'open', id, spec, metadata: [...options.metadata], rowGroupRows: options.rowGroupRows }, []);
     return w;
@@ -73,7 +75,7 @@ export class EncoderThread {
   }
 
   private onReply(r: Reply): void {
-    if (r.buffer) this.packer.give(r.buffer);
+    if (r.buffer) this.pool.give(r.buffer);
     this.inFlight--;
     this.waiting.shift()?.();
     this.writers.get(r.id)?.receive(r);
@@ -98,13 +100,19 @@ export class RemoteParquetWriter implements ChunkWriter {
   private writing: Promise<void> = Promise.resolve();
   private closed: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
-  constructor(private readonly thread: EncoderThread, private readonly id: number, private readonly sink: ByteSink) {}
+  private readonly encoder: IpcChunkEncoder;
+
+  constructor(private readonly thread: EncoderThread, private readonly id: number, private readonly sink: ByteSink, spec: TableSpec) {
+    this.encoder = new IpcChunkEncoder(spec);
+  }
 
   async write(chunk: TableChunk): Promise<void> {
     if (this.error) throw this.error;
     await this.thread.slot();
-    const { chunk: packed, buffer } = this.thread.packer.pack(chunk);
-    this.thread.post({ op: 'write', id: this.id, chunk: packed, buffer }, [buffer]);
+    let buffer: ArrayBuffer | null = null;
+    const stream = this.encoder.encode(chunk, (size) => new Uint8Array((buffer = this.thread.pool.take(size))));
+    if (buffer === null) throw new Error('arrow-ipc: encode() took no buffer');
+    this.thread.post({ op: 'write', id: this.id, buffer, offset: stream.byteOffset, length: stream.length }, [buffer]);
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,8 @@ export interface ChunkWriter {
 
 type Pending = { batch: WasmBatch | null; taken: () => void };
 type Wasm = typeof import('parquet-wasm/node');
+/** A chunk into its IPC stream, and an IPC stream into parquet-wasm's batches. */
+type Encoder = { chunk(c: TableChunk): Uint8Array; read(stream: Uint8Array): WasmBatch[] };
 
 /**
  * Column statistics cost about a third of the encoding time; they are kept where a reader prunes with them:
@@ -62,13 +64,15 @@ export class WasmParquetWriter implements ChunkWriter {
   private waiting: ((p: Pending) => void) | null = null;
   private queued: Pending | null = null;
   private failure: unknown = null;
-  private started: Promise<(c: TableChunk) => WasmBatch[]> | null = null;
+  private started: Promise<Encoder> | null = null;
+  /** The IPC stream of the chunk being written (read into WebAssembly at once, so one serves every chunk). */
+  private scratch = new Uint8Array(0);
   private pump: Promise<void> = Promise.resolve();
 
   constructor(private readonly sink: ByteSink, private readonly spec: TableSpec, private readonly options: ParquetOptions) {}
 
   /** Loads parquet-wasm on the first write: commands that write no Parquet never pay for it. */
-  private start(): Promise<(c: TableChunk) => WasmBatch[]> {
+  private start(): Promise<Encoder> {
     this.started ??= (async () => {
       const [w, { IpcChunkEncoder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-ipc.js')]);
       const encoder = new IpcChunkEncoder(this.spec);
@@ -98,16 +102,34 @@ export class WasmParquetWriter implements ChunkWriter {
         this.queued = null;
         q?.taken();
       });
-      return (c: TableChunk) => w.Table.fromIPCStream(encoder.encode(c)).recordBatches();
+      return {
+        chunk: (c: TableChunk) => encoder.encode(c, (size) => this.scratchOf(size)),
+        read: (stream: Uint8Array) => w.Table.fromIPCStream(stream).recordBatches(),
+      };
     })();
     return this.started;
   }
 
   async write(chunk: TableChunk): Promise<void> {
-    const toWasm = await this.start();
+    const e = await this.start();
+    await this.writeBatches(e.read(e.chunk(chunk)));
+  }
+
+  /** A chunk already encoded as an Arrow IPC stream (by arrow-ipc.ts, on another thread). */
+  async writeIpc(stream: Uint8Array): Promise<void> {
+    const e = await this.start();
+    await this.writeBatches(e.read(stream));
+  }
+
+  private async writeBatches(batches: WasmBatch[]): Promise<void> {
     if (this.failure) throw this.failure;
-    for (const b of toWasm(chunk)) await this.offer(b);
+    for (const b of batches) await this.offer(b);
     if (this.failure) throw this.failure;
+  }
+
+  private scratchOf(size: number): Uint8Array {
+    if (this.scratch.length < size) this.scratch = new Uint8Array(size + (size >> 2));
+    return this.scratch;
   }
 
   async close(): Promise<void> {

@@ -79,12 +79,21 @@ function addCounts(into: LineCounts, c: LineCounts): void {
 }
 
 /**
- * NETDEV_TIMES_THREADS=1 puts a second thread to work: Parquet encoding in convert, segment decoding in the
- * report from a large plain file. Off by default: on the 2-vCPU machines this was measured on, the two
- * vCPUs slow each other down by 20-40% when both are busy, and the thread's own start-up and cold code ate
- * the rest (same wall time, more CPU and memory; see README, Performance).
+ * NETDEV_TIMES_THREADS, when set to a positive whole number: the threads one conversion may use (1: all on
+ * this thread). Unset: the default of each command (convert encodes Parquet on a second thread where there
+ * is a second core; the report stays on one, see secondThread).
  */
-export const secondThread = (): boolean => isMainThread && process.env.NETDEV_TIMES_THREADS === '1';
+export function threadSetting(): number | null {
+  const v = Number(process.env.NETDEV_TIMES_THREADS);
+  return Number.isInteger(v) && v >= 1 ? v : null;
+}
+
+/**
+ * Segment decoding of a large plain file on a second thread (the report), only when NETDEV_TIMES_THREADS
+ * asks for 2 or more: on the 2-vCPU machines this was measured on it did not pay, the main thread still
+ * correlating and re-interning every batch (same wall time, more CPU and memory; see README, Performance).
+ */
+export const secondThread = (): boolean => isMainThread && (threadSetting() ?? 1) >= 2;
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
   const parallel = (options.parallel ?? false) && isMainThread;

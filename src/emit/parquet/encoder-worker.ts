@@ -5,7 +5,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { ByteSink } from '../byte-sink.js';
 import { WasmParquetWriter } from '../parquet-wasm-writer.js';
-import { ChunkUnpacker, type Reply, type Request } from './protocol.js';
+import { tableSpec } from '../schema.js';
+import type { Reply, Request } from './protocol.js';
+import { warmUp } from './warm-up.js';
 
 const port = parentPort;
 
@@ -26,9 +28,12 @@ class Collector implements ByteSink {
 }
 
 const writers = new Map<number, { writer: WasmParquetWriter; sink: Collector }>();
-const unpacker = new ChunkUnpacker();
-/** Requests are handled one after another, in order: replies go back in the order they were asked. */
-let queue: Promise<void> = Promise.resolve();
+/**
+ * Requests are handled one after another, in order: replies go back in the order they were asked. The
+ * first waits for the warm-up (the events table has every column type; a failure there is the real
+ * chunks' to report).
+ */
+let queue: Promise<void> = warmUp(tableSpec('events')).catch(() => undefined);
 
 function reply(r: Reply): void {
   const transfer: ArrayBuffer[] = [];
@@ -54,7 +59,7 @@ async function handle(m: Request): Promise<void> {
     return;
   }
   try {
-    if (m.op === 'write') await w.writer.write(unpacker.unpack(m.chunk, m.buffer));
+    if (m.op === 'write') await w.writer.writeIpc(new Uint8Array(m.buffer, m.offset, m.length));
     else {
       await w.writer.close();
       writers.delete(m.id);
