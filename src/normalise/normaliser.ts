@@ -1,7 +1,9 @@
 import type { RawBatch } from '../decode/raw-batch.js';
+import type { DictColumn, IntColumn, U64Column } from './columns.js';
 import { eventBatchOf, FieldTables, newEventBatch, type EventBatch } from './event-batch.js';
 import { EventKind, kindOfName } from './kinds.js';
-import { parsePayload } from './payload.js';
+import { FastPaths } from './fast-path.js';
+import { parseGeneric } from './payload.js';
 
 /** Turns RawBatches of one input into EventBatches; keeps the dictionaries shared across its batches. */
 export class Normaliser {
@@ -15,6 +17,7 @@ export class Normaliser {
 
   /** A batch given back (recycle) whose columns serve the next one. */
   private spare: EventBatch | null = null;
+  private readonly fast = new FastPaths();
 
   constructor(private readonly keepAllPayloads = false) {}
 
@@ -33,15 +36,9 @@ export class Normaliser {
     // What normalise() only ever sets: cleared, values too, so a reused batch is byte for byte a new one.
     b.parsed.fill(0);
     b.keepPayload.fill(0);
-    for (const c of [b.len, b.rc, b.irq, b.vec, b.work, b.budget, b.protocol]) {
-      c.values.fill(0);
-      c.valid.fill(0);
-    }
-    for (const c of [b.skbaddr, b.napi, b.rxSk]) {
-      c.words.fill(0);
-      c.valid.fill(0);
-    }
-    for (const c of [b.dev, b.irqName, b.ret, b.vecName, b.location, b.reason]) c.ids.fill(-1);
+    clearInts(b.len, b.rc, b.irq, b.vec, b.work, b.budget, b.protocol);
+    clearU64s(b.skbaddr, b.napi, b.rxSk);
+    clearIds(b.dev, b.irqName, b.ret, b.vecName, b.location, b.reason);
     return eventBatchOf(raw, b);
   }
 
@@ -59,17 +56,52 @@ export class Normaliser {
     }
     const kinds = this.kindOfEventId;
     const keepAll = this.keepAllPayloads;
+    const fast = this.fast;
+    fast.bind(batch);
+    // Arrays in locals: the loop then loads no batch property per row.
+    const event = raw.event;
+    const start = raw.payloadStart;
+    const end = raw.payloadEnd;
+    const kindOf = batch.kind;
+    const parsed = batch.parsed;
+    const keep = batch.keepPayload;
     for (let i = 0; i < raw.length; i++) {
-      const kind: EventKind = kinds[raw.event[i]];
-      batch.kind[i] = kind;
+      const kind: EventKind = kinds[event[i]];
+      kindOf[i] = kind;
       if (kind === EventKind.Other) {
-        batch.keepPayload[i] = 1;
+        keep[i] = 1;
         continue;
       }
-      parsePayload(batch, i, kind);
-      if (batch.parsed[i] === 0) this.unparsed.set(raw.event[i], (this.unparsed.get(raw.event[i]) ?? 0) + 1);
-      if (keepAll) batch.keepPayload[i] = 1;
+      if (fast.parse(kind, start[i], end[i], i)) {
+        parsed[i] = 1;
+      } else {
+        parseGeneric(batch, i, kind);
+        if (parsed[i] === 0) this.countUnparsed(event[i]);
+      }
+      if (keepAll) keep[i] = 1;
     }
     return batch;
   }
+
+  private countUnparsed(eventId: number): void {
+    this.unparsed.set(eventId, (this.unparsed.get(eventId) ?? 0) + 1);
+  }
+}
+
+function clearInts(...cs: IntColumn[]): void {
+  for (const c of cs) {
+    c.values.fill(0);
+    c.valid.fill(0);
+  }
+}
+
+function clearU64s(...cs: U64Column[]): void {
+  for (const c of cs) {
+    c.words.fill(0);
+    c.valid.fill(0);
+  }
+}
+
+function clearIds(...cs: DictColumn[]): void {
+  for (const c of cs) c.ids.fill(-1);
 }

@@ -34,75 +34,10 @@ function putStr(b: Uint8Array, s: number, e: number, col: DictColumn, i: number)
   return true;
 }
 
-const F = {
-  dev: bytesOf('dev='), skbaddr: bytesOf('skbaddr='), len: bytesOf('len='), rc: bytesOf('rc='), vec: bytesOf('vec='),
-  action: bytesOf('[action='), location: bytesOf('location='),
-};
-
 /**
- * Fast paths for the formats that make up nearly every trace, in the exact field order and single spacing
- * perf prints: `dev= skbaddr= len=[ rc=]`, `skbaddr= len=`, `skbaddr=[ location=]`, `vec= [action=]`.
- * They check the shape first and then write exactly what the generic parser would; anything else (another
- * order, extra or unknown fields, a value that does not parse) returns false and goes to the generic parser,
- * which decides (it rewrites the same columns with the same values).
+ * Parses row i of `batch` as tracepoint `kind`, whatever the format; sets parsed/keepPayload. The normaliser
+ * tries the fast paths (fast-path.ts) first; the test that holds the two to the same results calls this alone.
  */
-function fastPath(batch: EventBatch, b: Uint8Array, s: number, e: number, i: number, kind: EventKind): boolean {
-  switch (kind) {
-    case EventKind.NetDevQueue:
-    case EventKind.NetifReceiveSkb:
-    case EventKind.NetifRx:
-    case EventKind.NetDevXmit: {
-      if (!startsWith(b, s, e, F.dev)) return false;
-      const ds = s + 4;
-      const de = tokenEnd(b, ds, e);
-      if (de >= e || !startsWith(b, de + 1, e, F.skbaddr)) return false;
-      const ps = de + 9;
-      const pe = tokenEnd(b, ps, e);
-      if (pe >= e || !startsWith(b, pe + 1, e, F.len)) return false;
-      const ls = pe + 5;
-      const le = tokenEnd(b, ls, e);
-      if (kind === EventKind.NetDevXmit) {
-        if (le >= e || !startsWith(b, le + 1, e, F.rc) || tokenEnd(b, le + 4, e) !== e) return false;
-        if (!putInt(b, le + 4, e, batch.rc, i, false)) return false;
-      } else if (le !== e) return false;
-      if (!putPointer(b, ps, pe, batch.skbaddr, i) || !putInt(b, ls, le, batch.len, i, true)) return false;
-      return putStr(b, ds, de, batch.dev, i);
-    }
-    case EventKind.SkbCopyDatagramIovec: {
-      if (!startsWith(b, s, e, F.skbaddr)) return false;
-      const pe = tokenEnd(b, s + 8, e);
-      if (pe >= e || !startsWith(b, pe + 1, e, F.len) || tokenEnd(b, pe + 5, e) !== e) return false;
-      return putPointer(b, s + 8, pe, batch.skbaddr, i) && putInt(b, pe + 5, e, batch.len, i, false);
-    }
-    case EventKind.ConsumeSkb: {
-      if (!startsWith(b, s, e, F.skbaddr)) return false;
-      const pe = tokenEnd(b, s + 8, e);
-      if (pe < e && (!startsWith(b, pe + 1, e, F.location) || tokenEnd(b, pe + 10, e) !== e)) return false;
-      if (!putPointer(b, s + 8, pe, batch.skbaddr, i)) return false;
-      return pe === e || putStr(b, pe + 10, e, batch.location, i);
-    }
-    case EventKind.SoftirqEntry:
-    case EventKind.SoftirqExit:
-    case EventKind.SoftirqRaise: {
-      if (!startsWith(b, s, e, F.vec)) return false;
-      const ve = tokenEnd(b, s + 4, e);
-      if (ve >= e || !startsWith(b, ve + 1, e, F.action) || tokenEnd(b, ve + 9, e) !== e) return false;
-      if (!putInt(b, s + 4, ve, batch.vec, i, true)) return false;
-      return putStr(b, ve + 9, b[e - 1] === 0x5d ? e - 1 : e, batch.vecName, i);
-    }
-    default:
-      return false;
-  }
-}
-
-/** Parses row i of `batch` as tracepoint `kind`. Sets parsed/keepPayload. */
-export function parsePayload(batch: EventBatch, i: number, kind: EventKind): void {
-  const raw = batch.raw;
-  if (fastPath(batch, raw.arena, raw.payloadStart[i], raw.payloadEnd[i], i, kind)) batch.parsed[i] = 1;
-  else parseGeneric(batch, i, kind);
-}
-
-/** parsePayload without the fast paths (exported for the test that holds the two to the same results). */
 export function parseGeneric(batch: EventBatch, i: number, kind: EventKind): void {
   const raw = batch.raw;
   const b = raw.arena;
