@@ -1,14 +1,16 @@
 import { statSync } from 'node:fs';
-import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
-import { convertMany } from '../emit/convert-many.js';
+import { abortAllFileSinks } from '../emit/byte-sink.js';
+import { abortAllBatches, convertMany, stopAllBatches } from '../emit/convert-many.js';
 import { convert } from '../emit/convert.js';
 import { pruneDataset } from '../emit/dataset.js';
 import { tableNames } from '../emit/schema.js';
 import type { Manifest } from '../emit/manifest.js';
 import type { OutputFormat } from '../emit/table-output.js';
 import { EXIT } from './errors.js';
+import { writersLoaded } from './process-handlers.js';
 import { Progress } from './progress.js';
+import { stdinAware } from './stdio.js';
 
 export interface ConvertArgs {
   inputs: string[];
@@ -36,32 +38,6 @@ export function parseFormats(spec: string): OutputFormat[] {
   return out;
 }
 
-export function convertBuilder(y: Argv): Argv<ConvertArgs> {
-  return y
-    .positional('inputs', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      describe: "perf script text (.gz/.xz ok), perf.data, folders of them, or '-' for stdin",
-    })
-    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: "output folder, or '-' for an Arrow IPC stream of one table on stdout" })
-    .option('format', { alias: 'f', type: 'string', default: 'parquet', describe: 'comma-separated: parquet, arrow' })
-    .option('table', { alias: 't', type: 'string', default: 'events', describe: "the table streamed with '-o -'" })
-    .option('payload', { type: 'boolean', default: false, describe: 'keep the raw payload text of every event' })
-    .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' })
-    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' })
-    .option('strict', { type: 'boolean', default: false, describe: 'fail (exit 1) on the first line that is not an event' })
-    .option('force', { type: 'boolean', default: false, describe: 'replace a dataset already in the output folder' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' });
-}
-
-/** What main() turns a lone `-` into before yargs sees it (yargs would drop it). */
-export const STDIO_ARG = '\u0000-';
-
-/** `-` again, for stdin and stdout. */
-export const stdinAware = (path: string): string => (path === STDIO_ARG ? '-' : path);
-
 const isDir = (p: string): boolean => {
   try {
     return statSync(p).isDirectory();
@@ -79,6 +55,7 @@ function summaryLine(m: Manifest, out: string, secs: number): string {
 }
 
 export async function runConvert(a: ConvertArgs): Promise<number> {
+  writersLoaded({ abortAllFileSinks, abortAllBatches, stopAllBatches });
   const inputs = a.inputs.map(stdinAware);
   const formats = parseFormats(a.format);
   a = { ...a, output: stdinAware(a.output) };

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { EVENT_NAMES } from '../normalise/kinds.js';
 
@@ -14,16 +13,6 @@ export interface RecordArgs {
 export function recordArgs(a: Pick<RecordArgs, 'output' | 'callgraph' | 'command'>): string[] {
   const events = EVENT_NAMES.flatMap(([name]) => ['-e', name]);
   return ['record', '-o', a.output, '-a', '-c', '1', ...(a.callgraph ? ['-g'] : []), ...events, '--', ...a.command];
-}
-
-export function recordBuilder(y: Argv): Argv<RecordArgs> {
-  return y
-    .usage('$0 record [-o perf.data] [-g] -- COMMAND [ARGS...]')
-    .option('output', { alias: 'o', type: 'string', default: 'perf.data', describe: 'perf.data file to write' })
-    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary' })
-    .option('callgraph', { alias: 'g', type: 'boolean', default: false, describe: 'record callchains too' })
-    .option('command', { type: 'array', string: true, default: [], hidden: true })
-    .parserConfiguration({ 'populate--': true });
 }
 
 const PERMISSION = ['Permission denied', 'perf_event_paranoid', 'Access to performance monitoring', 'No permission'];

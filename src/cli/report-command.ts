@@ -1,11 +1,10 @@
-import type { Argv } from 'yargs';
 import { TABLE_NAMES } from '../correlate/index.js';
 import { NetdevTimesError } from '../decode/types.js';
 import { isDataset, tableFile } from '../emit/dataset.js';
 import type { NamedChunk, ReportOptions } from '../emit/report/index.js';
 import { renderReport, reportFromText } from '../emit/report/render.js';
 import { EXIT } from './errors.js';
-import { stdinAware } from './convert-command.js';
+import { stdinAware } from './stdio.js';
 
 export interface ReportArgs {
   input: string;
@@ -15,17 +14,6 @@ export interface ReportArgs {
   dev?: string;
   debug: boolean;
   source?: string;
-}
-
-export function reportBuilder(y: Argv): Argv<ReportArgs> {
-  return y
-    .positional('input', { type: 'string', demandOption: true, describe: "perf script text (.gz/.xz), perf.data, a converted dataset folder, or '-'" })
-    .positional('words', { type: 'string', array: true, default: [], describe: 'the reference\'s own words: tx, rx, dev=NAME, debug' })
-    .option('tx', { type: 'boolean', default: false, describe: 'show only the transmit chart' })
-    .option('rx', { type: 'boolean', default: false, describe: 'show only the receive chart' })
-    .option('dev', { type: 'string', describe: 'only what relates to this device (substring of IRQ names and devices)' })
-    .option('debug', { type: 'boolean', default: false, describe: 'also print the buffer status' })
-    .option('source', { type: 'string', describe: 'which input of a many-input dataset' });
 }
 
 /** Folds the reference's bare words (`tx rx dev=NAME debug`) into the options, as netdev-times.py reads them. */

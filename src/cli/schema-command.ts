@@ -1,4 +1,3 @@
-import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { schemasMarkdown, tableMarkdown } from '../emit/schema-doc.js';
 import { tableNames, tableSpec } from '../emit/schema.js';
@@ -7,12 +6,6 @@ import { EXIT } from './errors.js';
 export interface SchemaArgs {
   table?: string;
   markdown: boolean;
-}
-
-export function schemaBuilder(y: Argv): Argv<SchemaArgs> {
-  return y
-    .positional('table', { type: 'string', describe: `one table (${tableNames().join(', ')}); all when omitted` })
-    .option('markdown', { type: 'boolean', default: false, describe: 'print a markdown table instead of JSON' });
 }
 
 export async function runSchema(a: SchemaArgs): Promise<number> {

@@ -1,7 +1,6 @@
-import type { Argv } from 'yargs';
 import { NetdevTimesError } from '../decode/types.js';
 import { formatSummary, summaryJson, type SummaryUnit } from '../emit/summary-format.js';
-import { stdinAware } from './convert-command.js';
+import { stdinAware } from './stdio.js';
 import { EXIT } from './errors.js';
 
 export interface SummaryArgs {
@@ -10,20 +9,6 @@ export interface SummaryArgs {
   unit: string;
   source?: string;
   perf: string;
-}
-
-export function summaryBuilder(y: Argv): Argv<SummaryArgs> {
-  return y
-    .positional('input', { type: 'string', demandOption: true, describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')" })
-    .option('json', { type: 'boolean', default: false, describe: 'print JSON (latencies in integer ns) instead of the table' })
-    .option('unit', { type: 'string', default: 'ms', choices: ['ms', 'us'], describe: 'latency unit of the table (3 decimals)' })
-    .option('source', { type: 'string', describe: 'only this input of a many-input dataset (default: each in turn)' })
-    .option('perf', { type: 'string', default: 'perf', describe: 'perf binary used to read a perf.data input' })
-    .epilogue(
-      'Per device and direction: packets, drops by reason, and p50/p90/p99/max of the qdisc and device (tx) and ' +
-        'IRQ->receive and receive->handled (rx) latencies. Percentiles are nearest-rank: pP is the value at rank ' +
-        "ceil(P*n/100) of the n sorted values (DuckDB's quantile_disc).",
-    );
 }
 
 export async function runSummary(a: SummaryArgs): Promise<number> {

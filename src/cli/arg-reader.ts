@@ -1,0 +1,66 @@
+import { NetdevTimesError } from '../decode/types.js';
+import { EXIT } from './errors.js';
+
+/**
+ * Typed access to a parsed command line (yargs' argv or the fast path's): the one place where parser output,
+ * whose values are whatever the words made of them, becomes a command's typed arguments.
+ */
+export interface ArgReader {
+  string(name: string): string;
+  optionalString(name: string): string | undefined;
+  strings(name: string): string[];
+  boolean(name: string): boolean;
+  optionalNumber(name: string): number | undefined;
+  /** The words after `--`. */
+  trailing(): string[];
+}
+
+/**
+ * A value of another type than its option's: an option given twice (yargs-parser makes an array of it) or with
+ * dots (`--output.x`, an object). The fast path leaves such command lines to yargs; after yargs, a usage error.
+ */
+export class ArgTypeError extends NetdevTimesError {
+  constructor(name: string, value: unknown, expected: string) {
+    const why = Array.isArray(value) ? `was given ${value.length} times` : `must be ${expected}`;
+    super(`--${name} ${why}\nRun 'netdev-times --help' for usage.`, EXIT.usage);
+    this.name = 'ArgTypeError';
+  }
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+export function recordReader(argv: Readonly<Record<string, unknown>>): ArgReader {
+  const get = (name: string): unknown => (Object.hasOwn(argv, name) ? argv[name] : undefined);
+  return {
+    string(name) {
+      const v = get(name);
+      if (typeof v !== 'string') throw new ArgTypeError(name, v, 'a string');
+      return v;
+    },
+    optionalString(name) {
+      const v = get(name);
+      if (v !== undefined && typeof v !== 'string') throw new ArgTypeError(name, v, 'a string');
+      return v;
+    },
+    strings(name) {
+      const v = get(name);
+      if (!isStrings(v)) throw new ArgTypeError(name, v, 'a list of words');
+      return [...v];
+    },
+    boolean(name) {
+      const v = get(name);
+      if (typeof v !== 'boolean') throw new ArgTypeError(name, v, 'true or false');
+      return v;
+    },
+    optionalNumber(name) {
+      const v = get(name);
+      if (v !== undefined && typeof v !== 'number') throw new ArgTypeError(name, v, 'a number');
+      return v;
+    },
+    trailing() {
+      const v = get('--');
+      // Strings as typed (yargs-parser converts none of them); String() only states their type.
+      return Array.isArray(v) ? v.map(String) : [];
+    },
+  };
+}
