@@ -22,7 +22,7 @@ function parserOptions(c: CommandSpec): yargsParser.Options {
   const defaults: Record<string, unknown> = {};
   for (const o of c.options) {
     if (o.alias !== undefined) alias[o.name] = [o.alias];
-    if (o.default !== undefined) defaults[o.name] = Array.isArray(o.default) ? [...o.default] : o.default;
+    if (o.default !== undefined) defaults[o.name] = typeof o.default === 'object' ? [...o.default] : o.default;
   }
   return {
     alias,

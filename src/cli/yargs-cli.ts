@@ -24,7 +24,7 @@ function yargsOption(o: OptionSpec): Options {
     ...(o.alias !== undefined && { alias: o.alias }),
     type: o.type,
     ...(o.array === true && { array: true }),
-    ...(o.default !== undefined && { default: Array.isArray(o.default) ? [...o.default] : o.default }),
+    ...(o.default !== undefined && { default: typeof o.default === 'object' ? [...o.default] : o.default }),
     ...(o.demandOption === true && { demandOption: true }),
     ...(o.describe !== undefined && { describe: o.describe }),
     ...(o.choices !== undefined && { choices: o.choices }),
