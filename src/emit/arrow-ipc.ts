@@ -142,18 +142,29 @@ class Body {
 function writeDict(ids: Int32Array, n: number, out: Uint8Array, at: number, bitmap: boolean): number {
   const bitsLen = bitmap ? align8((n + 7) >> 3) : 0;
   const indices = new Int32Array(out.buffer, out.byteOffset + at + bitsLen, n);
-  if (!bitmap) {
-    indices.set(ids.subarray(0, n));
-    return 0;
-  }
+  indices.set(ids.subarray(0, n));
+  if (!bitmap) return 0;
   out.fill(0, at, at + bitsLen);
+  // A byte of the bitmap per 8 rows: the sign bit of each id says null; null slots' ids become 0.
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    if (id >= 0) {
-      indices[i] = id;
-      out[at + (i >> 3)] |= 1 << (i & 7);
-    } else nulls++;
+  const full = n & ~7;
+  for (let i = 0; i < full; i += 8) {
+    let byte = 0;
+    for (let k = 0; k < 8; k++) {
+      if (ids[i + k] >= 0) byte |= 1 << k;
+      else {
+        indices[i + k] = 0;
+        nulls++;
+      }
+    }
+    out[at + (i >> 3)] = byte;
+  }
+  for (let i = full; i < n; i++) {
+    if (ids[i] >= 0) out[at + (i >> 3)] |= 1 << (i & 7);
+    else {
+      indices[i] = 0;
+      nulls++;
+    }
   }
   return nulls;
 }

@@ -68,7 +68,7 @@ export function warmUpChunk(spec: TableSpec, rows: number): TableChunk {
 const nowhere: ByteSink = { bytes: 0, write: () => undefined, close: async () => undefined, abort: () => undefined };
 
 /** Encodes made-up rows of `spec` as a conversion would, and drops the bytes. */
-export async function warmUp(spec: TableSpec, rows = 4096): Promise<void> {
+export async function warmUp(spec: TableSpec, rows = 1024): Promise<void> {
   const w = new WasmParquetWriter(nowhere, spec, { metadata: new Map(), rowGroupRows: rows / 2 });
   await w.write(warmUpChunk(spec, rows));
   await w.close();
