@@ -15,6 +15,7 @@ import { parseInt32 } from '../decode/digits.js';
 import { StringTable } from '../decode/strings.js';
 import type { EventBatch } from './event-batch.js';
 import { EventKind } from './kinds.js';
+import { RecentIds } from './recent-ids.js';
 
 const SPACE = 0x20, MINUS = 0x2d, EQ = 0x3d, CLOSE = 0x5d;
 
@@ -34,6 +35,16 @@ const NAPI_PREFIX = 25; // `napi poll on napi struct `
 const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[0x30 + c] = c;
 for (let c = 0; c < 6; c++) HEX[0x61 + c] = HEX[0x41 + c] = 10 + c;
+
+/**
+ * HEX2[u]: the value of the two hex digits that getUint16(p, true) reads as u (the first digit is the low
+ * byte), -1 when either is not a hex digit. Two digits per lookup: a 64-bit pointer is eight.
+ */
+const HEX2 = new Int16Array(65536).fill(-1);
+for (let x = 0; x < 256; x++) {
+  if (HEX[x] < 0) continue;
+  for (let y = 0; y < 256; y++) if (HEX[y] >= 0) HEX2[x | (y << 8)] = (HEX[x] << 4) | HEX[y];
+}
 
 /** Index of the next space in b[p, e), or e. */
 function spaceAt(b: Uint8Array, p: number, e: number): number {
@@ -55,7 +66,7 @@ export class FastPaths {
   private b: Uint8Array = EMPTY;
   private view: DataView = new DataView(EMPTY.buffer);
   private devIds: Int32Array = new Int32Array(0);
-  private devTable = UNBOUND;
+  private dev = new RecentIds(UNBOUND);
   private skbWords: Uint32Array = new Uint32Array(0);
   private skbValid = EMPTY;
   private lenValues: Int32Array = new Int32Array(0);
@@ -65,9 +76,9 @@ export class FastPaths {
   private vecValues: Int32Array = new Int32Array(0);
   private vecValid = EMPTY;
   private vecNameIds: Int32Array = new Int32Array(0);
-  private vecNameTable = UNBOUND;
+  private vecName = new RecentIds(UNBOUND);
   private locationIds: Int32Array = new Int32Array(0);
-  private locationTable = UNBOUND;
+  private location = new RecentIds(UNBOUND);
   private napiWords: Uint32Array = new Uint32Array(0);
   private napiValid = EMPTY;
   private workValues: Int32Array = new Int32Array(0);
@@ -81,7 +92,7 @@ export class FastPaths {
     this.b = a;
     this.view = new DataView(a.buffer, a.byteOffset, a.byteLength);
     this.devIds = batch.dev.ids;
-    this.devTable = batch.dev.table;
+    if (this.dev.table !== batch.dev.table) this.dev = new RecentIds(batch.dev.table);
     this.skbWords = batch.skbaddr.words;
     this.skbValid = batch.skbaddr.valid;
     this.lenValues = batch.len.values;
@@ -91,9 +102,9 @@ export class FastPaths {
     this.vecValues = batch.vec.values;
     this.vecValid = batch.vec.valid;
     this.vecNameIds = batch.vecName.ids;
-    this.vecNameTable = batch.vecName.table;
+    if (this.vecName.table !== batch.vecName.table) this.vecName = new RecentIds(batch.vecName.table);
     this.locationIds = batch.location.ids;
-    this.locationTable = batch.location.table;
+    if (this.location.table !== batch.location.table) this.location = new RecentIds(batch.location.table);
     this.napiWords = batch.napi.words;
     this.napiValid = batch.napi.valid;
     this.workValues = batch.work.values;
@@ -153,7 +164,7 @@ export class FastPaths {
     }
     this.lenValues[i] = len;
     this.lenValid[i] = 1;
-    this.devIds[i] = this.intern(this.devTable, ds, de);
+    this.devIds[i] = this.devId(ds, de);
     return true;
   }
 
@@ -179,8 +190,13 @@ export class FastPaths {
     if (pe === e) return true;
     if (pe < 0 || e - pe < 10 || v.getUint32(pe + 1, true) !== LOCA || v.getUint32(pe + 5, true) !== TION || b[pe + 9] !== EQ) return false;
     const ls = pe + 10;
-    if (spaceAt(b, ls, e) !== e) return false;
-    this.locationIds[i] = this.intern(this.locationTable, ls, e);
+    let id = this.location.hit(b, ls, e, e - ls);
+    if (id < 0) {
+      if (spaceAt(b, ls, e) !== e) return false;
+      id = this.location.table.idOfBytes(b, ls, e);
+      this.location.remember(b, ls, e, e - ls, id);
+    }
+    this.locationIds[i] = id;
     return true;
   }
 
@@ -191,13 +207,19 @@ export class FastPaths {
     if (e - s < 4 || v.getUint32(s, true) !== VEC_) return false;
     const ve = spaceAt(b, s + 4, e);
     if (e - ve < 9 || v.getUint32(ve + 1, true) !== BACT || v.getUint32(ve + 5, true) !== ION_) return false;
-    const as = ve + 9;
-    if (spaceAt(b, as, e) !== e) return false;
     const vec = unsignedAt(b, s + 4, ve);
     if (Number.isNaN(vec)) return false;
+    // The action as printed, `]` included, is remembered under its vector number: a hit is the whole check.
+    const as = ve + 9;
+    let id = this.vecName.hit(b, as, e, vec);
+    if (id < 0) {
+      if (spaceAt(b, as, e) !== e) return false;
+      id = this.vecName.table.idOfBytes(b, as, b[e - 1] === CLOSE ? e - 1 : e);
+      this.vecName.remember(b, as, e, vec, id);
+    }
     this.vecValues[i] = vec;
     this.vecValid[i] = 1;
-    this.vecNameIds[i] = this.intern(this.vecNameTable, as, b[e - 1] === CLOSE ? e - 1 : e);
+    this.vecNameIds[i] = id;
     return true;
   }
 
@@ -227,7 +249,7 @@ export class FastPaths {
       this.budgetValues[i] = budget;
       this.budgetValid[i] = 1;
     }
-    this.devIds[i] = this.intern(this.devTable, ds, de);
+    this.devIds[i] = this.devId(ds, de);
     return true;
   }
 
@@ -239,16 +261,29 @@ export class FastPaths {
     const b = this.b;
     if (e - s < 3) return -1;
     if (b[s] !== 0x30 || (b[s + 1] | 0x20) !== 0x78) return this.nil(s, e, words, valid, i);
+    const d = s + 2;
+    if (e - d >= 16 && (e - d === 16 || b[d + 16] === SPACE)) {
+      // The 16 digits of a 64-bit kernel's pointer: four words, eight lookups, no loop.
+      const v = this.view;
+      const w0 = v.getUint32(d, true), w1 = v.getUint32(d + 4, true), w2 = v.getUint32(d + 8, true), w3 = v.getUint32(d + 12, true);
+      const h0 = HEX2[w0 & 0xffff], h1 = HEX2[w0 >>> 16], h2 = HEX2[w1 & 0xffff], h3 = HEX2[w1 >>> 16];
+      const l0 = HEX2[w2 & 0xffff], l1 = HEX2[w2 >>> 16], l2 = HEX2[w3 & 0xffff], l3 = HEX2[w3 >>> 16];
+      if ((h0 | h1 | h2 | h3 | l0 | l1 | l2 | l3) < 0) return -1;
+      words[2 * i] = (l0 << 24) | (l1 << 16) | (l2 << 8) | l3;
+      words[2 * i + 1] = (h0 << 24) | (h1 << 16) | (h2 << 8) | h3;
+      valid[i] = 1;
+      return d + 16;
+    }
     let hi = 0;
     let lo = 0;
-    let p = s + 2;
+    let p = d;
     for (; p < e; p++) {
       const d = HEX[b[p]];
       if (d < 0) break;
       hi = (hi << 4) | (lo >>> 28);
       lo = (lo << 4) | d;
     }
-    if (p === s + 2 || p - s > 18 || (p < e && b[p] !== SPACE)) return -1;
+    if (p === d || p - d > 16 || (p < e && b[p] !== SPACE)) return -1;
     words[2 * i] = lo;
     words[2 * i + 1] = hi;
     valid[i] = 1;
@@ -265,7 +300,14 @@ export class FastPaths {
     return p;
   }
 
-  private intern(table: StringTable, s: number, e: number): number {
-    return table.idOfBytes(this.b, s, e);
+  /** The id of the device name b[s, e) (a token: it has no space). */
+  private devId(s: number, e: number): number {
+    const b = this.b;
+    let id = this.dev.hit(b, s, e, e - s);
+    if (id < 0) {
+      id = this.dev.table.idOfBytes(b, s, e);
+      this.dev.remember(b, s, e, e - s, id);
+    }
+    return id;
   }
 }

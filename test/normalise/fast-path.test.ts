@@ -113,6 +113,20 @@ const TRICKY = [
   'napi:napi_poll: napi poll on napi struct',
   'napi:napi_poll: napi poll on napi struct ',
   'napi:napi_poll: napi poll on napi',
+  // Names the fast paths remember (by vector, by length): same slot, other bytes.
+  'irq:softirq_raise: vec=3 [action=NET_RX]',
+  'irq:softirq_raise: vec=3 [action=NET_TX]',
+  'irq:softirq_raise: vec=19 [action=NET_RX]',
+  'irq:softirq_raise: vec=3 [action=NET_RX]',
+  'irq:softirq_raise: vec=3 [action=NET RX]',
+  'irq:softirq_raise: vec=3 [action=NET_RX',
+  'net:netif_rx: dev=lo skbaddr=0xffff88812f183d00 len=60',
+  'net:netif_rx: dev=wg skbaddr=0xffff88812f183d00 len=60',
+  'net:netif_rx: dev=lo skbaddr=0xffff88812f183d00 len=60',
+  'skb:consume_skb: skbaddr=0xffff888134fa90e0 location=abc+0x1',
+  'skb:consume_skb: skbaddr=0xffff888134fa90e0 location=abd+0x1',
+  'skb:consume_skb: skbaddr=0xffff888134fa90e0 location=abc+0x1',
+  'skb:consume_skb: skbaddr=0xffff888134fa90e0 location=ab +0x1',
 ];
 
 describe('payload fast paths', () => {
