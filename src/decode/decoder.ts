@@ -1,4 +1,5 @@
-import { newEventLine, parseEventLine } from './event-line.js';
+import { newEventLine, parseEventHead } from './event-line.js';
+import { EventNames } from './event-names.js';
 import { newRawBatch, type RawBatch } from './raw-batch.js';
 import { StringTable } from './strings.js';
 import { writeTimeWords } from './time.js';
@@ -76,6 +77,7 @@ export class TraceDecoder {
   /** Start of the first line not yet decoded. */
   private lineStart = 0;
   private readonly ev = newEventLine();
+  private readonly eventNames: EventNames;
   private readonly textDecoder = new TextDecoder('utf-8');
   private lastEventInBatch = false;
   /** Batches given back (recycle) and the largest arena among them, for the next batches. */
@@ -95,6 +97,7 @@ export class TraceDecoder {
     this.maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.comms = options.comms ?? new StringTable();
     this.events = options.events ?? new StringTable();
+    this.eventNames = new EventNames(this.events);
     this.lineOffset = options.lineOffset ?? 0;
     this.text = newText(Math.min(SLICE, this.batchSize * 128) + 1);
     this.text[0] = NL;
@@ -200,23 +203,26 @@ export class TraceDecoder {
     this.batch.arena = grown;
   }
 
-  private line(b: Uint8Array, s: number, e: number): void {
-    const lineNo = this.lineOffset + ++this.counts.lines;
+  private line(b: Buffer, s: number, e: number): void {
+    const counts = this.counts;
+    const lineNo = this.lineOffset + ++counts.lines;
     if (e - s > this.maxLine) {
       this.reject(lineNo, this.tooLong, b, s, e);
       return;
     }
     if (e > s && b[e - 1] === CR) e--;
+    // b[e] is the line's newline (or the arena's sentinel one) or its CR, never a space: the padding loop
+    // needs no bound of its own.
     let p = s;
-    while (p < e && b[p] === SP) p++;
+    while (b[p] === SP) p++;
     if (p === e) {
-      this.counts.blank++;
+      counts.blank++;
       return;
     }
     const c0 = b[s];
     if (c0 === TAB) {
       if (this.lastEventInBatch) {
-        this.counts.callchainFrames++;
+        counts.callchainFrames++;
         this.addFrame(b, s, e);
         return;
       }
@@ -224,14 +230,22 @@ export class TraceDecoder {
       return;
     }
     if (c0 === HASH) {
-      this.counts.header++;
+      counts.header++;
       return;
     }
     const ev = this.ev;
-    if (!parseEventLine(b, s, e, ev, p)) {
+    const afterTime = parseEventHead(b, s, e, ev, p);
+    const event = afterTime < 0 ? -1 : this.eventNames.idAt(b, afterTime, e, ev);
+    if (event < 0) {
       this.reject(lineNo, ev.reason, b, s, e);
       return;
     }
+    this.addEvent(b, s, e, lineNo, event);
+  }
+
+  /** Appends the event this.ev holds (parsed from b[s, e), its name's id `event`) to the batch. */
+  private addEvent(b: Buffer, s: number, e: number, lineNo: number, event: number): void {
+    const ev = this.ev;
     let batch = this.batch;
     if (batch.length === this.batchSize) {
       // The line becomes the first of the next batch's arena: spans shift by where it started.
@@ -254,7 +268,7 @@ export class TraceDecoder {
     batch.pid[i] = ev.pid;
     batch.pidValid[i] = ev.hasPid ? 1 : 0;
     batch.comm[i] = this.comms.idOfBytes(b, ev.commStart, ev.commEnd);
-    batch.event[i] = this.events.idOfBytes(b, ev.eventStart, ev.eventEnd);
+    batch.event[i] = event;
     batch.payloadStart[i] = ev.payloadStart;
     batch.payloadEnd[i] = e;
     const frames = batch.frames.length;

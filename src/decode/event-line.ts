@@ -3,7 +3,7 @@
  * Layout: `<comm> <tid | pid/tid> [<cpu>] <secs.frac>: <sys:name>: <payload>`, comm right-aligned and free
  * text (spaces, `:`, `/`), so the line is anchored on `[cpu]` preceded by the thread token, never on columns.
  */
-import { isDigit, parseInt32 } from './digits.js';
+import { isDigit } from './digits.js';
 
 const SP = 0x20;
 const TAB = 0x09;
@@ -12,6 +12,7 @@ const RBRACK = 0x5d;
 const COLON = 0x3a;
 const DOT = 0x2e;
 const SLASH = 0x2f;
+const MINUS = 0x2d;
 
 const MAX_SECS = 9223372036;
 const MAX_SECS_FRAC_NS = 854775807;
@@ -44,31 +45,55 @@ export function newEventLine(): EventLine {
 
 /** Parses the thread token that ends at `end` (exclusive): `tid`, `pid/tid` or `-1`. Returns its start or -1. */
 function parseThreadToken(b: Uint8Array, lineStart: number, end: number, out: EventLine): number {
-  let s = end;
-  while (s > lineStart && b[s - 1] !== SP && b[s - 1] !== TAB) s--;
-  if (s === end) return -1;
-  let slash = -1;
-  for (let i = s; i < end; i++) {
-    if (b[i] === SLASH) {
-      slash = i;
-      break;
-    }
-  }
-  if (slash >= 0) {
-    const pid = parseInt32(b, s, slash);
-    const tid = parseInt32(b, slash + 1, end);
-    if (Number.isNaN(pid) || Number.isNaN(tid)) return -1;
-    out.pid = pid;
-    out.tid = tid;
-    out.hasPid = true;
-  } else {
-    const tid = parseInt32(b, s, end);
-    if (Number.isNaN(tid)) return -1;
-    out.tid = tid;
+  // Read backwards, so the token's bytes are touched once: the tid, then `/` and the pid if there is one.
+  const tidStart = int32Start(b, lineStart, end);
+  if (tidStart < 0) return -1;
+  if (isTokenStart(b, lineStart, tidStart)) {
+    out.tid = lastInt32;
     out.hasPid = false;
+    return tidStart;
   }
-  return s;
+  if (b[tidStart - 1] !== SLASH) return -1;
+  const tid = lastInt32;
+  const pidStart = int32Start(b, lineStart, tidStart - 1);
+  if (pidStart < 0 || !isTokenStart(b, lineStart, pidStart)) return -1;
+  out.pid = lastInt32;
+  out.tid = tid;
+  out.hasPid = true;
+  return pidStart;
 }
+
+/** The value int32Start read last (a module variable: a second return value without an allocation). */
+let lastInt32 = 0;
+
+/**
+ * Start of the signed int32 decimal (parseInt32's syntax: `-`?, 1 to 10 digits) that ends at `end`, read
+ * backwards no further than `lineStart`; -1 when there is none. Its value is left in lastInt32.
+ */
+function int32Start(b: Uint8Array, lineStart: number, end: number): number {
+  let p = end;
+  let v = 0;
+  let scale = 1;
+  while (p > lineStart) {
+    const d = b[p - 1] - 0x30;
+    if (d < 0 || d > 9) break;
+    v += d * scale;
+    scale *= 10;
+    p--;
+  }
+  if (p === end || end - p > 10) return -1;
+  if (p > lineStart && b[p - 1] === MINUS) {
+    p--;
+    v = -v;
+  }
+  if (v > 2147483647 || v < -2147483648) return -1;
+  lastInt32 = v;
+  return p;
+}
+
+/** A thread token starts at the line's start or after a space or tab. */
+const isTokenStart = (b: Uint8Array, lineStart: number, p: number): boolean =>
+  p === lineStart || b[p - 1] === SP || b[p - 1] === TAB;
 
 /**
  * Fills `out` from the event line b[s, e). Returns false (with out.reason) when it is not an event line.
@@ -76,42 +101,62 @@ function parseThreadToken(b: Uint8Array, lineStart: number, end: number, out: Ev
  * need not be scanned twice).
  */
 export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLine, first = s): boolean {
+  const p = parseEventHead(b, s, e, out, first);
+  return p >= 0 && parseEventName(b, p, e, out);
+}
+
+/**
+ * The line up to its time: fills comm, thread, cpu and time, and returns the index after the time's `:`
+ * (where the event name's padding starts); -1 with out.reason when the line is not an event line.
+ */
+export function parseEventHead(b: Uint8Array, s: number, e: number, out: EventLine, first = s): number {
   // Find `[digits]` preceded by ` <thread-token> `: the first one that fits is the cpu.
   let close = -1;
   for (let i = first; i < e; i++) {
-    if (b[i] !== LBRACK || i < s + 2 || b[i - 1] !== SP) continue;
-    let j = i + 1;
-    while (j < e && isDigit(b[j])) j++;
-    if (j === i + 1 || j >= e || b[j] !== RBRACK) continue;
-    let tokEnd = i - 1;
-    while (tokEnd > s && b[tokEnd - 1] === SP) tokEnd--;
-    const cpu = parseInt32(b, i + 1, j);
-    if (Number.isNaN(cpu)) continue;
-    const tokStart = parseThreadToken(b, s, tokEnd, out);
-    if (tokStart < 0) continue;
-    out.cpu = cpu;
-    let commEnd = tokStart;
-    while (commEnd > s && (b[commEnd - 1] === SP || b[commEnd - 1] === TAB)) commEnd--;
-    let commStart = first < commEnd ? first : commEnd;
-    while (commStart < commEnd && b[commStart] === SP) commStart++;
-    out.commStart = commStart;
-    out.commEnd = commEnd;
-    close = j;
-    break;
+    if (b[i] !== LBRACK) continue;
+    close = cpuFieldAt(b, s, i, e, first, out);
+    if (close >= 0) break;
   }
   if (close < 0) {
     out.reason = 'no [cpu] field after a thread id';
-    return false;
+    return -1;
   }
-  // Time: `secs.frac:`
-  let p = close + 1;
+  return parseTime(b, close + 1, e, out);
+}
+
+/**
+ * When b[open] starts the cpu field (`[digits]` after a space and a thread token), fills cpu, the thread
+ * and the comm span and returns the `]`'s index; -1 when it does not.
+ */
+function cpuFieldAt(b: Uint8Array, s: number, open: number, e: number, first: number, out: EventLine): number {
+  if (open < s + 2 || b[open - 1] !== SP) return -1;
+  let j = open + 1;
+  let cpu = 0;
+  while (j < e && isDigit(b[j])) cpu = cpu * 10 + (b[j++] - 0x30);
+  if (j === open + 1 || j >= e || b[j] !== RBRACK || j - open > 11 || cpu > 2147483647) return -1;
+  let tokEnd = open - 1;
+  while (tokEnd > s && b[tokEnd - 1] === SP) tokEnd--;
+  const tokStart = parseThreadToken(b, s, tokEnd, out);
+  if (tokStart < 0) return -1;
+  out.cpu = cpu;
+  let commEnd = tokStart;
+  while (commEnd > s && (b[commEnd - 1] === SP || b[commEnd - 1] === TAB)) commEnd--;
+  let commStart = first < commEnd ? first : commEnd;
+  while (commStart < commEnd && b[commStart] === SP) commStart++;
+  out.commStart = commStart;
+  out.commEnd = commEnd;
+  return j;
+}
+
+/** Reads ` secs.frac:` from p; returns the index after the `:`, or -1 with out.reason. */
+function parseTime(b: Uint8Array, p: number, e: number, out: EventLine): number {
   while (p < e && b[p] === SP) p++;
   const secStart = p;
   let secs = 0;
   while (p < e && isDigit(b[p])) secs = secs * 10 + (b[p++] - 0x30);
   if (p === secStart || p >= e || b[p] !== DOT || p - secStart > 15) {
     out.reason = 'no timestamp after [cpu]';
-    return false;
+    return -1;
   }
   p++;
   const fracStart = p;
@@ -120,36 +165,37 @@ export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLi
   const fracDigits = p - fracStart;
   if (fracDigits === 0 || fracDigits > 9 || p >= e || b[p] !== COLON) {
     out.reason = 'malformed timestamp';
-    return false;
+    return -1;
   }
   // int64 nanoseconds end at 9223372036.854775807 s; beyond that the time words would wrap silently.
-  if (secs > MAX_SECS || (secs === MAX_SECS && frac * POW10[fracDigits] > MAX_SECS_FRAC_NS)) {
+  if (secs >= MAX_SECS && (secs > MAX_SECS || frac * POW10[fracDigits] > MAX_SECS_FRAC_NS)) {
     out.reason = 'timestamp beyond the int64 nanosecond range';
-    return false;
+    return -1;
   }
   out.secs = secs;
   out.frac = frac;
   out.fracDigits = fracDigits;
-  p++;
+  return p + 1;
+}
+
+/**
+ * Event name: `sys:name` up to the first `:` followed by a space or the line's end, with no space before it.
+ * Any `:` before the first space is followed by a non-space, so that `:` can only be the first space's
+ * left neighbour: one search for a space decides.
+ */
+export function parseEventName(b: Uint8Array, p: number, e: number, out: EventLine): boolean {
   while (p < e && b[p] === SP) p++;
-  // Event name: `sys:name` up to the next `:` followed by a space or the end of the line.
   const evStart = p;
-  let evEnd = -1;
-  for (let i = p; i < e; i++) {
-    const c = b[i];
-    if (c === SP) break;
-    if (c === COLON && (i + 1 === e || b[i + 1] === SP)) {
-      evEnd = i;
-      break;
-    }
-  }
-  if (evEnd <= evStart) {
+  let q = p;
+  while (q < e && b[q] !== SP) q++;
+  const evEnd = q - 1;
+  if (evEnd <= evStart || b[evEnd] !== COLON) {
     out.reason = 'no event name after the timestamp';
     return false;
   }
   out.eventStart = evStart;
   out.eventEnd = evEnd;
-  p = evEnd + 1;
+  p = q;
   if (p < e && b[p] === SP) p++;
   out.payloadStart = p;
   return true;

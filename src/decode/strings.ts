@@ -6,6 +6,10 @@ export class StringTable {
   readonly values: string[] = [];
   /** Every key's bytes, back to back (one array: the compare loop stays monomorphic and allocation-free). */
   private keyBytes = new Uint8Array(1024);
+  private keyView = new DataView(this.keyBytes.buffer);
+  /** The array viewOf saw last, and its view. */
+  private viewed: Uint8Array = this.keyBytes;
+  private view: DataView = this.keyView;
   private keyBytesLen = 0;
   private keyStart: Int32Array<ArrayBuffer> = new Int32Array(128);
   private keyLen: Int32Array<ArrayBuffer> = new Int32Array(128);
@@ -21,11 +25,42 @@ export class StringTable {
 
   /** True when b[start, start + len) is key `id` (compared from the end: names sharing a prefix part sooner). */
   private same(id: number, b: Uint8Array, start: number, len: number): boolean {
-    if (this.keyLen[id] !== len) return false;
+    return this.keyLen[id] === len && this.equalsKeyBytes(this.keyStart[id], b, start, len);
+  }
+
+  /** Length in bytes of key `id`. */
+  lengthOf(id: number): number {
+    return this.keyLen[id];
+  }
+
+  /** True when key `id`'s bytes lie at b[start..); b must hold them all (start + lengthOf(id) <= b.length). */
+  matchesAt(id: number, b: Uint8Array, start: number): boolean {
+    return this.equalsKeyBytes(this.keyStart[id], b, start, this.keyLen[id]);
+  }
+
+  /**
+   * keyBytes[ks, ks + len) equals b[start, start + len): four bytes per compare, from the end, then the
+   * 0 to 3 bytes left at the start one by one.
+   */
+  private equalsKeyBytes(ks: number, b: Uint8Array, start: number, len: number): boolean {
+    let i = len - 4;
+    if (i >= 0) {
+      const kv = this.keyView;
+      const bv = this.viewOf(b);
+      for (; i >= 0; i -= 4) if (kv.getInt32(ks + i) !== bv.getInt32(start + i)) return false;
+    }
     const kb = this.keyBytes;
-    const ks = this.keyStart[id];
-    for (let i = len - 1; i >= 0; i--) if (kb[ks + i] !== b[start + i]) return false;
+    for (i += 3; i >= 0; i--) if (kb[ks + i] !== b[start + i]) return false;
     return true;
+  }
+
+  /** A DataView of b, kept for the next call: the decoder looks up in one arena for a whole batch. */
+  private viewOf(b: Uint8Array): DataView {
+    if (b !== this.viewed) {
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      this.viewed = b;
+    }
+    return this.view;
   }
 
   /**
@@ -76,6 +111,7 @@ export class StringTable {
       const grown = new Uint8Array(Math.max(this.keyBytes.length * 2, this.keyBytesLen + len));
       grown.set(this.keyBytes.subarray(0, this.keyBytesLen));
       this.keyBytes = grown;
+      this.keyView = new DataView(grown.buffer);
     }
     if (id >= this.hashes.length) {
       const n = this.hashes.length * 2;

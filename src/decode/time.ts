@@ -3,6 +3,7 @@
  * 32-bit words, never through a float, so uptimes beyond 2^53 ns (104 days) keep every nanosecond.
  */
 const TWO32 = 4294967296;
+const INV_TWO32 = 1 / TWO32;
 /** Seconds below which secs * 1e9 + 999999999 < 2^53. */
 const FAST_SECS = 9007198;
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
@@ -11,9 +12,10 @@ const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 export function writeTimeWords(words: Uint32Array, i: number, secs: number, frac: number, fracDigits: number): void {
   const fracNs = frac * POW10[fracDigits];
   if (secs < FAST_SECS) {
-    // Below 2^53 ns (104 days) the double is exact: one division splits it.
+    // Below 2^53 ns (104 days) the double is exact, and so is its product with 2^-32 (a power of two):
+    // the high word is its integer part, with no division. It is below 2^21, so `| 0` truncates it exactly.
     const ns = secs * 1e9 + fracNs;
-    const hi = Math.floor(ns / TWO32);
+    const hi = (ns * INV_TWO32) | 0;
     words[2 * i] = ns - hi * TWO32;
     words[2 * i + 1] = hi;
     return;
