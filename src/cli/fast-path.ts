@@ -8,7 +8,7 @@
  */
 import yargsParser from 'yargs-parser';
 import { ArgTypeError, recordReader } from './arg-reader.js';
-import { COMMANDS, type Bound, type CommandSpec } from './spec.js';
+import { COMMANDS, type Bound, type CommandSpec, type OptionType } from './spec.js';
 
 /** yargs' own options, on every command. */
 const GLOBAL_FLAGS = ['help', 'h', 'version'];
@@ -17,7 +17,7 @@ const GLOBAL_FLAGS = ['help', 'h', 'version'];
 const YARGS_WORD = /^(--(no-)?(help|version)(=.*)?|-[^-]*h.*)$/;
 
 function parserOptions(c: CommandSpec): yargsParser.Options {
-  const pick = (type: string): string[] => c.options.filter((o) => o.type === type).map((o) => o.name);
+  const pick = (type: OptionType): string[] => c.options.filter((o) => o.type === type).map((o) => o.name);
   const alias: Record<string, string[]> = { help: ['h'] };
   const defaults: Record<string, unknown> = {};
   for (const o of c.options) {

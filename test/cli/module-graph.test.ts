@@ -1,0 +1,64 @@
+/**
+ * What a normal run loads (through bin, as users run it): no yargs, and no more of the project than its command
+ * needs. Start-up time is the point of the fast path, and one static import in the wrong module would undo it
+ * without failing any other test.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN, TRACES } from '../helpers/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ndt-graph-'));
+const hooks = join(dir, 'hooks.mjs');
+const register = join(dir, 'register.mjs');
+writeFileSync(
+  hooks,
+  `export async function resolve(spec, ctx, next) {
+  const r = await next(spec, ctx);
+  process.stderr.write('LOADED ' + r.url + '\\n');
+  return r;
+}
+`,
+);
+writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+
+/** The module URLs a run of the CLI resolved. */
+function loaded(args: string[]): string[] {
+  const r = spawnSync('node', ['--import', register, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('LOADED '))
+    .map((l) => l.slice('LOADED '.length));
+}
+
+const YARGS = /\/node_modules\/yargs\//;
+const WRITERS = /\/(parquet-wasm|apache-arrow)\/|\/dist\/emit\/(convert|convert-many|table-output)\.js$/;
+/** decode/types.js is the error type every module shares, not the pipeline. */
+const PIPELINE = /\/dist\/(decode|normalise|correlate)\/(?!types\.js$)/;
+
+describe('modules a run loads', () => {
+  it('--version loads yargs (the hook sees it)', () => {
+    expect(loaded(['--version']).some((u) => YARGS.test(u))).toBe(true);
+  });
+
+  it('schema: no yargs, no pipeline, no writers', () => {
+    const urls = loaded(['schema', 'events']);
+    expect(urls.some((u) => u.endsWith('/dist/cli/schema-command.js'))).toBe(true);
+    expect(urls.filter((u) => YARGS.test(u) || PIPELINE.test(u) || WRITERS.test(u))).toEqual([]);
+  });
+
+  it('report of a trace: no yargs, no Parquet/Arrow writers', () => {
+    const urls = loaded(['report', `${TRACES}eth-npm.txt`]);
+    expect(urls.some((u) => u.endsWith('/dist/cli/report-command.js'))).toBe(true);
+    expect(urls.filter((u) => YARGS.test(u) || WRITERS.test(u))).toEqual([]);
+  });
+
+  it('convert: no yargs', () => {
+    const urls = loaded(['convert', `${TRACES}eth-npm.txt`, '-o', join(dir, 'out'), '-q']);
+    expect(urls.some((u) => u.endsWith('/dist/cli/convert-command.js'))).toBe(true);
+    expect(urls.filter((u) => YARGS.test(u))).toEqual([]);
+  });
+});
