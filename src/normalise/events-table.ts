@@ -10,7 +10,8 @@ export function eventsChunk(batch: EventBatch): TableChunk {
   const dict = (ids: Int32Array, table: DictColumn['table']): DictColumn => ({ kind: 'dict', ids, table });
   const time: I64Column = { kind: 'int64', values: raw.timeNs, words: raw.timeWords, valid: allValid };
   const hasFrames = new Uint8Array(n);
-  for (let i = 0; i < n; i++) hasFrames[i] = raw.frameEnd[i] > raw.frameStart[i] ? 1 : 0;
+  // Row i's frames are frames[frameStart[i], frameEnd[i]): a batch without frames (no callchains) has none to mark.
+  if (raw.frames.length > 0) markFrames(hasFrames, raw.frameStart, raw.frameEnd, n);
   return {
     length: n,
     columns: {
@@ -41,4 +42,8 @@ export function eventsChunk(batch: EventBatch): TableChunk {
       line: int(raw.line),
     },
   };
+}
+
+function markFrames(hasFrames: Uint8Array, start: Int32Array, end: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) hasFrames[i] = end[i] > start[i] ? 1 : 0;
 }

@@ -193,8 +193,7 @@ export class FastPaths {
     let id = this.location.hit(b, ls, e, e - ls);
     if (id < 0) {
       if (spaceAt(b, ls, e) !== e) return false;
-      id = this.location.table.idOfBytes(b, ls, e);
-      this.location.remember(b, ls, e, e - ls, id);
+      id = this.location.intern(b, ls, e, e - ls, ls, e);
     }
     this.locationIds[i] = id;
     return true;
@@ -214,8 +213,7 @@ export class FastPaths {
     let id = this.vecName.hit(b, as, e, vec);
     if (id < 0) {
       if (spaceAt(b, as, e) !== e) return false;
-      id = this.vecName.table.idOfBytes(b, as, b[e - 1] === CLOSE ? e - 1 : e);
-      this.vecName.remember(b, as, e, vec, id);
+      id = this.vecName.intern(b, as, e, vec, as, b[e - 1] === CLOSE ? e - 1 : e);
     }
     this.vecValues[i] = vec;
     this.vecValid[i] = 1;
@@ -262,26 +260,34 @@ export class FastPaths {
     if (e - s < 3) return -1;
     if (b[s] !== 0x30 || (b[s + 1] | 0x20) !== 0x78) return this.nil(s, e, words, valid, i);
     const d = s + 2;
-    if (e - d >= 16 && (e - d === 16 || b[d + 16] === SPACE)) {
-      // The 16 digits of a 64-bit kernel's pointer: four words, eight lookups, no loop.
-      const v = this.view;
-      const w0 = v.getUint32(d, true), w1 = v.getUint32(d + 4, true), w2 = v.getUint32(d + 8, true), w3 = v.getUint32(d + 12, true);
-      const h0 = HEX2[w0 & 0xffff], h1 = HEX2[w0 >>> 16], h2 = HEX2[w1 & 0xffff], h3 = HEX2[w1 >>> 16];
-      const l0 = HEX2[w2 & 0xffff], l1 = HEX2[w2 >>> 16], l2 = HEX2[w3 & 0xffff], l3 = HEX2[w3 >>> 16];
-      if ((h0 | h1 | h2 | h3 | l0 | l1 | l2 | l3) < 0) return -1;
-      words[2 * i] = (l0 << 24) | (l1 << 16) | (l2 << 8) | l3;
-      words[2 * i + 1] = (h0 << 24) | (h1 << 16) | (h2 << 8) | h3;
-      valid[i] = 1;
-      return d + 16;
-    }
+    if (e - d === 16 || (e - d > 16 && b[d + 16] === SPACE)) return this.pointer16(d, words, valid, i);
+    return this.pointerShort(d, e, words, valid, i);
+  }
+
+  /** The 16 digits at b[d, d + 16) of a 64-bit kernel's pointer: four words, eight lookups, no loop. */
+  private pointer16(d: number, words: Uint32Array, valid: Uint8Array, i: number): number {
+    const v = this.view;
+    const w0 = v.getUint32(d, true), w1 = v.getUint32(d + 4, true), w2 = v.getUint32(d + 8, true), w3 = v.getUint32(d + 12, true);
+    const h0 = HEX2[w0 & 0xffff], h1 = HEX2[w0 >>> 16], h2 = HEX2[w1 & 0xffff], h3 = HEX2[w1 >>> 16];
+    const l0 = HEX2[w2 & 0xffff], l1 = HEX2[w2 >>> 16], l2 = HEX2[w3 & 0xffff], l3 = HEX2[w3 >>> 16];
+    if ((h0 | h1 | h2 | h3 | l0 | l1 | l2 | l3) < 0) return -1;
+    words[2 * i] = (l0 << 24) | (l1 << 16) | (l2 << 8) | l3;
+    words[2 * i + 1] = (h0 << 24) | (h1 << 16) | (h2 << 8) | h3;
+    valid[i] = 1;
+    return d + 16;
+  }
+
+  /** Any other digit count from b[d, ...) (32-bit kernels print 8; more than 16 is not a pointer). Kept apart: rare. */
+  private pointerShort(d: number, e: number, words: Uint32Array, valid: Uint8Array, i: number): number {
+    const b = this.b;
     let hi = 0;
     let lo = 0;
     let p = d;
     for (; p < e; p++) {
-      const d = HEX[b[p]];
-      if (d < 0) break;
+      const x = HEX[b[p]];
+      if (x < 0) break;
       hi = (hi << 4) | (lo >>> 28);
-      lo = (lo << 4) | d;
+      lo = (lo << 4) | x;
     }
     if (p === d || p - d > 16 || (p < e && b[p] !== SPACE)) return -1;
     words[2 * i] = lo;
@@ -302,12 +308,7 @@ export class FastPaths {
 
   /** The id of the device name b[s, e) (a token: it has no space). */
   private devId(s: number, e: number): number {
-    const b = this.b;
-    let id = this.dev.hit(b, s, e, e - s);
-    if (id < 0) {
-      id = this.dev.table.idOfBytes(b, s, e);
-      this.dev.remember(b, s, e, e - s, id);
-    }
-    return id;
+    const id = this.dev.hit(this.b, s, e, e - s);
+    return id >= 0 ? id : this.dev.intern(this.b, s, e, e - s, s, e);
   }
 }

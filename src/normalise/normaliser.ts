@@ -5,6 +5,9 @@ import { EventKind, kindOfName } from './kinds.js';
 import { FastPaths } from './fast-path.js';
 import { parseGeneric } from './payload.js';
 
+/** Rows per call of the row loop (see rows()). */
+const SLICE = 1024;
+
 /** Turns RawBatches of one input into EventBatches; keeps the dictionaries shared across its batches. */
 export class Normaliser {
   readonly tables = new FieldTables();
@@ -44,28 +47,41 @@ export class Normaliser {
 
   normalise(raw: RawBatch): EventBatch {
     const batch = this.columnsFor(raw);
-    const names = raw.events.values;
-    if (this.kindsKnown < names.length) {
-      if (this.kindOfEventId.length < names.length) {
-        const grown = new Uint8Array(names.length + 16);
-        grown.set(this.kindOfEventId.subarray(0, this.kindsKnown));
-        this.kindOfEventId = grown;
-      }
-      for (let id = this.kindsKnown; id < names.length; id++) this.kindOfEventId[id] = kindOfName(names[id]);
-      this.kindsKnown = names.length;
+    this.learnKinds(raw.events.values);
+    this.fast.bind(batch);
+    for (let from = 0; from < raw.length; from += SLICE) this.rows(batch, from, Math.min(raw.length, from + SLICE));
+    return batch;
+  }
+
+  /** Classifies the event names the decoder added since the last batch. */
+  private learnKinds(names: readonly string[]): void {
+    if (this.kindsKnown >= names.length) return;
+    if (this.kindOfEventId.length < names.length) {
+      const grown = new Uint8Array(names.length + 16);
+      grown.set(this.kindOfEventId.subarray(0, this.kindsKnown));
+      this.kindOfEventId = grown;
     }
+    for (let id = this.kindsKnown; id < names.length; id++) this.kindOfEventId[id] = kindOfName(names[id]);
+    this.kindsKnown = names.length;
+  }
+
+  /**
+   * Rows [from, to) of a batch bound to the fast paths. Called per slice of rows rather than once per batch:
+   * V8 then optimises this loop as a function soon, instead of replacing a long-running loop on the stack.
+   */
+  private rows(batch: EventBatch, from: number, to: number): void {
     const kinds = this.kindOfEventId;
     const keepAll = this.keepAllPayloads;
     const fast = this.fast;
-    fast.bind(batch);
     // Arrays in locals: the loop then loads no batch property per row.
+    const raw = batch.raw;
     const event = raw.event;
     const start = raw.payloadStart;
     const end = raw.payloadEnd;
     const kindOf = batch.kind;
     const parsed = batch.parsed;
     const keep = batch.keepPayload;
-    for (let i = 0; i < raw.length; i++) {
+    for (let i = from; i < to; i++) {
       const kind: EventKind = kinds[event[i]];
       kindOf[i] = kind;
       if (kind === EventKind.Other) {
@@ -80,7 +96,6 @@ export class Normaliser {
       }
       if (keepAll) keep[i] = 1;
     }
-    return batch;
   }
 
   private countUnparsed(eventId: number): void {

@@ -28,8 +28,18 @@ export class RecentIds {
     return this.id[slot];
   }
 
+  /**
+   * On a miss: the id of the name b[vs, ve) (within the token b[s, e), or all of it) from the table, remembered
+   * for the token in `slot`. Kept out of hit() so that the hot caller stays small.
+   */
+  intern(b: Uint8Array, s: number, e: number, slot: number, vs: number, ve: number): number {
+    const id = this.table.idOfBytes(b, vs, ve);
+    this.remember(b, s, e, slot, id);
+    return id;
+  }
+
   /** Remembers that the token b[s, e) has `id` (tokens longer than a slot are not kept). */
-  remember(b: Uint8Array, s: number, e: number, slot: number, id: number): void {
+  private remember(b: Uint8Array, s: number, e: number, slot: number, id: number): void {
     const n = e - s;
     if (n > MAX) return;
     slot &= SLOTS - 1;
