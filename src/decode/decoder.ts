@@ -1,5 +1,7 @@
-import { newEventLine, parseEventHead } from './event-line.js';
+import { viewOf } from './bytes.js';
+import { newEventLine, parseEventHead, parseFraction } from './event-line.js';
 import { EventNames } from './event-names.js';
+import { HeadCache } from './head-cache.js';
 import { newRawBatch, type RawBatch } from './raw-batch.js';
 import { StringTable } from './strings.js';
 import { writeTimeWords } from './time.js';
@@ -73,11 +75,14 @@ export class TraceDecoder {
    * A Buffer because Buffer#indexOf is memchr: several times faster per line than Uint8Array#indexOf.
    */
   private text: Buffer;
+  /** A DataView of text, for the 4-byte compares of the line heads. */
+  private view: DataView;
   private textLen = 0;
   /** Start of the first line not yet decoded. */
   private lineStart = 0;
   private readonly ev = newEventLine();
   private readonly eventNames: EventNames;
+  private readonly head = new HeadCache();
   private readonly textDecoder = new TextDecoder('utf-8');
   private lastEventInBatch = false;
   /** Batches given back (recycle) and the largest arena among them, for the next batches. */
@@ -100,6 +105,7 @@ export class TraceDecoder {
     this.eventNames = new EventNames(this.events);
     this.lineOffset = options.lineOffset ?? 0;
     this.text = newText(Math.min(SLICE, this.batchSize * 128) + 1);
+    this.view = viewOf(this.text);
     this.text[0] = NL;
     this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text);
   }
@@ -167,8 +173,7 @@ export class TraceDecoder {
       // Give back what the long line made the arena grow to.
       const small = newText(this.textLen + SLICE + 1);
       small.set(this.text.subarray(0, this.textLen));
-      this.text = small;
-      this.batch.arena = small;
+      this.setText(small);
     }
     this.text[this.textLen] = NL;
   }
@@ -199,18 +204,26 @@ export class TraceDecoder {
     // Doubling, but never past what the longest pending line allowed can need.
     const grown = newText(Math.max(need, Math.min(this.text.length * 2, this.lineStart + this.maxLine + SLICE + 1)));
     grown.set(this.text.subarray(0, this.textLen));
-    this.text = grown;
-    this.batch.arena = grown;
+    this.setText(grown);
   }
 
   private line(b: Buffer, s: number, e: number): void {
-    const counts = this.counts;
-    const lineNo = this.lineOffset + ++counts.lines;
+    const lineNo = this.lineOffset + ++this.counts.lines;
     if (e - s > this.maxLine) {
       this.reject(lineNo, this.tooLong, b, s, e);
       return;
     }
     if (e > s && b[e - 1] === CR) e--;
+    // A line that starts with the last event line's head is an event line up to its time (not blank, not a
+    // frame or a header: that line was none of those either).
+    const afterDot = this.head.match(b, this.view, s, e, this.ev);
+    if (afterDot >= 0) this.lineAfterHead(b, s, e, lineNo, afterDot, this.head.commId);
+    else this.otherLine(b, s, e, lineNo);
+  }
+
+  /** A line whose head is not the kept one: blank, a callchain frame, a header, or an event line. */
+  private otherLine(b: Buffer, s: number, e: number, lineNo: number): void {
+    const counts = this.counts;
     // b[e] is the line's newline (or the arena's sentinel one) or its CR, never a space: the padding loop
     // needs no bound of its own.
     let p = s;
@@ -233,30 +246,42 @@ export class TraceDecoder {
       counts.header++;
       return;
     }
+    const afterDot = parseEventHead(b, s, e, this.ev, p);
+    if (afterDot < 0) {
+      this.reject(lineNo, this.ev.reason, b, s, e);
+      return;
+    }
+    this.lineAfterHead(b, s, e, lineNo, afterDot, -1);
+  }
+
+  /**
+   * The rest of an event line, after the `.` of its time. `comm` is the comm's id when the head was the kept
+   * one, else -1: the comm is then looked up (only now, the line being an event) and its head kept.
+   */
+  private lineAfterHead(b: Buffer, s: number, e: number, lineNo: number, afterDot: number, comm: number): void {
     const ev = this.ev;
-    const afterTime = parseEventHead(b, s, e, ev, p);
+    const afterTime = parseFraction(b, afterDot, e, ev);
     const event = afterTime < 0 ? -1 : this.eventNames.idAt(b, afterTime, e, ev);
     if (event < 0) {
       this.reject(lineNo, ev.reason, b, s, e);
       return;
     }
-    this.addEvent(b, s, e, lineNo, event);
+    if (comm < 0) {
+      comm = this.comms.idOfBytes(b, ev.commStart, ev.commEnd);
+      this.head.keep(b, s, afterDot, ev, comm);
+    }
+    this.addEvent(s, e, lineNo, comm, event);
   }
 
-  /** Appends the event this.ev holds (parsed from b[s, e), its name's id `event`) to the batch. */
-  private addEvent(b: Buffer, s: number, e: number, lineNo: number, event: number): void {
+  /** Appends the event this.ev holds (parsed from b[s, e); its comm's and name's ids given) to the batch. */
+  private addEvent(s: number, e: number, lineNo: number, comm: number, event: number): void {
     const ev = this.ev;
     let batch = this.batch;
     if (batch.length === this.batchSize) {
-      // The line becomes the first of the next batch's arena: spans shift by where it started.
+      // The line becomes the first of the next batch's arena: its payload span shifts by where it started.
       this.flush();
       this.moveTail(s);
-      b = this.text;
       e -= s;
-      ev.commStart -= s;
-      ev.commEnd -= s;
-      ev.eventStart -= s;
-      ev.eventEnd -= s;
       ev.payloadStart -= s;
       batch = this.batch;
     }
@@ -267,7 +292,7 @@ export class TraceDecoder {
     batch.tid[i] = ev.tid;
     batch.pid[i] = ev.pid;
     batch.pidValid[i] = ev.hasPid ? 1 : 0;
-    batch.comm[i] = this.comms.idOfBytes(b, ev.commStart, ev.commEnd);
+    batch.comm[i] = comm;
     batch.event[i] = event;
     batch.payloadStart[i] = ev.payloadStart;
     batch.payloadEnd[i] = e;
@@ -278,6 +303,13 @@ export class TraceDecoder {
     this.lastEventInBatch = true;
   }
 
+  /** Makes t the arena lines are appended to and decoded in (the current batch's). */
+  private setText(t: Buffer): void {
+    this.text = t;
+    this.view = viewOf(t);
+    this.batch.arena = t;
+  }
+
   /** Starts the (new) batch's arena with the old text from `from` on: the current line and what follows. */
   private moveTail(from: number): void {
     const old = this.text;
@@ -286,11 +318,12 @@ export class TraceDecoder {
     const need = Math.max(this.textLen, n) + SLICE + 1;
     const spare = this.spareText;
     this.spareText = null;
-    const text = spare && spare.length >= need && spare.length <= 2 * need ? spare : newText(need);
+    // A new arena gets one slice more: where a batch ends within a slice moves `need` by up to a slice, and
+    // an arena that fits the next batches too is reused instead of a new one (fresh pages cost a fault each).
+    const text = spare && spare.length >= need && spare.length <= 2 * need ? spare : newText(need + SLICE);
     text.set(old.subarray(from, this.textLen));
     text[n] = NL;
-    this.text = text;
-    this.batch.arena = text;
+    this.setText(text);
     this.textLen = n;
     this.lineStart -= from;
   }

@@ -101,13 +101,16 @@ const isTokenStart = (b: Uint8Array, lineStart: number, p: number): boolean =>
  * need not be scanned twice).
  */
 export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLine, first = s): boolean {
-  const p = parseEventHead(b, s, e, out, first);
-  return p >= 0 && parseEventName(b, p, e, out);
+  const afterDot = parseEventHead(b, s, e, out, first);
+  if (afterDot < 0) return false;
+  const afterTime = parseFraction(b, afterDot, e, out);
+  return afterTime >= 0 && parseEventName(b, afterTime, e, out);
 }
 
 /**
- * The line up to its time: fills comm, thread, cpu and time, and returns the index after the time's `:`
- * (where the event name's padding starts); -1 with out.reason when the line is not an event line.
+ * The line's head, up to the `.` of its time: fills comm, thread, cpu and secs, and returns the index after
+ * the `.`; -1 with out.reason when the line is not an event line. What it finds depends on the head's bytes
+ * alone (given the line goes on past them), so a line with the same head parses to the same fields.
  */
 export function parseEventHead(b: Uint8Array, s: number, e: number, out: EventLine, first = s): number {
   // Find `[digits]` preceded by ` <thread-token> `: the first one that fits is the cpu.
@@ -121,7 +124,7 @@ export function parseEventHead(b: Uint8Array, s: number, e: number, out: EventLi
     out.reason = 'no [cpu] field after a thread id';
     return -1;
   }
-  return parseTime(b, close + 1, e, out);
+  return parseSeconds(b, close + 1, e, out);
 }
 
 /**
@@ -148,8 +151,8 @@ function cpuFieldAt(b: Uint8Array, s: number, open: number, e: number, first: nu
   return j;
 }
 
-/** Reads ` secs.frac:` from p; returns the index after the `:`, or -1 with out.reason. */
-function parseTime(b: Uint8Array, p: number, e: number, out: EventLine): number {
+/** Reads ` secs.` from p (after the cpu field); returns the index after the `.`, or -1 with out.reason. */
+function parseSeconds(b: Uint8Array, p: number, e: number, out: EventLine): number {
   while (p < e && b[p] === SP) p++;
   const secStart = p;
   let secs = 0;
@@ -158,7 +161,15 @@ function parseTime(b: Uint8Array, p: number, e: number, out: EventLine): number 
     out.reason = 'no timestamp after [cpu]';
     return -1;
   }
-  p++;
+  out.secs = secs;
+  return p + 1;
+}
+
+/**
+ * Reads the time's fraction and its `:` from p (after the `.`), out.secs being set; returns the index
+ * after the `:`, or -1 with out.reason.
+ */
+export function parseFraction(b: Uint8Array, p: number, e: number, out: EventLine): number {
   const fracStart = p;
   let frac = 0;
   while (p < e && isDigit(b[p])) frac = frac * 10 + (b[p++] - 0x30);
@@ -168,11 +179,11 @@ function parseTime(b: Uint8Array, p: number, e: number, out: EventLine): number 
     return -1;
   }
   // int64 nanoseconds end at 9223372036.854775807 s; beyond that the time words would wrap silently.
+  const secs = out.secs;
   if (secs >= MAX_SECS && (secs > MAX_SECS || frac * POW10[fracDigits] > MAX_SECS_FRAC_NS)) {
     out.reason = 'timestamp beyond the int64 nanosecond range';
     return -1;
   }
-  out.secs = secs;
   out.frac = frac;
   out.fracDigits = fracDigits;
   return p + 1;

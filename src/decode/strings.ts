@@ -1,3 +1,5 @@
+import { equalBytes, viewOf } from './bytes.js';
+
 /**
  * Interns byte ranges as small integer ids without building a string per occurrence:
  * a repeated comm or device name costs a hash and a byte compare, not an allocation.
@@ -38,26 +40,16 @@ export class StringTable {
     return this.equalsKeyBytes(this.keyStart[id], b, start, this.keyLen[id]);
   }
 
-  /**
-   * keyBytes[ks, ks + len) equals b[start, start + len): four bytes per compare, from the end, then the
-   * 0 to 3 bytes left at the start one by one.
-   */
   private equalsKeyBytes(ks: number, b: Uint8Array, start: number, len: number): boolean {
-    let i = len - 4;
-    if (i >= 0) {
-      const kv = this.keyView;
-      const bv = this.viewOf(b);
-      for (; i >= 0; i -= 4) if (kv.getInt32(ks + i) !== bv.getInt32(start + i)) return false;
-    }
-    const kb = this.keyBytes;
-    for (i += 3; i >= 0; i--) if (kb[ks + i] !== b[start + i]) return false;
-    return true;
+    // A view of b only when a 4-byte compare is to be made (b may be empty, or its buffer detached).
+    const bv = len >= 4 ? this.viewFor(b) : this.keyView;
+    return equalBytes(this.keyBytes, this.keyView, ks, b, bv, start, len);
   }
 
   /** A DataView of b, kept for the next call: the decoder looks up in one arena for a whole batch. */
-  private viewOf(b: Uint8Array): DataView {
+  private viewFor(b: Uint8Array): DataView {
     if (b !== this.viewed) {
-      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      this.view = viewOf(b);
       this.viewed = b;
     }
     return this.view;
