@@ -1,5 +1,5 @@
 import { AddressIndex } from './address-index.js';
-import { growI32, growU32, IdAllocator } from './growable.js';
+import { growI32, IdAllocator } from './growable.js';
 
 /**
  * One of the reference's matching lists (rx_skb_list, tx_queue_list, tx_xmit_list) without its linear
@@ -7,14 +7,15 @@ import { growI32, growU32, IdAllocator } from './growable.js';
  * match, and pops the back (the oldest) when the list grows past its budget. Here every entry is on two
  * doubly linked chains: the whole list in insertion order (for eviction of the oldest) and the entries
  * of its address (newest first, for matching); an AddressIndex points at each address's newest entry.
- * Entries carry an int32 value: the id of the caller's record.
+ * Entries carry an int32 value: the id of the caller's record. Address words may be given as uint32 or
+ * int32 (the same bits); they are kept as int32.
  */
 export class AddressList {
   private readonly index = new AddressIndex();
   private readonly ids = new IdAllocator();
   private value = new Int32Array(0);
-  private lo = new Uint32Array(0);
-  private hi = new Uint32Array(0);
+  private lo = new Int32Array(0);
+  private hi = new Int32Array(0);
   /** Whole-list chain: newer/older neighbours, -1 at the ends. */
   private newer = new Int32Array(0);
   private older = new Int32Array(0);
@@ -37,36 +38,52 @@ export class AddressList {
    * and its value returned (it may be the one just inserted if the budget is 0); otherwise -1.
    */
   insert(lo: number, hi: number, value: number): number {
+    lo |= 0;
+    hi |= 0;
     const e = this.ids.alloc();
-    this.reserve(e + 1);
+    if (e >= this.value.length) this.reserve(e + 1);
     this.value[e] = value;
     this.lo[e] = lo;
     this.hi[e] = hi;
-    this.older[e] = this.newest;
+    const newest = this.newest;
+    this.older[e] = newest;
     this.newer[e] = -1;
-    if (this.newest >= 0) this.newer[this.newest] = e;
+    if (newest >= 0) this.newer[newest] = e;
     else this.oldest = e;
     this.newest = e;
-    const prev = this.index.get(lo, hi);
+    const index = this.index;
+    const s = index.slot(lo, hi);
+    const prev = index.valueAt(s);
     this.olderSame[e] = prev;
     this.newerSame[e] = -1;
-    if (prev >= 0) this.newerSame[prev] = e;
-    this.index.set(lo, hi, e);
+    if (prev >= 0) {
+      this.newerSame[prev] = e;
+      index.replaceAt(s, e);
+    } else {
+      index.putAt(s, lo, hi, e);
+    }
     if (this.ids.live <= this.budget) return -1;
-    const victim = this.oldest;
-    const v = this.value[victim];
-    this.remove(victim);
     this.overflow++;
-    return v;
+    return this.takeOldest();
   }
 
   /** Removes the most recent entry with this address and returns its value, or -1 when there is none. */
   takeNewest(lo: number, hi: number): number {
-    const e = this.index.get(lo, hi);
+    const index = this.index;
+    const s = index.slot(lo | 0, hi | 0);
+    const e = index.valueAt(s);
     if (e < 0) return -1;
-    const v = this.value[e];
-    this.remove(e);
-    return v;
+    this.unchain(e);
+    // e is its address's newest entry: the index moves on to the next older one, if any.
+    const os = this.olderSame[e];
+    if (os >= 0) {
+      this.newerSame[os] = -1;
+      index.replaceAt(s, os);
+    } else {
+      index.removeAt(s);
+    }
+    this.ids.release(e);
+    return this.value[e];
   }
 
   /** The value of the most recent entry with this address, or -1; the entry stays. */
@@ -75,41 +92,38 @@ export class AddressList {
     return e < 0 ? -1 : this.value[e];
   }
 
-  /** Empties the list, oldest first, handing each value to `f`. */
-  drain(f: (value: number) => void): void {
-    while (this.oldest >= 0) {
-      const e = this.oldest;
-      const v = this.value[e];
-      this.remove(e);
-      f(v);
-    }
+  /** Removes the oldest entry and returns its value, or -1 when the list is empty. */
+  takeOldest(): number {
+    const e = this.oldest;
+    if (e < 0) return -1;
+    this.unchain(e);
+    const ns = this.newerSame[e];
+    // The oldest entry is last on its address chain: only the newer neighbour, or the index, points at it.
+    if (ns >= 0) this.olderSame[ns] = -1;
+    else this.index.delete(this.lo[e], this.hi[e]);
+    this.ids.release(e);
+    return this.value[e];
   }
 
-  private remove(e: number): void {
+  /** Empties the list, oldest first, handing each value to `f`. */
+  drain(f: (value: number) => void): void {
+    while (this.oldest >= 0) f(this.takeOldest());
+  }
+
+  /** Takes entry e off the whole-list chain. */
+  private unchain(e: number): void {
     const n = this.newer[e];
     const o = this.older[e];
     if (n >= 0) this.older[n] = o;
     else this.newest = o;
     if (o >= 0) this.newer[o] = n;
     else this.oldest = n;
-    const ns = this.newerSame[e];
-    const os = this.olderSame[e];
-    if (ns >= 0) {
-      this.olderSame[ns] = os;
-    } else if (os >= 0) {
-      this.index.set(this.lo[e], this.hi[e], os);
-    } else {
-      this.index.delete(this.lo[e], this.hi[e]);
-    }
-    if (os >= 0) this.newerSame[os] = ns;
-    this.ids.release(e);
   }
 
   private reserve(n: number): void {
-    if (this.value.length >= n) return;
     this.value = growI32(this.value, n);
-    this.lo = growU32(this.lo, n);
-    this.hi = growU32(this.hi, n);
+    this.lo = growI32(this.lo, n);
+    this.hi = growI32(this.hi, n);
     this.newer = growI32(this.newer, n);
     this.older = growI32(this.older, n);
     this.newerSame = growI32(this.newerSame, n);

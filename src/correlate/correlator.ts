@@ -1,6 +1,8 @@
 import type { StringTable } from '../decode/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
 import { EventKind } from '../normalise/kinds.js';
+import { BatchView } from './batch-view.js';
+import { growU8 } from './growable.js';
 import { Receive, type ReceiveRows } from './receive.js';
 import { RowChunks, type ChunkSink, type OutColumnDef } from './row-chunks.js';
 import { newAnomalies, newEvictions, type CorrelationStats } from './stats.js';
@@ -26,6 +28,8 @@ export interface CorrelatorOptions {
 
 export const DEFAULT_BUDGET = 65536;
 const NET_RX_VEC = 3;
+/** Flips the sign bit: unsigned order of int32 words becomes signed order. */
+const SIGN = -0x80000000;
 
 /**
  * Replays the reference's handlers over the events in input order (its time sort is a no-op) and writes
@@ -42,10 +46,13 @@ export class Correlator {
   private events = 0;
   private skipped = 0;
   private outOfOrder = 0;
-  private lastLo = 0;
+  /** Time words of the last event: the low one with its sign bit flipped (see countOutOfOrder). */
+  private lastLo = SIGN;
   private lastHi = 0;
-  /** isNetRx[vecName id]: 1 NET_RX, 2 another name, 0 not yet looked at. */
+  /** netRxName[vecName id]: 1 when the name is NET_RX; ids below netRxSeen are filled in. */
   private netRxName = new Uint8Array(16);
+  private netRxSeen = 0;
+  private readonly view = new BatchView();
   private finished: CorrelationStats | undefined;
 
   constructor(private readonly sink: ChunkSink, options: CorrelatorOptions = {}) {
@@ -61,45 +68,80 @@ export class Correlator {
     if (this.finished) throw new Error('Correlator.push after finish');
     const { rx, tx } = this.stateFor(batch);
     const n = batch.length;
+    const v = this.view;
+    v.bind(batch);
+    this.countOutOfOrder(v.t, n);
+    const netRx = this.netRxNames(batch);
     const kind = batch.kind;
     const parsed = batch.parsed;
-    const tw = batch.raw.timeWords;
-    let lastLo = this.lastLo;
-    let lastHi = this.lastHi;
+    const vecIds = batch.vecName.ids;
+    const vecValues = batch.vec.values;
+    const vecValid = batch.vec.valid;
+    let skipped = 0;
     for (let i = 0; i < n; i++) {
-      const lo = tw[2 * i];
-      const hi = tw[2 * i + 1];
-      // Times are non-negative, so unsigned word order is time order.
-      if (hi < lastHi || (hi === lastHi && lo < lastLo)) this.outOfOrder++;
-      lastLo = lo;
-      lastHi = hi;
       const k = kind[i];
       if (k === EventKind.Other) continue;
       if (parsed[i] === 0) {
-        this.skipped++;
+        skipped++;
         continue;
       }
       switch (k) {
-        case EventKind.IrqHandlerEntry: rx.irqEntry(batch, i); break;
-        case EventKind.IrqHandlerExit: rx.irqExit(batch, i); break;
-        case EventKind.SoftirqRaise: if (this.isNetRx(batch, i)) rx.softirqRaise(batch, i); break;
-        case EventKind.SoftirqEntry: if (this.isNetRx(batch, i)) rx.softirqEntry(batch, i); break;
-        case EventKind.SoftirqExit: if (this.isNetRx(batch, i)) rx.softirqExit(batch, i); break;
-        case EventKind.NapiPoll: rx.napiPoll(batch, i); break;
-        case EventKind.NetifReceiveSkb: rx.netifReceiveSkb(batch, i); break;
-        case EventKind.NetifRx: rx.netifRx(batch, i); break;
-        case EventKind.SkbCopyDatagramIovec: rx.skbCopyDatagramIovec(batch, i); break;
-        case EventKind.NetDevQueue: tx.netDevQueue(batch, i); break;
-        case EventKind.NetDevXmit: tx.netDevXmit(batch, i); break;
-        case EventKind.KfreeSkb: if (!tx.kfreeSkb(batch, i)) rx.kfreeSkb(batch, i); break;
-        case EventKind.ConsumeSkb: tx.consumeSkb(batch, i); break;
+        case EventKind.SoftirqRaise:
+        case EventKind.SoftirqEntry:
+        case EventKind.SoftirqExit: {
+          // The reference's test: symbol_str(vec) == "NET_RX"; the number only when no name was printed.
+          const id = vecIds[i];
+          if (id >= 0 ? netRx[id] === 0 : vecValid[i] === 0 || vecValues[i] !== NET_RX_VEC) break;
+          if (k === EventKind.SoftirqRaise) rx.softirqRaise(v, i);
+          else if (k === EventKind.SoftirqEntry) rx.softirqEntry(v, i);
+          else rx.softirqExit(v, i);
+          break;
+        }
+        case EventKind.NapiPoll: rx.napiPoll(v, i); break;
+        case EventKind.NetifReceiveSkb: rx.netifReceiveSkb(v, i); break;
+        case EventKind.NetifRx: rx.netifRx(v, i); break;
+        case EventKind.SkbCopyDatagramIovec: rx.skbCopyDatagramIovec(v, i); break;
+        case EventKind.NetDevQueue: tx.netDevQueue(v, i); break;
+        case EventKind.NetDevXmit: tx.netDevXmit(v, i); break;
+        case EventKind.ConsumeSkb: tx.consumeSkb(v, i); break;
+        case EventKind.KfreeSkb: if (!tx.kfreeSkb(v, i)) rx.kfreeSkb(v, i); break;
+        case EventKind.IrqHandlerEntry: rx.irqEntry(v, i); break;
+        case EventKind.IrqHandlerExit: rx.irqExit(v, i); break;
       }
+    }
+    this.skipped += skipped;
+    this.events += n;
+    // A full chunk goes out now rather than on the next row of its table, which may never come.
+    const all = this.state?.all ?? [];
+    for (let t = 0; t < all.length; t++) all[t].flushIfFull();
+  }
+
+  /** Counts events whose time is below the previous event's; the words are int32 views of uint64 times. */
+  private countOutOfOrder(tw: Int32Array, n: number): void {
+    let lastLo = this.lastLo;
+    let lastHi = this.lastHi;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      // Times are non-negative, so the high word compares as is; the low word is unsigned (sign bit flipped).
+      const lo = tw[2 * i] ^ SIGN;
+      const hi = tw[2 * i + 1];
+      if (hi < lastHi || (hi === lastHi && lo < lastLo)) count++;
+      lastLo = lo;
+      lastHi = hi;
     }
     this.lastLo = lastLo;
     this.lastHi = lastHi;
-    this.events += n;
-    // A full chunk goes out now rather than on the next row of its table, which may never come.
-    for (const t of this.state?.all ?? []) t.flushIfFull();
+    this.outOfOrder += count;
+  }
+
+  /** netRx[id] of each vector name of the input: 1 for NET_RX. Names are looked at once, when first seen. */
+  private netRxNames(b: EventBatch): Uint8Array {
+    const names = b.vecName.table.values;
+    if (names.length > this.netRxName.length) this.netRxName = growU8(this.netRxName, names.length);
+    const netRx = this.netRxName;
+    for (let id = this.netRxSeen; id < names.length; id++) netRx[id] = names[id] === 'NET_RX' ? 1 : 0;
+    this.netRxSeen = names.length;
+    return netRx;
   }
 
   /** Ends the input: flushes every pending row and returns the counters. Idempotent. */
@@ -135,23 +177,6 @@ export class Correlator {
       evictions: { ...this.evictions },
     };
     return this.finished;
-  }
-
-  /** The vector test of the reference: symbol_str(vec) == "NET_RX"; the number only when no name was printed. */
-  private isNetRx(b: EventBatch, i: number): boolean {
-    const id = b.vecName.ids[i];
-    if (id < 0) return b.vec.valid[i] === 1 && b.vec.values[i] === NET_RX_VEC;
-    if (id >= this.netRxName.length) {
-      const grown = new Uint8Array(Math.max(id + 1, this.netRxName.length * 2));
-      grown.set(this.netRxName);
-      this.netRxName = grown;
-    }
-    let v = this.netRxName[id];
-    if (v === 0) {
-      v = b.vecName.table.values[id] === 'NET_RX' ? 1 : 2;
-      this.netRxName[id] = v;
-    }
-    return v === 1;
   }
 
   /** Records alive in the correlator's state: for tests that inputs built to grow it stay within the budgets. */

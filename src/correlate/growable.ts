@@ -8,6 +8,14 @@ export function growI32(a: Int32Array<ArrayBuffer>, n: number, fill = 0): Int32A
   return b;
 }
 
+/** Room for n int64 word pairs (2n words); sized in step with growI32 and growU8, which give at least 64 entries. */
+export function growPairs(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (a.length >= 2 * n) return a;
+  const b = new Int32Array(Math.max(2 * n, a.length * 2, 128));
+  b.set(a);
+  return b;
+}
+
 export function growU32(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
   if (a.length >= n) return a;
   const b = new Uint32Array(Math.max(n, a.length * 2, 128));
@@ -25,9 +33,11 @@ export function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayB
 /**
  * Hands out small integer ids for records kept in struct-of-arrays pools, reusing freed ids so the
  * arrays stay as large as the most records alive at once (bounded by the budgets), not the trace.
+ * Freed ids wait on a typed-array stack: no boxed array elements, no allocation once it has grown.
  */
 export class IdAllocator {
-  private free: number[] = [];
+  private free = new Int32Array(64);
+  private top = 0;
   private next = 0;
   /** Records currently allocated. */
   live = 0;
@@ -35,13 +45,14 @@ export class IdAllocator {
   /** A fresh id; `capacity` must then cover `id + 1`. */
   alloc(): number {
     this.live++;
-    const id = this.free.pop();
-    return id === undefined ? this.next++ : id;
+    if (this.top > 0) return this.free[--this.top];
+    return this.next++;
   }
 
   release(id: number): void {
     this.live--;
-    this.free.push(id);
+    if (this.top === this.free.length) this.free = growI32(this.free, this.top + 1);
+    this.free[this.top++] = id;
   }
 
   /** One past the highest id ever handed out: the size the pool's arrays need. */

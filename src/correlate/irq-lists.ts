@@ -1,5 +1,5 @@
-import type { EventBatch } from '../normalise/event-batch.js';
-import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import type { BatchView } from './batch-view.js';
+import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { IrqEventId } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
 import type { Anomalies, PendingEvictions } from './stats.js';
@@ -27,8 +27,8 @@ export class IrqLists {
   private irqNo = new Int32Array(0);
   private name = new Int32Array(0);
   private cpuOf = new Int32Array(0);
-  private entT = new Uint32Array(0);
-  private extT = new Uint32Array(0);
+  private entT = new Int32Array(0);
+  private extT = new Int32Array(0);
   private hasExt = new Uint8Array(0);
   private evHead = new Int32Array(0);
   private evTail = new Int32Array(0);
@@ -36,8 +36,8 @@ export class IrqLists {
 
   private readonly evIds = new IdAllocator();
   private evKind = new Int32Array(0);
-  private evT = new Uint32Array(0);
-  private evSkb = new Uint32Array(0);
+  private evT = new Int32Array(0);
+  private evSkb = new Int32Array(0);
   private evLen = new Int32Array(0);
   private evDev = new Int32Array(0);
   private evNext = new Int32Array(0);
@@ -59,8 +59,8 @@ export class IrqLists {
     private readonly evictions: PendingEvictions,
   ) {}
 
-  entry(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  entry(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     if (cpu >= MAX_CPUS) {
       this.anomalies.cpuOutOfRange++;
       return;
@@ -74,10 +74,10 @@ export class IrqLists {
     if (this.newest >= 0) this.newer[this.newest] = id;
     else this.oldest = id;
     this.newest = id;
-    this.irqNo[id] = b.irq.values[i];
-    this.name[id] = b.irqName.ids[i];
+    this.irqNo[id] = v.irq[i];
+    this.name[id] = v.irqName[i];
     this.cpuOf[id] = cpu;
-    copyPair(this.entT, id, b.raw.timeWords, i);
+    copyPair(this.entT, id, v.t, i);
     this.hasExt[id] = 0;
     this.evHead[id] = -1;
     this.evTail[id] = -1;
@@ -85,8 +85,8 @@ export class IrqLists {
     list.push(id);
   }
 
-  exit(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  exit(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     const list = this.listOf(cpu, false);
     if (list === undefined) {
       this.anomalies.irqExitWithoutList++;
@@ -102,12 +102,12 @@ export class IrqLists {
       list.length = 0;
       this.base[cpu] = 0;
     }
-    if (this.irqNo[id] !== b.irq.values[i]) {
+    if (this.irqNo[id] !== v.irq[i]) {
       this.anomalies.irqExitMismatch++;
       this.discard(id);
       return;
     }
-    copyPair(this.extT, id, b.raw.timeWords, i);
+    copyPair(this.extT, id, v.t, i);
     this.hasExt[id] = 1;
     // An IRQ that raised no NET_RX softirq and saw no netif_rx is of no interest to the reference.
     if (this.evCount[id] > 0) list.push(id);
@@ -115,8 +115,8 @@ export class IrqLists {
   }
 
   /** softirq_raise (NET_RX) or netif_rx: attaches to the IRQ on top of the CPU's list, if any. */
-  event(b: EventBatch, i: number, kind: IrqEventId): void {
-    const list = this.listOf(b.raw.cpu[i], false);
+  event(v: BatchView, i: number, kind: IrqEventId): void {
+    const list = this.listOf(v.cpu[i], false);
     if (list === undefined || list.length === 0) return;
     while (this.irqIds.live + this.evIds.live >= this.budget && this.oldest >= 0) this.evictOldest();
     if (list.length === 0) {
@@ -128,12 +128,11 @@ export class IrqLists {
     const e = this.evIds.alloc();
     this.reserveEv(e + 1);
     this.evKind[e] = kind;
-    copyPair(this.evT, e, b.raw.timeWords, i);
+    copyPair(this.evT, e, v.t, i);
     if (kind === IrqEventId.NetifRx) {
-      this.evSkb[2 * e] = b.skbaddr.words[2 * i];
-      this.evSkb[2 * e + 1] = b.skbaddr.words[2 * i + 1];
-      this.evLen[e] = b.len.values[i];
-      this.evDev[e] = b.dev.ids[i];
+      copyPair(this.evSkb, e, v.skb, i);
+      this.evLen[e] = v.len[i];
+      this.evDev[e] = v.dev[i];
     }
     this.evNext[e] = -1;
     if (this.evTail[irq] >= 0) this.evNext[this.evTail[irq]] = e;
@@ -157,7 +156,7 @@ export class IrqLists {
   }
 
   /** Base time of a hunk: the entry time of the first IRQ of its list, as a word pair copied to `dst[k]`. */
-  copyEntryTime(id: number, dst: Uint32Array, k: number): void {
+  copyEntryTime(id: number, dst: Int32Array, k: number): void {
     dst[2 * k] = this.entT[2 * id];
     dst[2 * k + 1] = this.entT[2 * id + 1];
   }
@@ -174,8 +173,8 @@ export class IrqLists {
     irqRows.int(Irq.Cpu, r, this.cpuOf[id]);
     irqRows.int(Irq.Irq, r, this.irqNo[id]);
     irqRows.dict(Irq.IrqName, r, this.name[id]);
-    irqRows.i64(Irq.EntryNs, r, this.entT[2 * id], this.entT[2 * id + 1]);
-    if (this.hasExt[id]) irqRows.i64(Irq.ExitNs, r, this.extT[2 * id], this.extT[2 * id + 1]);
+    irqRows.i64At(Irq.EntryNs, r, this.entT, id);
+    if (this.hasExt[id]) irqRows.i64At(Irq.ExitNs, r, this.extT, id);
     const count = this.evCount[id];
     irqRows.int(Irq.EventCount, r, count);
     if (count === 0) this.anomalies.hunkIrqsWithoutEvents++;
@@ -186,9 +185,9 @@ export class IrqLists {
       evRows.int(IrqEv.IrqIndex, q, irqIndex);
       evRows.int(IrqEv.EventIndex, q, k);
       evRows.dict(IrqEv.Event, q, this.evKind[e]);
-      evRows.i64(IrqEv.TimeNs, q, this.evT[2 * e], this.evT[2 * e + 1]);
+      evRows.i64At(IrqEv.TimeNs, q, this.evT, e);
       if (this.evKind[e] === IrqEventId.NetifRx) {
-        evRows.u64(IrqEv.Skbaddr, q, this.evSkb[2 * e], this.evSkb[2 * e + 1]);
+        evRows.u64At(IrqEv.Skbaddr, q, this.evSkb, e);
         evRows.int(IrqEv.Len, q, this.evLen[e]);
         evRows.dict(IrqEv.Dev, q, this.evDev[e]);
       }
@@ -271,8 +270,8 @@ export class IrqLists {
     this.irqNo = growI32(this.irqNo, n);
     this.name = growI32(this.name, n);
     this.cpuOf = growI32(this.cpuOf, n);
-    this.entT = growU32(this.entT, 2 * n);
-    this.extT = growU32(this.extT, 2 * n);
+    this.entT = growPairs(this.entT, n);
+    this.extT = growPairs(this.extT, n);
     this.hasExt = growU8(this.hasExt, n);
     this.evHead = growI32(this.evHead, n);
     this.evTail = growI32(this.evTail, n);
@@ -284,8 +283,8 @@ export class IrqLists {
   private reserveEv(n: number): void {
     if (this.evKind.length >= n) return;
     this.evKind = growI32(this.evKind, n);
-    this.evT = growU32(this.evT, 2 * n);
-    this.evSkb = growU32(this.evSkb, 2 * n);
+    this.evT = growPairs(this.evT, n);
+    this.evSkb = growPairs(this.evSkb, n);
     this.evLen = growI32(this.evLen, n);
     this.evDev = growI32(this.evDev, n);
     this.evNext = growI32(this.evNext, n);
@@ -295,7 +294,7 @@ export class IrqLists {
 const NO_IRQS: readonly number[] = [];
 
 /** Copies the int64 word pair at index `from` of `src` to index `to` of `dst`. */
-export function copyPair(dst: Uint32Array, to: number, src: Uint32Array, from: number): void {
+export function copyPair(dst: Int32Array, to: number, src: Int32Array, from: number): void {
   dst[2 * to] = src[2 * from];
   dst[2 * to + 1] = src[2 * from + 1];
 }

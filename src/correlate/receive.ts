@@ -1,5 +1,5 @@
-import type { EventBatch } from '../normalise/event-batch.js';
-import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import type { BatchView } from './batch-view.js';
+import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair, IrqLists, MAX_CPUS } from './irq-lists.js';
 import { HandledById, IrqEventId } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
@@ -29,7 +29,7 @@ export class Receive {
   readonly irqs: IrqLists;
   readonly packets: RxPackets;
   private open = new Uint8Array(0);
-  private entryT = new Uint32Array(0);
+  private entryT = new Int32Array(0);
   private events: number[][] = [];
   /** Events held in all open softirqs (sum of events[cpu].length). */
   private held = 0;
@@ -40,12 +40,12 @@ export class Receive {
   private newestOpen = -1;
   private nextHunk = 0;
   /** Scratch: the base time of the hunk being closed. */
-  private readonly base = new Uint32Array(2);
+  private readonly base = new Int32Array(2);
 
   private readonly napiIds = new IdAllocator();
-  private napiT = new Uint32Array(0);
+  private napiT = new Int32Array(0);
   private napiDev = new Int32Array(0);
-  private napiAddr = new Uint32Array(0);
+  private napiAddr = new Int32Array(0);
   private napiWork = new Int32Array(0);
   private napiBudget = new Int32Array(0);
   /** Bit 0: work valid, bit 1: budget valid (older kernels print neither). */
@@ -66,30 +66,30 @@ export class Receive {
     return this.nextHunk;
   }
 
-  irqEntry(b: EventBatch, i: number): void {
-    this.irqs.entry(b, i);
+  irqEntry(v: BatchView, i: number): void {
+    this.irqs.entry(v, i);
   }
 
-  irqExit(b: EventBatch, i: number): void {
-    this.irqs.exit(b, i);
+  irqExit(v: BatchView, i: number): void {
+    this.irqs.exit(v, i);
   }
 
-  softirqRaise(b: EventBatch, i: number): void {
-    this.irqs.event(b, i, IrqEventId.SoftirqRaise);
+  softirqRaise(v: BatchView, i: number): void {
+    this.irqs.event(v, i, IrqEventId.SoftirqRaise);
   }
 
-  netifRx(b: EventBatch, i: number): void {
-    this.irqs.event(b, i, IrqEventId.NetifRx);
+  netifRx(v: BatchView, i: number): void {
+    this.irqs.event(v, i, IrqEventId.NetifRx);
   }
 
   /** NET_RX softirq_entry: (re)opens the CPU's softirq; an open one is thrown away, as in the reference. */
-  softirqEntry(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  softirqEntry(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     if (cpu >= MAX_CPUS) {
       this.anomalies.cpuOutOfRange++;
       return;
     }
-    this.reserveCpu(cpu + 1);
+    if (cpu >= this.open.length) this.reserveCpu(cpu + 1);
     if (this.open[cpu]) {
       this.anomalies.softirqReentered++;
       this.discardEvents(cpu);
@@ -97,18 +97,18 @@ export class Receive {
     }
     this.open[cpu] = 1;
     this.linkOpen(cpu);
-    copyPair(this.entryT, cpu, b.raw.timeWords, i);
+    copyPair(this.entryT, cpu, v.t, i);
   }
 
   /** NET_RX softirq_exit: a hunk if the CPU had IRQs and an open softirq; either way both are gone after. */
-  softirqExit(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  softirqExit(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     const irqs = this.irqs.takeList(cpu);
     const isOpen = cpu < this.open.length && this.open[cpu] === 1;
     if (!isOpen || irqs.length === 0) {
       if (!isOpen) this.anomalies.softirqExitWithoutEntry++;
       else this.anomalies.softirqsWithoutIrq++;
-      for (const id of irqs) this.irqs.discard(id);
+      for (let k = 0; k < irqs.length; k++) this.irqs.discard(irqs[k]);
       if (isOpen) {
         this.discardEvents(cpu);
         this.open[cpu] = 0;
@@ -141,9 +141,9 @@ export class Receive {
     rows.hunks.int(Hunk.HunkId, r, hunkId);
     // The reference prints the first IRQ's CPU; lists are per CPU, so it is this one.
     rows.hunks.int(Hunk.Cpu, r, this.irqs.cpu(irqs[0]));
-    rows.hunks.i64(Hunk.BaseNs, r, this.base[0], this.base[1]);
-    rows.hunks.i64(Hunk.SoftirqEntryNs, r, this.entryT[2 * cpu], this.entryT[2 * cpu + 1]);
-    rows.hunks.i64(Hunk.SoftirqExitNs, r, b.raw.timeWords[2 * i], b.raw.timeWords[2 * i + 1]);
+    rows.hunks.i64At(Hunk.BaseNs, r, this.base, 0);
+    rows.hunks.i64At(Hunk.SoftirqEntryNs, r, this.entryT, cpu);
+    rows.hunks.i64At(Hunk.SoftirqExitNs, r, v.t, i);
     rows.hunks.int(Hunk.IrqCount, r, irqs.length);
     rows.hunks.int(Hunk.IrqEventCount, r, irqEvents);
     rows.hunks.int(Hunk.NapiPollCount, r, polls);
@@ -152,43 +152,43 @@ export class Receive {
     events.length = 0;
   }
 
-  napiPoll(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  napiPoll(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     if (this.held >= this.pendingBudget) this.evictOpen();
     if (cpu >= this.open.length || this.open[cpu] === 0) {
       this.anomalies.napiPollOutsideSoftirq++;
       return;
     }
     const id = this.napiIds.alloc();
-    this.reserveNapi(id + 1);
-    copyPair(this.napiT, id, b.raw.timeWords, i);
-    this.napiDev[id] = b.dev.ids[i];
-    copyPair(this.napiAddr, id, b.napi.words, i);
-    this.napiWork[id] = b.work.values[i];
-    this.napiBudget[id] = b.budget.values[i];
-    this.napiValid[id] = b.work.valid[i] | (b.budget.valid[i] << 1);
+    if (id >= this.napiWork.length) this.reserveNapi(id + 1);
+    copyPair(this.napiT, id, v.t, i);
+    this.napiDev[id] = v.dev[i];
+    copyPair(this.napiAddr, id, v.napi, i);
+    this.napiWork[id] = v.work[i];
+    this.napiBudget[id] = v.budget[i];
+    this.napiValid[id] = v.workValid[i] | (v.budgetValid[i] << 1);
     this.events[cpu].push(2 * id + 1);
     this.held++;
   }
 
-  netifReceiveSkb(b: EventBatch, i: number): void {
-    const cpu = b.raw.cpu[i];
+  netifReceiveSkb(v: BatchView, i: number): void {
+    const cpu = v.cpu[i];
     if (this.held >= this.pendingBudget) this.evictOpen();
     if (cpu >= this.open.length || this.open[cpu] === 0) {
       this.anomalies.receiveOutsideSoftirq++;
       return;
     }
-    this.events[cpu].push(2 * this.packets.receive(b, i));
+    this.events[cpu].push(2 * this.packets.receive(v, i));
     this.held++;
   }
 
-  skbCopyDatagramIovec(b: EventBatch, i: number): void {
-    this.packets.handle(b, i, HandledById.SkbCopyDatagramIovec);
+  skbCopyDatagramIovec(v: BatchView, i: number): void {
+    this.packets.handle(v, i, HandledById.SkbCopyDatagramIovec);
   }
 
   /** kfree_skb that matched no transmit: the receive list's turn. */
-  kfreeSkb(b: EventBatch, i: number): void {
-    this.packets.handle(b, i, HandledById.KfreeSkb);
+  kfreeSkb(v: BatchView, i: number): void {
+    this.packets.handle(v, i, HandledById.KfreeSkb);
   }
 
   /** End of trace: open softirqs are not hunks (the reference never closes them); unmatched packets stay so. */
@@ -238,7 +238,8 @@ export class Receive {
   /** A softirq that will not be a hunk: its napi polls are dropped, its packets become hunk-less. */
   private discardEvents(cpu: number): void {
     const events = this.events[cpu];
-    for (const e of events) {
+    for (let k = 0; k < events.length; k++) {
+      const e = events[k];
       if (e & 1) this.napiIds.release(e >>> 1);
       else this.packets.decide(e >>> 1, -1, -1, this.base, 0);
     }
@@ -251,9 +252,9 @@ export class Receive {
     const r = rows.row();
     rows.int(Napi.HunkId, r, hunkId);
     rows.int(Napi.EventIndex, r, eventIndex);
-    rows.i64(Napi.TimeNs, r, this.napiT[2 * id], this.napiT[2 * id + 1]);
+    rows.i64At(Napi.TimeNs, r, this.napiT, id);
     rows.dict(Napi.Dev, r, this.napiDev[id]);
-    rows.u64(Napi.Napi, r, this.napiAddr[2 * id], this.napiAddr[2 * id + 1]);
+    rows.u64At(Napi.Napi, r, this.napiAddr, id);
     if (this.napiValid[id] & 1) rows.int(Napi.Work, r, this.napiWork[id]);
     if (this.napiValid[id] & 2) rows.int(Napi.Budget, r, this.napiBudget[id]);
     this.napiIds.release(id);
@@ -261,17 +262,16 @@ export class Receive {
 
   private reserveCpu(n: number): void {
     this.open = growU8(this.open, n);
-    this.entryT = growU32(this.entryT, 2 * n);
+    this.entryT = growPairs(this.entryT, n);
     this.olderOpen = growI32(this.olderOpen, this.open.length);
     this.newerOpen = growI32(this.newerOpen, this.open.length);
     while (this.events.length < this.open.length) this.events.push([]);
   }
 
   private reserveNapi(n: number): void {
-    if (this.napiWork.length >= n) return;
-    this.napiT = growU32(this.napiT, 2 * n);
+    this.napiT = growPairs(this.napiT, n);
     this.napiDev = growI32(this.napiDev, n);
-    this.napiAddr = growU32(this.napiAddr, 2 * n);
+    this.napiAddr = growPairs(this.napiAddr, n);
     this.napiWork = growI32(this.napiWork, n);
     this.napiBudget = growI32(this.napiBudget, n);
     this.napiValid = growU8(this.napiValid, n);

@@ -1,7 +1,7 @@
 import type { StringTable } from '../decode/strings.js';
 import {
   dictColumn, i64Column, intColumn, u64Column,
-  type Column, type DictColumn, type I64Column, type IntColumn, type TableChunk, type U64Column,
+  type Column, type TableChunk,
 } from '../normalise/columns.js';
 
 /** A column of an output table as the correlate stage writes it; `schemas/<table>.json` names the same. */
@@ -13,16 +13,24 @@ export type OutColumnDef =
 
 export type ChunkSink = (table: string, chunk: TableChunk) => void;
 
+/** Flips the sign bit: unsigned order of int32 words becomes signed order. */
+const SIGN = -0x80000000;
+const NONE_I32 = new Int32Array(0);
+const NONE_U8 = new Uint8Array(0);
+
 /**
  * Rows of one output table, written column by column into typed arrays and handed to the sink in chunks
  * of `capacity` rows. A handed-over chunk is never touched again, so the sink may keep it. Columns are
  * addressed by their position in `defs`; every value starts out null.
+ *
+ * Each column is written through one Int32Array (int32 values, the words of an int64/uint64 through a
+ * view of the same bytes, dictionary ids) and one validity array, so every writer is a store or two into
+ * arrays of one kind, whatever the column's type. Word pairs are int32 (see BatchView): the same bits.
  */
 export class RowChunks {
-  private ints: IntColumn[] = [];
-  private i64s: I64Column[] = [];
-  private u64s: U64Column[] = [];
-  private dicts: DictColumn[] = [];
+  private data: Int32Array[] = [];
+  private valid: Uint8Array[] = [];
+  private columns: Column[] = [];
   private length = 0;
   /** Arrays are allocated on a chunk's first row, so tables a trace never fills cost nothing. */
   private allocated = false;
@@ -34,7 +42,12 @@ export class RowChunks {
     readonly defs: readonly OutColumnDef[],
     private readonly capacity: number,
     private readonly sink: ChunkSink,
-  ) {}
+  ) {
+    for (let c = 0; c < defs.length; c++) {
+      this.data.push(NONE_I32);
+      this.valid.push(NONE_U8);
+    }
+  }
 
   /** Index of a new row in the current chunk; flushes first when the chunk is full. */
   row(): number {
@@ -44,43 +57,53 @@ export class RowChunks {
   }
 
   int(c: number, r: number, v: number): void {
-    const col = this.ints[c];
-    col.values[r] = v;
-    col.valid[r] = 1;
+    this.data[c][r] = v;
+    this.valid[c][r] = 1;
   }
 
   /** An int64 given as its two 32-bit words. */
   i64(c: number, r: number, lo: number, hi: number): void {
-    const col = this.i64s[c];
-    col.words[2 * r] = lo;
-    col.words[2 * r + 1] = hi;
-    col.valid[r] = 1;
+    const w = this.data[c];
+    w[2 * r] = lo;
+    w[2 * r + 1] = hi;
+    this.valid[c][r] = 1;
+  }
+
+  /** An int64 word pair copied from index `k` of a word-pair array. */
+  i64At(c: number, r: number, src: Int32Array, k: number): void {
+    const w = this.data[c];
+    w[2 * r] = src[2 * k];
+    w[2 * r + 1] = src[2 * k + 1];
+    this.valid[c][r] = 1;
   }
 
   /** An int64 given as a JS integer (counts, ids): exact for |v| < 2^53. */
   i64n(c: number, r: number, v: number): void {
     const hi = Math.floor(v / 4294967296);
-    this.i64(c, r, (v - hi * 4294967296) >>> 0, hi >>> 0);
+    this.i64(c, r, (v - hi * 4294967296) | 0, hi | 0);
   }
 
   /** a - b of two int64 word pairs taken from word arrays at pair indexes ia and ib, exact. */
-  i64Diff(c: number, r: number, a: Uint32Array, ia: number, b: Uint32Array, ib: number): void {
+  i64Diff(c: number, r: number, a: Int32Array, ia: number, b: Int32Array, ib: number): void {
     const aLo = a[2 * ia];
     const bLo = b[2 * ib];
-    const borrow = aLo < bLo ? 1 : 0;
-    this.i64(c, r, (aLo - bLo) >>> 0, (a[2 * ia + 1] - b[2 * ib + 1] - borrow) >>> 0);
+    const borrow = (aLo ^ SIGN) < (bLo ^ SIGN) ? 1 : 0;
+    this.i64(c, r, (aLo - bLo) | 0, (a[2 * ia + 1] - b[2 * ib + 1] - borrow) | 0);
   }
 
+  /** A uint64 (addresses) given as its two 32-bit words. */
   u64(c: number, r: number, lo: number, hi: number): void {
-    const col = this.u64s[c];
-    col.words[2 * r] = lo;
-    col.words[2 * r + 1] = hi;
-    col.valid[r] = 1;
+    this.i64(c, r, lo, hi);
+  }
+
+  /** A uint64 word pair copied from index `k` of a word-pair array. */
+  u64At(c: number, r: number, src: Int32Array, k: number): void {
+    this.i64At(c, r, src, k);
   }
 
   /** A dictionary id of the column's table; -1 leaves it null. */
   dict(c: number, r: number, id: number): void {
-    this.dicts[c].ids[r] = id;
+    this.data[c][r] = id;
   }
 
   /** Hands over the current chunk if it is full (the correlator calls this after each input batch). */
@@ -91,9 +114,7 @@ export class RowChunks {
   flush(): void {
     if (this.length === 0) return;
     const columns: Record<string, Column> = {};
-    this.defs.forEach((d, c) => {
-      columns[d.name] = d.type === 'int32' ? this.ints[c] : d.type === 'int64' ? this.i64s[c] : d.type === 'uint64' ? this.u64s[c] : this.dicts[c];
-    });
+    for (let c = 0; c < this.defs.length; c++) columns[this.defs[c].name] = this.columns[c];
     const chunk: TableChunk = { length: this.length, columns };
     this.emitted += this.length;
     this.length = 0;
@@ -104,13 +125,32 @@ export class RowChunks {
   private allocate(): void {
     this.allocated = true;
     const n = this.capacity;
-    this.defs.forEach((d, c) => {
+    for (let c = 0; c < this.defs.length; c++) {
+      const d = this.defs[c];
       switch (d.type) {
-        case 'int32': this.ints[c] = intColumn(n); break;
-        case 'int64': this.i64s[c] = i64Column(n); break;
-        case 'uint64': this.u64s[c] = u64Column(n); break;
-        case 'dict': this.dicts[c] = dictColumn(n, d.table); break;
+        case 'int32': {
+          const col = intColumn(n);
+          this.columns[c] = col;
+          this.data[c] = col.values;
+          this.valid[c] = col.valid;
+          break;
+        }
+        case 'int64':
+        case 'uint64': {
+          const col = d.type === 'int64' ? i64Column(n) : u64Column(n);
+          this.columns[c] = col;
+          this.data[c] = new Int32Array(col.words.buffer, col.words.byteOffset, col.words.length);
+          this.valid[c] = col.valid;
+          break;
+        }
+        case 'dict': {
+          const col = dictColumn(n, d.table);
+          this.columns[c] = col;
+          this.data[c] = col.ids;
+          this.valid[c] = NONE_U8;
+          break;
+        }
       }
-    });
+    }
   }
 }

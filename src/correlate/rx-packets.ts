@@ -1,6 +1,6 @@
-import type { EventBatch } from '../normalise/event-batch.js';
 import { AddressList } from './address-list.js';
-import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import type { BatchView } from './batch-view.js';
+import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
 import { HandledById } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
@@ -16,21 +16,21 @@ import { Rx } from './tables.js';
 export class RxPackets {
   readonly list: AddressList;
   private readonly ids = new IdAllocator();
-  private skb = new Uint32Array(0);
+  private skb = new Int32Array(0);
   private len = new Int32Array(0);
   private dev = new Int32Array(0);
   private cpu = new Int32Array(0);
-  private t = new Uint32Array(0);
+  private t = new Int32Array(0);
   /** 1 once the softirq of the packet has closed (or was discarded). */
   private decided = new Uint8Array(0);
   private hunkId = new Int32Array(0);
   private eventIndex = new Int32Array(0);
-  private baseT = new Uint32Array(0);
+  private baseT = new Int32Array(0);
   /** 1 once matched, evicted or left over at the end. */
   private resolved = new Uint8Array(0);
   private evicted = new Uint8Array(0);
   private handledBy = new Int32Array(0);
-  private handledT = new Uint32Array(0);
+  private handledT = new Int32Array(0);
   private handledCpu = new Int32Array(0);
   private handledPid = new Int32Array(0);
   private handledComm = new Int32Array(0);
@@ -42,17 +42,17 @@ export class RxPackets {
   }
 
   /** Records netif_receive_skb event i and returns the packet's id (its entry in the hunk's event list). */
-  receive(b: EventBatch, i: number): number {
+  receive(v: BatchView, i: number): number {
     const id = this.ids.alloc();
-    this.reserve(id + 1);
-    const lo = b.skbaddr.words[2 * i];
-    const hi = b.skbaddr.words[2 * i + 1];
+    if (id >= this.len.length) this.reserve(id + 1);
+    const lo = v.skb[2 * i];
+    const hi = v.skb[2 * i + 1];
     this.skb[2 * id] = lo;
     this.skb[2 * id + 1] = hi;
-    this.len[id] = b.len.values[i];
-    this.dev[id] = b.dev.ids[i];
-    this.cpu[id] = b.raw.cpu[i];
-    copyPair(this.t, id, b.raw.timeWords, i);
+    this.len[id] = v.len[i];
+    this.dev[id] = v.dev[i];
+    this.cpu[id] = v.cpu[i];
+    copyPair(this.t, id, v.t, i);
     this.decided[id] = 0;
     this.resolved[id] = 0;
     this.evicted[id] = 0;
@@ -66,22 +66,22 @@ export class RxPackets {
   }
 
   /** skb_copy_datagram_iovec or (after the transmit lists) kfree_skb: true when a received packet matched. */
-  handle(b: EventBatch, i: number, by: HandledById): boolean {
-    const id = this.list.takeNewest(b.skbaddr.words[2 * i], b.skbaddr.words[2 * i + 1]);
+  handle(v: BatchView, i: number, by: HandledById): boolean {
+    const id = this.list.takeNewest(v.skb[2 * i], v.skb[2 * i + 1]);
     if (id < 0) return false;
     this.handledBy[id] = by;
-    copyPair(this.handledT, id, b.raw.timeWords, i);
-    this.handledCpu[id] = b.raw.cpu[i];
-    this.handledPid[id] = b.raw.tid[i];
-    this.handledComm[id] = b.raw.comm[i];
-    this.location[id] = by === HandledById.KfreeSkb ? b.location.ids[i] : -1;
-    this.reason[id] = by === HandledById.KfreeSkb ? b.reason.ids[i] : -1;
+    copyPair(this.handledT, id, v.t, i);
+    this.handledCpu[id] = v.cpu[i];
+    this.handledPid[id] = v.tid[i];
+    this.handledComm[id] = v.comm[i];
+    this.location[id] = by === HandledById.KfreeSkb ? v.location[i] : -1;
+    this.reason[id] = by === HandledById.KfreeSkb ? v.reason[i] : -1;
     this.resolve(id);
     return true;
   }
 
   /** The packet's softirq became hunk `hunkId` (event `eventIndex`, base time baseT[k]), or no hunk (-1). */
-  decide(id: number, hunkId: number, eventIndex: number, base: Uint32Array, k: number): void {
+  decide(id: number, hunkId: number, eventIndex: number, base: Int32Array, k: number): void {
     this.decided[id] = 1;
     this.hunkId[id] = hunkId;
     this.eventIndex[id] = eventIndex;
@@ -91,7 +91,7 @@ export class RxPackets {
 
   /** End of trace: whatever is still unmatched stays unmatched. */
   finish(): void {
-    this.list.drain((id) => this.resolve(id));
+    for (let id = this.list.takeOldest(); id >= 0; id = this.list.takeOldest()) this.resolve(id);
   }
 
   /** Packets alive (waiting for a match or for their softirq): for tests of boundedness. */
@@ -114,13 +114,13 @@ export class RxPackets {
       rows.i64Diff(Rx.IrqToReceiveNs, r, this.t, id, this.baseT, id);
     }
     rows.int(Rx.Cpu, r, this.cpu[id]);
-    rows.i64(Rx.TimeNs, r, this.t[2 * id], this.t[2 * id + 1]);
-    rows.u64(Rx.Skbaddr, r, this.skb[2 * id], this.skb[2 * id + 1]);
+    rows.i64At(Rx.TimeNs, r, this.t, id);
+    rows.u64At(Rx.Skbaddr, r, this.skb, id);
     rows.int(Rx.Len, r, this.len[id]);
     rows.dict(Rx.Dev, r, this.dev[id]);
     if (this.handledBy[id] >= 0) {
       rows.dict(Rx.HandledBy, r, this.handledBy[id]);
-      rows.i64(Rx.HandledNs, r, this.handledT[2 * id], this.handledT[2 * id + 1]);
+      rows.i64At(Rx.HandledNs, r, this.handledT, id);
       rows.int(Rx.HandledCpu, r, this.handledCpu[id]);
       rows.int(Rx.HandledPid, r, this.handledPid[id]);
       rows.dict(Rx.HandledComm, r, this.handledComm[id]);
@@ -133,20 +133,19 @@ export class RxPackets {
   }
 
   private reserve(n: number): void {
-    if (this.len.length >= n) return;
-    this.skb = growU32(this.skb, 2 * n);
+    this.skb = growPairs(this.skb, n);
     this.len = growI32(this.len, n);
     this.dev = growI32(this.dev, n);
     this.cpu = growI32(this.cpu, n);
-    this.t = growU32(this.t, 2 * n);
+    this.t = growPairs(this.t, n);
     this.decided = growU8(this.decided, n);
     this.hunkId = growI32(this.hunkId, n);
     this.eventIndex = growI32(this.eventIndex, n);
-    this.baseT = growU32(this.baseT, 2 * n);
+    this.baseT = growPairs(this.baseT, n);
     this.resolved = growU8(this.resolved, n);
     this.evicted = growU8(this.evicted, n);
     this.handledBy = growI32(this.handledBy, n);
-    this.handledT = growU32(this.handledT, 2 * n);
+    this.handledT = growPairs(this.handledT, n);
     this.handledCpu = growI32(this.handledCpu, n);
     this.handledPid = growI32(this.handledPid, n);
     this.handledComm = growI32(this.handledComm, n);

@@ -1,6 +1,6 @@
-import type { EventBatch } from '../normalise/event-batch.js';
 import { AddressList } from './address-list.js';
-import { growI32, growU32, growU8, IdAllocator } from './growable.js';
+import type { BatchView } from './batch-view.js';
+import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
 import { FreedById, TxStatusId } from './labels.js';
 import type { RowChunks } from './row-chunks.js';
@@ -18,21 +18,21 @@ export class Transmit {
   readonly queue: AddressList;
   readonly xmit: AddressList;
   private readonly ids = new IdAllocator();
-  private skb = new Uint32Array(0);
+  private skb = new Int32Array(0);
   private dev = new Int32Array(0);
   private len = new Int32Array(0);
-  private queueT = new Uint32Array(0);
+  private queueT = new Int32Array(0);
   private queueCpu = new Int32Array(0);
   private queuePid = new Int32Array(0);
   private queueComm = new Int32Array(0);
   private hasXmit = new Uint8Array(0);
-  private xmitT = new Uint32Array(0);
+  private xmitT = new Int32Array(0);
   private xmitCpu = new Int32Array(0);
   private hasFail = new Uint8Array(0);
   private failRc = new Int32Array(0);
-  private failT = new Uint32Array(0);
+  private failT = new Int32Array(0);
   private hasFree = new Uint8Array(0);
-  private freeT = new Uint32Array(0);
+  private freeT = new Int32Array(0);
   private freeCpu = new Int32Array(0);
   private freedBy = new Int32Array(0);
   private location = new Int32Array(0);
@@ -49,19 +49,19 @@ export class Transmit {
     return this.completed;
   }
 
-  netDevQueue(b: EventBatch, i: number): void {
+  netDevQueue(v: BatchView, i: number): void {
     const id = this.ids.alloc();
-    this.reserve(id + 1);
-    const lo = b.skbaddr.words[2 * i];
-    const hi = b.skbaddr.words[2 * i + 1];
+    if (id >= this.len.length) this.reserve(id + 1);
+    const lo = v.skb[2 * i];
+    const hi = v.skb[2 * i + 1];
     this.skb[2 * id] = lo;
     this.skb[2 * id + 1] = hi;
-    this.dev[id] = b.dev.ids[i];
-    this.len[id] = b.len.values[i];
-    copyPair(this.queueT, id, b.raw.timeWords, i);
-    this.queueCpu[id] = b.raw.cpu[i];
-    this.queuePid[id] = b.raw.tid[i];
-    this.queueComm[id] = b.raw.comm[i];
+    this.dev[id] = v.dev[i];
+    this.len[id] = v.len[i];
+    copyPair(this.queueT, id, v.t, i);
+    this.queueCpu[id] = v.cpu[i];
+    this.queuePid[id] = v.tid[i];
+    this.queueComm[id] = v.comm[i];
     this.hasXmit[id] = 0;
     this.hasFail[id] = 0;
     this.hasFree[id] = 0;
@@ -69,10 +69,10 @@ export class Transmit {
     if (victim >= 0) this.end(victim, TxStatusId.Evicted, true);
   }
 
-  netDevXmit(b: EventBatch, i: number): void {
-    const lo = b.skbaddr.words[2 * i];
-    const hi = b.skbaddr.words[2 * i + 1];
-    const rc = b.rc.values[i];
+  netDevXmit(v: BatchView, i: number): void {
+    const lo = v.skb[2 * i];
+    const hi = v.skb[2 * i + 1];
+    const rc = v.rc[i];
     if (rc !== 0) {
       // The reference ignores it; the queued skb it was for remembers the failure.
       this.anomalies.xmitFailures++;
@@ -80,7 +80,7 @@ export class Transmit {
       if (id >= 0) {
         this.hasFail[id] = 1;
         this.failRc[id] = rc;
-        copyPair(this.failT, id, b.raw.timeWords, i);
+        copyPair(this.failT, id, v.t, i);
       }
       return;
     }
@@ -90,46 +90,46 @@ export class Transmit {
       return;
     }
     this.hasXmit[id] = 1;
-    copyPair(this.xmitT, id, b.raw.timeWords, i);
-    this.xmitCpu[id] = b.raw.cpu[i];
+    copyPair(this.xmitT, id, v.t, i);
+    this.xmitCpu[id] = v.cpu[i];
     const victim = this.xmit.insert(lo, hi, id);
     if (victim >= 0) this.end(victim, TxStatusId.Evicted, true);
   }
 
   /** kfree_skb: the queue list first, then the xmit list. False when neither holds the address. */
-  kfreeSkb(b: EventBatch, i: number): boolean {
-    const lo = b.skbaddr.words[2 * i];
-    const hi = b.skbaddr.words[2 * i + 1];
+  kfreeSkb(v: BatchView, i: number): boolean {
+    const lo = v.skb[2 * i];
+    const hi = v.skb[2 * i + 1];
     let id = this.queue.takeNewest(lo, hi);
     if (id >= 0) {
-      this.free(id, b, i, FreedById.KfreeSkb);
+      this.free(id, v, i, FreedById.KfreeSkb);
       this.end(id, TxStatusId.DroppedBeforeXmit, false);
       return true;
     }
     id = this.xmit.takeNewest(lo, hi);
     if (id < 0) return false;
-    this.free(id, b, i, FreedById.KfreeSkb);
+    this.free(id, v, i, FreedById.KfreeSkb);
     this.end(id, TxStatusId.Complete, false);
     return true;
   }
 
   /** consume_skb: only the xmit list (a queued, untransmitted entry stays queued, as in the reference). */
-  consumeSkb(b: EventBatch, i: number): void {
-    const lo = b.skbaddr.words[2 * i];
-    const hi = b.skbaddr.words[2 * i + 1];
+  consumeSkb(v: BatchView, i: number): void {
+    const lo = v.skb[2 * i];
+    const hi = v.skb[2 * i + 1];
     const id = this.xmit.takeNewest(lo, hi);
     if (id < 0) {
       if (this.queue.peekNewest(lo, hi) >= 0) this.anomalies.consumeOfQueued++;
       return;
     }
-    this.free(id, b, i, FreedById.ConsumeSkb);
+    this.free(id, v, i, FreedById.ConsumeSkb);
     this.end(id, TxStatusId.Complete, false);
   }
 
   /** End of trace: what is still in either list was never (seen) freed. */
   finish(): void {
-    this.queue.drain((id) => this.end(id, TxStatusId.NotFreed, false));
-    this.xmit.drain((id) => this.end(id, TxStatusId.NotFreed, false));
+    for (let id = this.queue.takeOldest(); id >= 0; id = this.queue.takeOldest()) this.end(id, TxStatusId.NotFreed, false);
+    for (let id = this.xmit.takeOldest(); id >= 0; id = this.xmit.takeOldest()) this.end(id, TxStatusId.NotFreed, false);
   }
 
   /** Lifecycles alive: for tests of boundedness. */
@@ -137,13 +137,13 @@ export class Transmit {
     return this.ids.live;
   }
 
-  private free(id: number, b: EventBatch, i: number, by: FreedById): void {
+  private free(id: number, v: BatchView, i: number, by: FreedById): void {
     this.hasFree[id] = 1;
-    copyPair(this.freeT, id, b.raw.timeWords, i);
-    this.freeCpu[id] = b.raw.cpu[i];
+    copyPair(this.freeT, id, v.t, i);
+    this.freeCpu[id] = v.cpu[i];
     this.freedBy[id] = by;
-    this.location[id] = by === FreedById.KfreeSkb ? b.location.ids[i] : -1;
-    this.reason[id] = by === FreedById.KfreeSkb ? b.reason.ids[i] : -1;
+    this.location[id] = by === FreedById.KfreeSkb ? v.location[i] : -1;
+    this.reason[id] = by === FreedById.KfreeSkb ? v.reason[i] : -1;
   }
 
   /** Writes the row of a lifecycle that just ended and frees its record. */
@@ -155,23 +155,23 @@ export class Transmit {
     else if (this.hasFail[id] && !this.hasXmit[id]) status = TxStatusId.XmitFailed;
     rows.dict(Tx.Status, r, status);
     rows.dict(Tx.Dev, r, this.dev[id]);
-    rows.u64(Tx.Skbaddr, r, this.skb[2 * id], this.skb[2 * id + 1]);
+    rows.u64At(Tx.Skbaddr, r, this.skb, id);
     rows.int(Tx.Len, r, this.len[id]);
-    rows.i64(Tx.QueueNs, r, this.queueT[2 * id], this.queueT[2 * id + 1]);
+    rows.i64At(Tx.QueueNs, r, this.queueT, id);
     rows.int(Tx.QueueCpu, r, this.queueCpu[id]);
     rows.int(Tx.QueuePid, r, this.queuePid[id]);
     rows.dict(Tx.QueueComm, r, this.queueComm[id]);
     if (this.hasXmit[id]) {
-      rows.i64(Tx.XmitNs, r, this.xmitT[2 * id], this.xmitT[2 * id + 1]);
+      rows.i64At(Tx.XmitNs, r, this.xmitT, id);
       rows.int(Tx.XmitCpu, r, this.xmitCpu[id]);
       rows.i64Diff(Tx.QdiscNs, r, this.xmitT, id, this.queueT, id);
     }
     if (this.hasFail[id]) {
       rows.int(Tx.FailedXmitRc, r, this.failRc[id]);
-      rows.i64(Tx.FailedXmitNs, r, this.failT[2 * id], this.failT[2 * id + 1]);
+      rows.i64At(Tx.FailedXmitNs, r, this.failT, id);
     }
     if (this.hasFree[id]) {
-      rows.i64(Tx.FreeNs, r, this.freeT[2 * id], this.freeT[2 * id + 1]);
+      rows.i64At(Tx.FreeNs, r, this.freeT, id);
       rows.int(Tx.FreeCpu, r, this.freeCpu[id]);
       rows.dict(Tx.FreedBy, r, this.freedBy[id]);
       rows.dict(Tx.KfreeLocation, r, this.location[id]);
@@ -183,22 +183,21 @@ export class Transmit {
   }
 
   private reserve(n: number): void {
-    if (this.len.length >= n) return;
-    this.skb = growU32(this.skb, 2 * n);
+    this.skb = growPairs(this.skb, n);
     this.dev = growI32(this.dev, n);
     this.len = growI32(this.len, n);
-    this.queueT = growU32(this.queueT, 2 * n);
+    this.queueT = growPairs(this.queueT, n);
     this.queueCpu = growI32(this.queueCpu, n);
     this.queuePid = growI32(this.queuePid, n);
     this.queueComm = growI32(this.queueComm, n);
     this.hasXmit = growU8(this.hasXmit, n);
-    this.xmitT = growU32(this.xmitT, 2 * n);
+    this.xmitT = growPairs(this.xmitT, n);
     this.xmitCpu = growI32(this.xmitCpu, n);
     this.hasFail = growU8(this.hasFail, n);
     this.failRc = growI32(this.failRc, n);
-    this.failT = growU32(this.failT, 2 * n);
+    this.failT = growPairs(this.failT, n);
     this.hasFree = growU8(this.hasFree, n);
-    this.freeT = growU32(this.freeT, 2 * n);
+    this.freeT = growPairs(this.freeT, n);
     this.freeCpu = growI32(this.freeCpu, n);
     this.freedBy = growI32(this.freedBy, n);
     this.location = growI32(this.location, n);
