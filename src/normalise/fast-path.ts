@@ -7,9 +7,11 @@
  * A value written before a later check fails is one the generic parser writes too (same token, same value).
  *
  * Why it looks like this: every payload byte costs, so each payload is read once, left to right. Literal
- * keys are compared four bytes at a time through a DataView; a pointer's hex digits become its two 32-bit
- * words in the same loop that finds where it ends; the batch's arrays are loaded once per batch, not per row;
- * a string is interned only once the whole line has parsed.
+ * keys are compared four bytes at a time through a DataView; a 64-bit pointer's 16 digits are read as four
+ * words and become its two 32-bit words through eight table lookups; the batch's arrays are loaded once per
+ * batch, not per row; a device or action name is first compared with the few seen last (RecentIds), and a
+ * string is interned only once the whole line has parsed. Rare paths live in functions of their own, so the
+ * hot ones stay small for V8 to optimise early (the CLI reads a trace once: warm-up counts).
  */
 import { parseInt32 } from '../decode/digits.js';
 import { StringTable } from '../decode/strings.js';
