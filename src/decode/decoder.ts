@@ -260,7 +260,7 @@ export class TraceDecoder {
    */
   private lineAfterHead(b: Buffer, s: number, e: number, lineNo: number, afterDot: number, comm: number): void {
     const ev = this.ev;
-    const afterTime = parseFraction(b, afterDot, e, ev);
+    const afterTime = parseFraction(b, this.view, afterDot, e, ev);
     const event = afterTime < 0 ? -1 : this.eventNames.idAt(b, this.view, afterTime, e, ev);
     if (event < 0) {
       this.reject(lineNo, ev.reason, b, s, e);

@@ -1,5 +1,3 @@
-import { equalBytes, viewOf } from './bytes.js';
-
 /**
  * Interns byte ranges as small integer ids without building a string per occurrence:
  * a repeated comm or device name costs a hash and a byte compare, not an allocation.
@@ -8,10 +6,6 @@ export class StringTable {
   readonly values: string[] = [];
   /** Every key's bytes, back to back (one array: the compare loop stays monomorphic and allocation-free). */
   private keyBytes = new Uint8Array(1024);
-  private keyView = new DataView(this.keyBytes.buffer);
-  /** The array viewOf saw last, and its view. */
-  private viewed: Uint8Array = this.keyBytes;
-  private view: DataView = this.keyView;
   private keyBytesLen = 0;
   private keyStart: Int32Array<ArrayBuffer> = new Int32Array(128);
   private keyLen: Int32Array<ArrayBuffer> = new Int32Array(128);
@@ -27,32 +21,11 @@ export class StringTable {
 
   /** True when b[start, start + len) is key `id` (compared from the end: names sharing a prefix part sooner). */
   private same(id: number, b: Uint8Array, start: number, len: number): boolean {
-    return this.keyLen[id] === len && this.equalsKeyBytes(this.keyStart[id], b, start, len);
-  }
-
-  /** Length in bytes of key `id`. */
-  lengthOf(id: number): number {
-    return this.keyLen[id];
-  }
-
-  /** True when key `id`'s bytes lie at b[start..); b must hold them all (start + lengthOf(id) <= b.length). */
-  matchesAt(id: number, b: Uint8Array, start: number): boolean {
-    return this.equalsKeyBytes(this.keyStart[id], b, start, this.keyLen[id]);
-  }
-
-  private equalsKeyBytes(ks: number, b: Uint8Array, start: number, len: number): boolean {
-    // A view of b only when a 4-byte compare is to be made (b may be empty, or its buffer detached).
-    const bv = len >= 4 ? this.viewFor(b) : this.keyView;
-    return equalBytes(this.keyBytes, this.keyView, ks, b, bv, start, len);
-  }
-
-  /** A DataView of b, kept for the next call: the decoder looks up in one arena for a whole batch. */
-  private viewFor(b: Uint8Array): DataView {
-    if (b !== this.viewed) {
-      this.view = viewOf(b);
-      this.viewed = b;
-    }
-    return this.view;
+    if (this.keyLen[id] !== len) return false;
+    const kb = this.keyBytes;
+    const ks = this.keyStart[id];
+    for (let i = len - 1; i >= 0; i--) if (kb[ks + i] !== b[start + i]) return false;
+    return true;
   }
 
   /**
@@ -103,7 +76,6 @@ export class StringTable {
       const grown = new Uint8Array(Math.max(this.keyBytes.length * 2, this.keyBytesLen + len));
       grown.set(this.keyBytes.subarray(0, this.keyBytesLen));
       this.keyBytes = grown;
-      this.keyView = new DataView(grown.buffer);
     }
     if (id >= this.hashes.length) {
       const n = this.hashes.length * 2;
