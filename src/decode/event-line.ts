@@ -3,7 +3,6 @@
  * Layout: `<comm> <tid | pid/tid> [<cpu>] <secs.frac>: <sys:name>: <payload>`, comm right-aligned and free
  * text (spaces, `:`, `/`), so the line is anchored on `[cpu]` preceded by the thread token, never on columns.
  */
-import { viewOf } from './bytes.js';
 import { isDigit } from './digits.js';
 
 const SP = 0x20;
@@ -104,7 +103,7 @@ const isTokenStart = (b: Uint8Array, lineStart: number, p: number): boolean =>
 export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLine, first = s): boolean {
   const afterDot = parseEventHead(b, s, e, out, first);
   if (afterDot < 0) return false;
-  const afterTime = parseFraction(b, viewOf(b), afterDot, e, out);
+  const afterTime = parseFraction(b, null, afterDot, e, out);
   return afterTime >= 0 && parseEventName(b, afterTime, e, out);
 }
 
@@ -167,15 +166,16 @@ function parseSeconds(b: Uint8Array, p: number, e: number, out: EventLine): numb
 }
 
 /**
- * Reads the time's fraction and its `:` from p (after the `.`; bv a view of b), out.secs being set; returns
- * the index after the `:`, or -1 with out.reason.
+ * Reads the time's fraction and its `:` from p (after the `.`), out.secs being set; returns the index after
+ * the `:`, or -1 with out.reason. `bv`, a view of b when the caller has one (making one per line would cost
+ * more than it saves), lets the first digits be read four at a time.
  */
-export function parseFraction(b: Uint8Array, bv: DataView, p: number, e: number, out: EventLine): number {
+export function parseFraction(b: Uint8Array, bv: DataView | null, p: number, e: number, out: EventLine): number {
   const fracStart = p;
   let frac = 0;
   // The first eight digits four at a time where they are digits (the loop below takes what is left, one by
   // one, exactly as it would have taken them all).
-  if (p + 8 <= e) {
+  if (bv !== null && p + 8 <= e) {
     const hi = bv.getInt32(p);
     if (areFourDigits(hi)) {
       frac = fourDigits(hi);
