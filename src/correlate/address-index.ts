@@ -30,8 +30,11 @@ export class AddressIndex {
     const keysLo = this.lo;
     const keysHi = this.hi;
     const val = this.val;
-    let s = hash(lo, hi) & mask;
-    while (val[s] !== EMPTY && (keysLo[s] !== lo || keysHi[s] !== hi)) s = (s + 1) & mask;
+    // Starts one before the home slot so that the step runs on every lookup: a step that first ran on the
+    // first collision, after V8 had optimized its callers, would deoptimize every one of them.
+    let s = (hash(lo, hi) & mask) - 1;
+    do s = (s + 1) & mask;
+    while (val[s] !== EMPTY && (keysLo[s] !== lo || keysHi[s] !== hi));
     return s;
   }
 

@@ -40,6 +40,12 @@ export class BatchView {
   budgetValid: Uint8Array = NONE_U8;
   location: Int32Array = NONE_I32;
   reason: Int32Array = NONE_I32;
+  /** softirq vector: its name's dictionary id (-1: no name printed), else the number, if valid. */
+  vecName: Int32Array = NONE_I32;
+  vec: Int32Array = NONE_I32;
+  vecValid: Uint8Array = NONE_U8;
+  /** netRx[vecName id] is 1 for the name NET_RX (set by the correlator, which keeps it per input). */
+  netRx: Uint8Array = NONE_U8;
 
   bind(b: EventBatch): void {
     const raw = b.raw;
@@ -60,5 +66,8 @@ export class BatchView {
     this.budgetValid = b.budget.valid;
     this.location = b.location.ids;
     this.reason = b.reason.ids;
+    this.vecName = b.vecName.ids;
+    this.vec = b.vec.values;
+    this.vecValid = b.vec.valid;
   }
 }

@@ -1,7 +1,7 @@
 import type { StringTable } from '../decode/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
-import { EventKind } from '../normalise/kinds.js';
 import { BatchView } from './batch-view.js';
+import { countOutOfOrder, dispatch } from './dispatch.js';
 import { growU8 } from './growable.js';
 import { Receive, type ReceiveRows } from './receive.js';
 import { RowChunks, type ChunkSink, type OutColumnDef } from './row-chunks.js';
@@ -27,9 +27,6 @@ export interface CorrelatorOptions {
 }
 
 export const DEFAULT_BUDGET = 65536;
-const NET_RX_VEC = 3;
-/** Flips the sign bit: unsigned order of int32 words becomes signed order. */
-const SIGN = -0x80000000;
 
 /**
  * Replays the reference's handlers over the events in input order (its time sort is a no-op) and writes
@@ -46,8 +43,8 @@ export class Correlator {
   private events = 0;
   private skipped = 0;
   private outOfOrder = 0;
-  /** Time words of the last event: the low one with its sign bit flipped (see countOutOfOrder). */
-  private lastLo = SIGN;
+  /** Time words of the last event (int32 views). */
+  private lastLo = 0;
   private lastHi = 0;
   /** netRxName[vecName id]: 1 when the name is NET_RX; ids below netRxSeen are filled in. */
   private netRxName = new Uint8Array(16);
@@ -70,68 +67,20 @@ export class Correlator {
     const n = batch.length;
     const v = this.view;
     v.bind(batch);
-    this.countOutOfOrder(v.t, n);
-    const netRx = this.netRxNames(batch);
-    const kind = batch.kind;
-    const parsed = batch.parsed;
-    const vecIds = batch.vecName.ids;
-    const vecValues = batch.vec.values;
-    const vecValid = batch.vec.valid;
-    let skipped = 0;
-    for (let i = 0; i < n; i++) {
-      const k = kind[i];
-      if (k === EventKind.Other) continue;
-      if (parsed[i] === 0) {
-        skipped++;
-        continue;
-      }
-      switch (k) {
-        case EventKind.SoftirqRaise:
-        case EventKind.SoftirqEntry:
-        case EventKind.SoftirqExit: {
-          // The reference's test: symbol_str(vec) == "NET_RX"; the number only when no name was printed.
-          const id = vecIds[i];
-          if (id >= 0 ? netRx[id] === 0 : vecValid[i] === 0 || vecValues[i] !== NET_RX_VEC) break;
-          if (k === EventKind.SoftirqRaise) rx.softirqRaise(v, i);
-          else if (k === EventKind.SoftirqEntry) rx.softirqEntry(v, i);
-          else rx.softirqExit(v, i);
-          break;
-        }
-        case EventKind.NapiPoll: rx.napiPoll(v, i); break;
-        case EventKind.NetifReceiveSkb: rx.netifReceiveSkb(v, i); break;
-        case EventKind.NetifRx: rx.netifRx(v, i); break;
-        case EventKind.SkbCopyDatagramIovec: rx.skbCopyDatagramIovec(v, i); break;
-        case EventKind.NetDevQueue: tx.netDevQueue(v, i); break;
-        case EventKind.NetDevXmit: tx.netDevXmit(v, i); break;
-        case EventKind.ConsumeSkb: tx.consumeSkb(v, i); break;
-        case EventKind.KfreeSkb: if (!tx.kfreeSkb(v, i)) rx.kfreeSkb(v, i); break;
-        case EventKind.IrqHandlerEntry: rx.irqEntry(v, i); break;
-        case EventKind.IrqHandlerExit: rx.irqExit(v, i); break;
-      }
+    v.netRx = this.netRxNames(batch);
+    if (n > 0) {
+      this.outOfOrder += countOutOfOrder(v.t, n, this.lastLo, this.lastHi);
+      this.lastLo = v.t[2 * n - 2];
+      this.lastHi = v.t[2 * n - 1];
     }
+    const skipped = dispatch(rx, tx, v, batch);
     this.skipped += skipped;
     this.events += n;
+    rx.packets.writeRows();
+    tx.writeRows();
     // A full chunk goes out now rather than on the next row of its table, which may never come.
     const all = this.state?.all ?? [];
     for (let t = 0; t < all.length; t++) all[t].flushIfFull();
-  }
-
-  /** Counts events whose time is below the previous event's; the words are int32 views of uint64 times. */
-  private countOutOfOrder(tw: Int32Array, n: number): void {
-    let lastLo = this.lastLo;
-    let lastHi = this.lastHi;
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      // Times are non-negative, so the high word compares as is; the low word is unsigned (sign bit flipped).
-      const lo = tw[2 * i] ^ SIGN;
-      const hi = tw[2 * i + 1];
-      if (hi < lastHi || (hi === lastHi && lo < lastLo)) count++;
-      lastLo = lo;
-      lastHi = hi;
-    }
-    this.lastLo = lastLo;
-    this.lastHi = lastHi;
-    this.outOfOrder += count;
   }
 
   /** netRx[id] of each vector name of the input: 1 for NET_RX. Names are looked at once, when first seen. */
@@ -159,7 +108,9 @@ export class Correlator {
     const rows: Record<string, number> = {};
     if (s) {
       s.rx.finish();
+      s.rx.packets.writeRows();
       s.tx.finish();
+      s.tx.writeRows();
       for (const t of s.all) {
         t.flush();
         rows[t.table] = t.emitted;

@@ -3,7 +3,7 @@ import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
 import { HandledById } from './labels.js';
-import type { RowChunks } from './row-chunks.js';
+import { Fill, fillSpec, PendingRows, type FillSpec, type RowChunks } from './row-chunks.js';
 import { Rx } from './tables.js';
 
 /**
@@ -11,7 +11,8 @@ import { Rx } from './tables.js';
  * their CPU), matched later by address, most recent first, to skb_copy_datagram_iovec or kfree_skb.
  * A row is final once two things are known: the packet's fate (matched, evicted by the budget, or the
  * trace ended) and its softirq's fate (kept as hunk `hunkId` at event `eventIndex`, or not a hunk).
- * Whichever comes second writes the row and frees the record, so only undecided packets stay in memory.
+ * Whichever comes second queues the row; queued rows are written column-wise once per input batch
+ * (writeRows), which frees their records, so only undecided packets stay in memory.
  */
 export class RxPackets {
   readonly list: AddressList;
@@ -28,7 +29,9 @@ export class RxPackets {
   private baseT = new Int32Array(0);
   /** 1 once matched, evicted or left over at the end. */
   private resolved = new Uint8Array(0);
-  private evicted = new Uint8Array(0);
+  private evicted = new Int32Array(0);
+  /** Bits of what the packet saw (Seen.*): they select the columns its row fills. */
+  private seen = new Uint8Array(0);
   private handledBy = new Int32Array(0);
   private handledT = new Int32Array(0);
   private handledCpu = new Int32Array(0);
@@ -37,8 +40,14 @@ export class RxPackets {
   private location = new Int32Array(0);
   private reason = new Int32Array(0);
 
+  /** Packets whose rows are final but not written yet. */
+  private readonly pending: PendingRows;
+  /** How each rx_packets column is filled from the arrays above (made again when they grow). */
+  private specs: FillSpec[] = [];
+
   constructor(budget: number, private readonly rows: RowChunks) {
     this.list = new AddressList(budget);
+    this.pending = new PendingRows(rows);
   }
 
   /** Records netif_receive_skb event i and returns the packet's id (its entry in the hunk's event list). */
@@ -56,7 +65,7 @@ export class RxPackets {
     this.decided[id] = 0;
     this.resolved[id] = 0;
     this.evicted[id] = 0;
-    this.handledBy[id] = -1;
+    this.seen[id] = 0;
     const victim = this.list.insert(lo, hi, id);
     if (victim >= 0) {
       this.evicted[victim] = 1;
@@ -70,6 +79,7 @@ export class RxPackets {
     const id = this.list.takeNewest(v.skb[2 * i], v.skb[2 * i + 1]);
     if (id < 0) return false;
     this.handledBy[id] = by;
+    this.seen[id] |= Seen.Handled;
     copyPair(this.handledT, id, v.t, i);
     this.handledCpu[id] = v.cpu[i];
     this.handledPid[id] = v.tid[i];
@@ -85,7 +95,10 @@ export class RxPackets {
     this.decided[id] = 1;
     this.hunkId[id] = hunkId;
     this.eventIndex[id] = eventIndex;
-    if (hunkId >= 0) copyPair(this.baseT, id, base, k);
+    if (hunkId >= 0) {
+      this.seen[id] |= Seen.InHunk;
+      copyPair(this.baseT, id, base, k);
+    }
     if (this.resolved[id]) this.write(id);
   }
 
@@ -104,32 +117,26 @@ export class RxPackets {
     if (this.decided[id]) this.write(id);
   }
 
+  /** Queues the row of a packet whose fate and softirq are both known (see Transmit.end for the flush). */
   private write(id: number): void {
+    const pending = this.pending;
+    if (pending.count === this.rows.room()) {
+      this.writeRows();
+      this.rows.flush();
+    }
+    pending.add(id);
+  }
+
+  /** Writes the queued rows, column by column, and frees their records. */
+  writeRows(): void {
+    const pending = this.pending;
+    const n = pending.count;
+    if (n === 0) return;
     const rows = this.rows;
-    const r = rows.row();
-    const hunk = this.hunkId[id];
-    if (hunk >= 0) {
-      rows.int(Rx.HunkId, r, hunk);
-      rows.int(Rx.EventIndex, r, this.eventIndex[id]);
-      rows.i64Diff(Rx.IrqToReceiveNs, r, this.t, id, this.baseT, id);
-    }
-    rows.int(Rx.Cpu, r, this.cpu[id]);
-    rows.i64At(Rx.TimeNs, r, this.t, id);
-    rows.u64At(Rx.Skbaddr, r, this.skb, id);
-    rows.int(Rx.Len, r, this.len[id]);
-    rows.dict(Rx.Dev, r, this.dev[id]);
-    if (this.handledBy[id] >= 0) {
-      rows.dict(Rx.HandledBy, r, this.handledBy[id]);
-      rows.i64At(Rx.HandledNs, r, this.handledT, id);
-      rows.int(Rx.HandledCpu, r, this.handledCpu[id]);
-      rows.int(Rx.HandledPid, r, this.handledPid[id]);
-      rows.dict(Rx.HandledComm, r, this.handledComm[id]);
-      rows.dict(Rx.KfreeLocation, r, this.location[id]);
-      rows.dict(Rx.KfreeReason, r, this.reason[id]);
-      rows.i64Diff(Rx.ReceiveToHandledNs, r, this.handledT, id, this.t, id);
-    }
-    rows.int(Rx.Evicted, r, this.evicted[id]);
-    this.ids.release(id);
+    const ids = pending.ids;
+    rows.fillAll(this.specs, rows.take(n), ids, n, this.seen);
+    for (let k = 0; k < n; k++) this.ids.release(ids[k]);
+    pending.count = 0;
   }
 
   private reserve(n: number): void {
@@ -143,7 +150,8 @@ export class RxPackets {
     this.eventIndex = growI32(this.eventIndex, n);
     this.baseT = growPairs(this.baseT, n);
     this.resolved = growU8(this.resolved, n);
-    this.evicted = growU8(this.evicted, n);
+    this.evicted = growI32(this.evicted, n);
+    this.seen = growU8(this.seen, n);
     this.handledBy = growI32(this.handledBy, n);
     this.handledT = growPairs(this.handledT, n);
     this.handledCpu = growI32(this.handledCpu, n);
@@ -151,5 +159,31 @@ export class RxPackets {
     this.handledComm = growI32(this.handledComm, n);
     this.location = growI32(this.location, n);
     this.reason = growI32(this.reason, n);
+    this.specs = this.fillSpecs();
+  }
+
+  private fillSpecs(): FillSpec[] {
+    return [
+      fillSpec(Rx.HunkId, Fill.Int, this.hunkId, Seen.InHunk),
+      fillSpec(Rx.EventIndex, Fill.Int, this.eventIndex, Seen.InHunk),
+      fillSpec(Rx.Cpu, Fill.Int, this.cpu, 0),
+      fillSpec(Rx.TimeNs, Fill.Pair, this.t, 0),
+      fillSpec(Rx.Skbaddr, Fill.Pair, this.skb, 0),
+      fillSpec(Rx.Len, Fill.Int, this.len, 0),
+      fillSpec(Rx.Dev, Fill.Dict, this.dev, 0),
+      fillSpec(Rx.HandledBy, Fill.Dict, this.handledBy, Seen.Handled),
+      fillSpec(Rx.HandledNs, Fill.Pair, this.handledT, Seen.Handled),
+      fillSpec(Rx.HandledCpu, Fill.Int, this.handledCpu, Seen.Handled),
+      fillSpec(Rx.HandledPid, Fill.Int, this.handledPid, Seen.Handled),
+      fillSpec(Rx.HandledComm, Fill.Dict, this.handledComm, Seen.Handled),
+      fillSpec(Rx.KfreeLocation, Fill.Dict, this.location, Seen.Handled),
+      fillSpec(Rx.KfreeReason, Fill.Dict, this.reason, Seen.Handled),
+      fillSpec(Rx.IrqToReceiveNs, Fill.Diff, this.t, Seen.InHunk, this.baseT),
+      fillSpec(Rx.ReceiveToHandledNs, Fill.Diff, this.handledT, Seen.Handled, this.t),
+      fillSpec(Rx.Evicted, Fill.Int, this.evicted, 0),
+    ];
   }
 }
+
+/** What a received packet saw, as bits of RxPackets.seen. */
+const enum Seen { InHunk = 1, Handled = 2 }

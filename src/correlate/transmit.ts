@@ -3,7 +3,7 @@ import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
 import { FreedById, TxStatusId } from './labels.js';
-import type { RowChunks } from './row-chunks.js';
+import { Fill, fillSpec, PendingRows, type FillSpec, type RowChunks } from './row-chunks.js';
 import type { Anomalies } from './stats.js';
 import { Tx } from './tables.js';
 
@@ -25,24 +25,32 @@ export class Transmit {
   private queueCpu = new Int32Array(0);
   private queuePid = new Int32Array(0);
   private queueComm = new Int32Array(0);
-  private hasXmit = new Uint8Array(0);
+  /** Bits of what a lifecycle saw (Seen.*): they select the columns its row fills. */
+  private seen = new Uint8Array(0);
   private xmitT = new Int32Array(0);
   private xmitCpu = new Int32Array(0);
-  private hasFail = new Uint8Array(0);
   private failRc = new Int32Array(0);
   private failT = new Int32Array(0);
-  private hasFree = new Uint8Array(0);
   private freeT = new Int32Array(0);
   private freeCpu = new Int32Array(0);
   private freedBy = new Int32Array(0);
   private location = new Int32Array(0);
   private reason = new Int32Array(0);
+  /** Set when the lifecycle ends: its row's status, report_order (Complete only) and evicted. */
+  private status = new Int32Array(0);
+  private order = new Int32Array(0);
+  private evicted = new Int32Array(0);
   /** Next position in the reference's tx_free_list. */
   private completed = 0;
+  /** Ended lifecycles whose rows are not written yet; their records stay allocated until then. */
+  private readonly pending: PendingRows;
+  /** How each tx_packets column is filled from the arrays above (made again when they grow). */
+  private specs: FillSpec[] = [];
 
   constructor(budget: number, private readonly rows: RowChunks, private readonly anomalies: Anomalies) {
     this.queue = new AddressList(budget);
     this.xmit = new AddressList(budget);
+    this.pending = new PendingRows(rows);
   }
 
   get complete(): number {
@@ -62,9 +70,7 @@ export class Transmit {
     this.queueCpu[id] = v.cpu[i];
     this.queuePid[id] = v.tid[i];
     this.queueComm[id] = v.comm[i];
-    this.hasXmit[id] = 0;
-    this.hasFail[id] = 0;
-    this.hasFree[id] = 0;
+    this.seen[id] = 0;
     const victim = this.queue.insert(lo, hi, id);
     if (victim >= 0) this.end(victim, TxStatusId.Evicted, true);
   }
@@ -78,7 +84,7 @@ export class Transmit {
       this.anomalies.xmitFailures++;
       const id = this.queue.peekNewest(lo, hi);
       if (id >= 0) {
-        this.hasFail[id] = 1;
+        this.seen[id] |= Seen.Fail;
         this.failRc[id] = rc;
         copyPair(this.failT, id, v.t, i);
       }
@@ -89,7 +95,7 @@ export class Transmit {
       this.anomalies.xmitWithoutQueue++;
       return;
     }
-    this.hasXmit[id] = 1;
+    this.seen[id] |= Seen.Xmit;
     copyPair(this.xmitT, id, v.t, i);
     this.xmitCpu[id] = v.cpu[i];
     const victim = this.xmit.insert(lo, hi, id);
@@ -128,8 +134,13 @@ export class Transmit {
 
   /** End of trace: what is still in either list was never (seen) freed. */
   finish(): void {
-    for (let id = this.queue.takeOldest(); id >= 0; id = this.queue.takeOldest()) this.end(id, TxStatusId.NotFreed, false);
-    for (let id = this.xmit.takeOldest(); id >= 0; id = this.xmit.takeOldest()) this.end(id, TxStatusId.NotFreed, false);
+    this.endAll(this.queue);
+    this.endAll(this.xmit);
+  }
+
+  /** One loop for both lists: the second call runs the code the first one's loop was optimized to. */
+  private endAll(list: AddressList): void {
+    for (let id = list.takeOldest(); id >= 0; id = list.takeOldest()) this.end(id, TxStatusId.NotFreed, false);
   }
 
   /** Lifecycles alive: for tests of boundedness. */
@@ -138,7 +149,7 @@ export class Transmit {
   }
 
   private free(id: number, v: BatchView, i: number, by: FreedById): void {
-    this.hasFree[id] = 1;
+    this.seen[id] |= Seen.Free;
     copyPair(this.freeT, id, v.t, i);
     this.freeCpu[id] = v.cpu[i];
     this.freedBy[id] = by;
@@ -146,40 +157,41 @@ export class Transmit {
     this.reason[id] = by === FreedById.KfreeSkb ? v.reason[i] : -1;
   }
 
-  /** Writes the row of a lifecycle that just ended and frees its record. */
+  /**
+   * A lifecycle just ended: its row is queued, to be written with the others of this batch. When the
+   * chunk has no room left for it, the queued rows are written and the chunk handed over first, at the
+   * same point where writing row by row would hand it over.
+   */
   private end(id: number, how: TxStatusId, evicted: boolean): void {
-    const rows = this.rows;
-    const r = rows.row();
+    const pending = this.pending;
+    if (pending.count === this.rows.room()) this.writeRowsAndFlush();
     let status = how;
-    if (how === TxStatusId.Complete) rows.int(Tx.ReportOrder, r, this.completed++);
-    else if (this.hasFail[id] && !this.hasXmit[id]) status = TxStatusId.XmitFailed;
-    rows.dict(Tx.Status, r, status);
-    rows.dict(Tx.Dev, r, this.dev[id]);
-    rows.u64At(Tx.Skbaddr, r, this.skb, id);
-    rows.int(Tx.Len, r, this.len[id]);
-    rows.i64At(Tx.QueueNs, r, this.queueT, id);
-    rows.int(Tx.QueueCpu, r, this.queueCpu[id]);
-    rows.int(Tx.QueuePid, r, this.queuePid[id]);
-    rows.dict(Tx.QueueComm, r, this.queueComm[id]);
-    if (this.hasXmit[id]) {
-      rows.i64At(Tx.XmitNs, r, this.xmitT, id);
-      rows.int(Tx.XmitCpu, r, this.xmitCpu[id]);
-      rows.i64Diff(Tx.QdiscNs, r, this.xmitT, id, this.queueT, id);
+    if (how === TxStatusId.Complete) {
+      this.seen[id] |= Seen.Complete;
+      this.order[id] = this.completed++;
+    } else if ((this.seen[id] & (Seen.Fail | Seen.Xmit)) === Seen.Fail) {
+      status = TxStatusId.XmitFailed;
     }
-    if (this.hasFail[id]) {
-      rows.int(Tx.FailedXmitRc, r, this.failRc[id]);
-      rows.i64At(Tx.FailedXmitNs, r, this.failT, id);
-    }
-    if (this.hasFree[id]) {
-      rows.i64At(Tx.FreeNs, r, this.freeT, id);
-      rows.int(Tx.FreeCpu, r, this.freeCpu[id]);
-      rows.dict(Tx.FreedBy, r, this.freedBy[id]);
-      rows.dict(Tx.KfreeLocation, r, this.location[id]);
-      rows.dict(Tx.KfreeReason, r, this.reason[id]);
-      if (this.hasXmit[id]) rows.i64Diff(Tx.DeviceNs, r, this.freeT, id, this.xmitT, id);
-    }
-    rows.int(Tx.Evicted, r, evicted ? 1 : 0);
-    this.ids.release(id);
+    this.status[id] = status;
+    this.evicted[id] = evicted ? 1 : 0;
+    pending.add(id);
+  }
+
+  /** Writes the queued rows, column by column, and frees their records. */
+  writeRows(): void {
+    const pending = this.pending;
+    const n = pending.count;
+    if (n === 0) return;
+    const rows = this.rows;
+    const ids = pending.ids;
+    rows.fillAll(this.specs, rows.take(n), ids, n, this.seen);
+    for (let k = 0; k < n; k++) this.ids.release(ids[k]);
+    pending.count = 0;
+  }
+
+  private writeRowsAndFlush(): void {
+    this.writeRows();
+    this.rows.flush();
   }
 
   private reserve(n: number): void {
@@ -190,17 +202,48 @@ export class Transmit {
     this.queueCpu = growI32(this.queueCpu, n);
     this.queuePid = growI32(this.queuePid, n);
     this.queueComm = growI32(this.queueComm, n);
-    this.hasXmit = growU8(this.hasXmit, n);
+    this.seen = growU8(this.seen, n);
     this.xmitT = growPairs(this.xmitT, n);
     this.xmitCpu = growI32(this.xmitCpu, n);
-    this.hasFail = growU8(this.hasFail, n);
     this.failRc = growI32(this.failRc, n);
     this.failT = growPairs(this.failT, n);
-    this.hasFree = growU8(this.hasFree, n);
     this.freeT = growPairs(this.freeT, n);
     this.freeCpu = growI32(this.freeCpu, n);
     this.freedBy = growI32(this.freedBy, n);
     this.location = growI32(this.location, n);
     this.reason = growI32(this.reason, n);
+    this.status = growI32(this.status, n);
+    this.order = growI32(this.order, n);
+    this.evicted = growI32(this.evicted, n);
+    this.specs = this.fillSpecs();
+  }
+
+  private fillSpecs(): FillSpec[] {
+    return [
+      fillSpec(Tx.ReportOrder, Fill.Int, this.order, Seen.Complete),
+      fillSpec(Tx.Status, Fill.Dict, this.status, 0),
+      fillSpec(Tx.Dev, Fill.Dict, this.dev, 0),
+      fillSpec(Tx.Skbaddr, Fill.Pair, this.skb, 0),
+      fillSpec(Tx.Len, Fill.Int, this.len, 0),
+      fillSpec(Tx.QueueNs, Fill.Pair, this.queueT, 0),
+      fillSpec(Tx.QueueCpu, Fill.Int, this.queueCpu, 0),
+      fillSpec(Tx.QueuePid, Fill.Int, this.queuePid, 0),
+      fillSpec(Tx.QueueComm, Fill.Dict, this.queueComm, 0),
+      fillSpec(Tx.XmitNs, Fill.Pair, this.xmitT, Seen.Xmit),
+      fillSpec(Tx.XmitCpu, Fill.Int, this.xmitCpu, Seen.Xmit),
+      fillSpec(Tx.QdiscNs, Fill.Diff, this.xmitT, Seen.Xmit, this.queueT),
+      fillSpec(Tx.FailedXmitRc, Fill.Int, this.failRc, Seen.Fail),
+      fillSpec(Tx.FailedXmitNs, Fill.Pair, this.failT, Seen.Fail),
+      fillSpec(Tx.FreeNs, Fill.Pair, this.freeT, Seen.Free),
+      fillSpec(Tx.FreeCpu, Fill.Int, this.freeCpu, Seen.Free),
+      fillSpec(Tx.FreedBy, Fill.Dict, this.freedBy, Seen.Free),
+      fillSpec(Tx.KfreeLocation, Fill.Dict, this.location, Seen.Free),
+      fillSpec(Tx.KfreeReason, Fill.Dict, this.reason, Seen.Free),
+      fillSpec(Tx.DeviceNs, Fill.Diff, this.freeT, Seen.Free | Seen.Xmit, this.xmitT),
+      fillSpec(Tx.Evicted, Fill.Int, this.evicted, 0),
+    ];
   }
 }
+
+/** What a transmit lifecycle saw, as bits of Transmit.seen. */
+const enum Seen { Xmit = 1, Fail = 2, Free = 4, Complete = 8 }
