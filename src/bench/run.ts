@@ -54,20 +54,18 @@ async function repeatRuns(n: number, f: () => Promise<Measurement & { stderr: st
 }
 
 /**
- * The commands' defaults (convert: Parquet encoded on a second thread; report: one thread) next to the
- * other choice, set with NETDEV_TIMES_THREADS (1: everything on one thread; 2: the report also decodes
- * segments of a large file on a second thread).
+ * The commands' defaults (one thread) next to NETDEV_TIMES_THREADS=2: convert encodes Parquet on a second
+ * thread, the report decodes segments of a large file on one.
  */
-const ONE_THREAD = { NETDEV_TIMES_THREADS: '1' };
 const TWO_THREADS = { NETDEV_TIMES_THREADS: '2' };
 
-async function convertCase(input: Input, n = runs, oneThread = false): Promise<CaseResult> {
+async function convertCase(input: Input, n = runs, threads = false): Promise<CaseResult> {
   const out = join(dir, `out-${input.name}`);
-  const name = oneThread ? 'convert, 1 thread' : 'convert';
+  const name = threads ? 'convert, 2 threads' : 'convert';
   log(`${name} ${input.name} (${n} run${n > 1 ? 's' : ''})`);
   // Each run into a new folder: replacing the previous output (--force) is not what is measured.
   const fresh = (): void => rmSync(out, { recursive: true, force: true });
-  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '-q'], oneThread ? ONE_THREAD : {}), `${name} ${input.name}`, fresh);
+  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '-q'], threads ? TWO_THREADS : {}), `${name} ${input.name}`, fresh);
   rmSync(out, { recursive: true, force: true });
   return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
 }

@@ -3,7 +3,6 @@
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
@@ -73,12 +72,14 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
 };
 
 /**
- * Parquet (parquet-wasm) is encoded on a second thread while this one decodes, normalises and correlates,
- * where there is a second core, unless NETDEV_TIMES_THREADS=1; never inside convertMany's workers, where
- * each core converts an input of its own.
+ * Parquet (parquet-wasm) is encoded on a second thread, while this one decodes, normalises and correlates,
+ * when NETDEV_TIMES_THREADS asks for 2 or more; never inside convertMany's workers, where each core
+ * converts an input of its own. Off by default: on the 2-vCPU machine this was measured on, the two busy
+ * vCPUs slowed each other so much (this thread's work took ~1.8 s instead of ~1.1 s) that the wall time
+ * stayed the same while peak RSS rose by 50-80 MB, past the 256 MB budget (README, Performance).
  */
 function parquetThread(): boolean {
-  return isMainThread && (threadSetting() ?? availableParallelism()) >= 2;
+  return isMainThread && (threadSetting() ?? 1) >= 2;
 }
 
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {

@@ -79,9 +79,9 @@ function addCounts(into: LineCounts, c: LineCounts): void {
 }
 
 /**
- * NETDEV_TIMES_THREADS, when set to a positive whole number: the threads one conversion may use (1: all on
- * this thread). Unset: the default of each command (convert encodes Parquet on a second thread where there
- * is a second core; the report stays on one, see secondThread).
+ * NETDEV_TIMES_THREADS, when set to a positive whole number: the threads one conversion may use. Unset or
+ * 1: everything on this thread; 2: convert encodes Parquet on a second thread and the report decodes
+ * segments of a large file on one (both off by default, see secondThread and convert's parquetThread).
  */
 export function threadSetting(): number | null {
   const v = Number(process.env.NETDEV_TIMES_THREADS);

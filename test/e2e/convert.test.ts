@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/emit/convert.js';
 import { tableSpec } from '../../src/emit/schema.js';
 import { rows, types } from '../helpers/duck.js';
+import { hyparquetColumns, hyparquetMetadata } from '../consumers/helpers.js';
 import { BIN, ROOT, TRACES, sampleCounts } from '../helpers/fixtures.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-'));
@@ -158,5 +159,28 @@ describe('CLI', () => {
   it('prints --version and --help', () => {
     expect(execFileSync('node', [BIN, '--version']).toString().trim()).toBe(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version);
     expect(execFileSync('node', [BIN, '--help']).toString()).toMatch(/convert <inputs\.\.>/);
+  });
+});
+
+describe('NETDEV_TIMES_THREADS', () => {
+  it('2 (Parquet encoded on a second thread) writes the same tables as the default one thread', async () => {
+    const convertWith = (threads: string | undefined): string => {
+      const out = tmp();
+      const env = { ...process.env };
+      if (threads === undefined) delete env.NETDEV_TIMES_THREADS;
+      else env.NETDEV_TIMES_THREADS = threads;
+      execFileSync(process.execPath, [BIN, 'convert', `${TRACES}eth-npm.txt`, '-o', out, '-q'], { env });
+      return out;
+    };
+    const one = convertWith(undefined);
+    const two = convertWith('2');
+    // Same rows and the same key-value metadata; the order arrow-rs lists the metadata in may differ.
+    const kv = (path: string): string[] => (hyparquetMetadata(path).key_value_metadata ?? []).map((e) => `${e.key}=${e.value ?? ''}`).sort();
+    for (const t of ['events', 'rx_hunks', 'rx_irqs', 'rx_irq_events', 'rx_napi_polls', 'rx_packets', 'tx_packets', 'rejects']) {
+      const a = join(one, `${t}.parquet`);
+      const b = join(two, `${t}.parquet`);
+      expect(await hyparquetColumns(b), t).toEqual(await hyparquetColumns(a));
+      expect(kv(b), t).toEqual(kv(a));
+    }
   });
 });
