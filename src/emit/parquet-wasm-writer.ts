@@ -104,7 +104,14 @@ export class WasmParquetWriter implements ChunkWriter {
       });
       return {
         chunk: (c: TableChunk) => encoder.encode(c, (size) => this.scratchOf(size)),
-        read: (stream: Uint8Array) => w.Table.fromIPCStream(stream).recordBatches(),
+        read: (stream: Uint8Array) => {
+          // Freed now, not when V8 collects its small JS wrapper (rarely, the JS heap staying small): the
+          // WebAssembly memory of every table read would otherwise pile up over a long input.
+          const table = w.Table.fromIPCStream(stream);
+          const batches = table.recordBatches();
+          table.free();
+          return batches;
+        },
       };
     })();
     return this.started;
