@@ -23,7 +23,7 @@ export interface CorrelateFileOptions extends CorrelatorOptions {
 /** Decodes, normalises and correlates one `perf script` text file (plain, .gz or .xz), streaming. */
 export async function correlateFile(path: string, sink: ChunkSink, options: CorrelateFileOptions = {}): Promise<CorrelationStats> {
   const correlator = new Correlator(sink, options);
-  // With a second thread (NETDEV_TIMES_THREADS=1) a large plain file is decoded in segments on two threads.
+  // With NETDEV_TIMES_THREADS=2 a large plain file is decoded in segments on two threads.
   const input = await openTraceSource(path, { onReject: options.onReject, recycle: true, parallel: secondThread() });
   for await (const batch of input.batches()) correlator.push(batch);
   const c = input.counts;
