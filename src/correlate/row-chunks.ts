@@ -278,6 +278,17 @@ export class PendingRows {
     this.ids[this.count++] = id;
   }
 
+  /** Writes the queued rows column by column (`flags`: the records' flags) and frees their records. */
+  write(specs: readonly FillSpec[], flags: Uint8Array, records: { release(id: number): void }): void {
+    const n = this.count;
+    if (n === 0) return;
+    const rows = this.rows;
+    const ids = this.ids;
+    rows.fillAll(specs, rows.take(n), ids, n, flags);
+    for (let k = 0; k < n; k++) records.release(ids[k]);
+    this.count = 0;
+  }
+
   private grow(): void {
     const ids = new Int32Array(this.ids.length * 2);
     ids.set(this.ids);

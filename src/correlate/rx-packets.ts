@@ -129,14 +129,7 @@ export class RxPackets {
 
   /** Writes the queued rows, column by column, and frees their records. */
   writeRows(): void {
-    const pending = this.pending;
-    const n = pending.count;
-    if (n === 0) return;
-    const rows = this.rows;
-    const ids = pending.ids;
-    rows.fillAll(this.specs, rows.take(n), ids, n, this.seen);
-    for (let k = 0; k < n; k++) this.ids.release(ids[k]);
-    pending.count = 0;
+    this.pending.write(this.specs, this.seen, this.ids);
   }
 
   private reserve(n: number): void {
