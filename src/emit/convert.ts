@@ -4,7 +4,6 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
@@ -13,7 +12,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource, threadSetting } from '../normalise/source.js';
+import { openTraceSource, secondThread } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -71,17 +70,6 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
   return out;
 };
 
-/**
- * Parquet (parquet-wasm) is encoded on a second thread, while this one decodes, normalises and correlates,
- * when NETDEV_TIMES_THREADS asks for 2 or more; never inside convertMany's workers, where each core
- * converts an input of its own. Off by default: on the 2-vCPU machine this was measured on, the two busy
- * vCPUs slowed each other so much (this thread's work took ~1.8 s instead of ~1.1 s) that the wall time
- * stayed the same while peak RSS rose by 50-80 MB, past the 256 MB budget (README, Performance).
- */
-function parquetThread(): boolean {
-  return isMainThread && (threadSetting() ?? 1) >= 2;
-}
-
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
   const stream = options.stream;
@@ -91,7 +79,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const rejects = new RejectRows(options.input);
   // Started first: its start-up and warm-up (a V8 isolate, WebAssembly compiled on first use) overlap the
   // opening of the input and the first batches.
-  const encoder = !stream && formats.includes('parquet') && parquetThread() ? EncoderThread.start() : null;
+  const encoder = !stream && formats.includes('parquet') && secondThread() ? EncoderThread.start() : null;
   const input = await openTraceSource(options.input, {
     // Every output has copied or written a batch before the next is asked for, except a stream (stdout),
     // which may still hold views of it.

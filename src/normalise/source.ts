@@ -79,21 +79,16 @@ function addCounts(into: LineCounts, c: LineCounts): void {
 }
 
 /**
- * NETDEV_TIMES_THREADS, when set to a positive whole number: the threads one conversion may use. Unset or
- * 1: everything on this thread; 2: convert encodes Parquet on a second thread and the report decodes
- * segments of a large file on one (both off by default, see secondThread and convert's parquetThread).
+ * NETDEV_TIMES_THREADS=2 (or more) puts a second thread to work: Parquet encoding in convert, segment
+ * decoding of a large plain file in the report; unset or 1, everything runs on this thread. Off by default:
+ * on the 2-vCPU machine this was measured on, the two busy vCPUs slowed each other so much that convert's
+ * wall time stayed the same and the report's grew, with more CPU and 50-80 MB more memory (README,
+ * Performance). Never inside a worker thread (convertMany's workers each convert an input of their own).
  */
-export function threadSetting(): number | null {
+export function secondThread(): boolean {
   const v = Number(process.env.NETDEV_TIMES_THREADS);
-  return Number.isInteger(v) && v >= 1 ? v : null;
+  return isMainThread && Number.isInteger(v) && v >= 2;
 }
-
-/**
- * Segment decoding of a large plain file on a second thread (the report), only when NETDEV_TIMES_THREADS
- * asks for 2 or more: on the 2-vCPU machines this was measured on it did not pay, the main thread still
- * correlating and re-interning every batch (same wall time, more CPU and memory; see README, Performance).
- */
-export const secondThread = (): boolean => isMainThread && (threadSetting() ?? 1) >= 2;
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
   const parallel = (options.parallel ?? false) && isMainThread;
