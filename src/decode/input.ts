@@ -120,6 +120,12 @@ export interface OpenedInput {
 export interface InputOptions {
   /** The perf binary used to render perf.data inputs (default `perf`). */
   perf?: string;
+  /**
+   * Read a plain text file into two buffers that take turns (no allocation per chunk): each chunk is then
+   * valid only until the next one is asked for. For consumers that copy a chunk before asking again, as the
+   * decoder does.
+   */
+  reuseChunks?: boolean;
 }
 
 /**
@@ -130,7 +136,7 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
   if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, '<stdin>') };
   const kind = sniff(await readHead(path));
   if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
-  if (kind === 'text') return { kind, chunks: fileChunks(path) };
+  if (kind === 'text') return { kind, chunks: fileChunks(path, options.reuseChunks === true) };
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   if (kind === 'gzip') return { kind, chunks: gunzipStream(file, path) };
   return { kind, chunks: xzStream(file, path) };
@@ -140,14 +146,17 @@ const FILE_CHUNK = 1 << 20;
 
 /**
  * A plain file in 1 MiB chunks without a stream's machinery: the next read is already running while the
- * current chunk is decoded. Each chunk is a Buffer of its own, as a stream's chunks are.
+ * current chunk is decoded. Each chunk is a Buffer of its own, as a stream's chunks are, unless `reuse`:
+ * then two buffers take turns and a chunk is valid only until the next one is asked for.
  */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+async function* fileChunks(path: string, reuse: boolean): AsyncGenerator<Uint8Array> {
   const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
     throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
   });
+  const spare = reuse ? [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)] : [];
+  let turn = 0;
   const readOne = async (): Promise<Uint8Array> => {
-    const b = Buffer.allocUnsafeSlow(FILE_CHUNK);
+    const b = reuse ? spare[turn++ & 1] : Buffer.allocUnsafeSlow(FILE_CHUNK);
     try {
       const { bytesRead } = await fh.read(b, 0, FILE_CHUNK, null);
       return b.subarray(0, bytesRead);

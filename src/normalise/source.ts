@@ -96,12 +96,12 @@ export async function openTraceSource(path: string, options: SourceOptions = {})
     const workerUrl = new URL('./segment-worker.js', import.meta.url);
     const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
     if (size >= 3 * (options.segmentBytes ?? SEGMENT) && existsSync(fileURLToPath(workerUrl))) {
-      const input = await openTextInput(path, { perf: options.perf });
+      const input = await openTextInput(path, { perf: options.perf, reuseChunks: true });
       if (input.kind === 'text') return new SegmentedSource(path, size, workerUrl, options);
       return new StreamSource(input.kind, input.chunks, options);
     }
   }
-  const input = await openTextInput(path, { perf: options.perf });
+  const input = await openTextInput(path, { perf: options.perf, reuseChunks: true });
   return new StreamSource(input.kind, input.chunks, options);
 }
 

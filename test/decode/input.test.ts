@@ -44,6 +44,27 @@ describe('openTextInput', () => {
     expect(r.bytes.equals(text)).toBe(true);
   });
 
+  it('a file of several chunks: each its own buffer by default; two buffers taking turns with reuseChunks', async () => {
+    // 2.5 chunks of distinct bytes, so a chunk overwritten by a later read shows.
+    const big = Buffer.alloc(5 << 19);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 20)) & 0xff;
+    const path = join(tmp, 'big.txt');
+    writeFileSync(path, big);
+    const kept: Uint8Array[] = [];
+    for await (const c of (await openTextInput(path)).chunks) kept.push(c);
+    expect(kept.length).toBe(3);
+    expect(Buffer.concat(kept).equals(big)).toBe(true);
+
+    const copies: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const c of (await openTextInput(path, { reuseChunks: true })).chunks) {
+      copies.push(Buffer.from(c));
+      buffers.add(c.buffer);
+    }
+    expect(Buffer.concat(copies).equals(big)).toBe(true);
+    expect(buffers.size).toBe(2);
+  });
+
   it('decompresses gzip whatever the file is called', async () => {
     const p = join(tmp, 'trace.txt');
     writeFileSync(p, gzipSync(text));
