@@ -139,7 +139,8 @@ class StreamSource implements TraceSource {
 
   async *batches(): AsyncGenerator<EventBatch> {
     for await (const chunk of this.chunks) {
-      if (this.bytes === 0) this.head = chunk.slice(0, 4096);
+      // A copy: the chunk is a buffer the next reads reuse (and a Buffer's slice() is a view).
+      if (this.bytes === 0) this.head = new Uint8Array(chunk.subarray(0, 4096));
       this.bytes += chunk.length;
       this.decoder.push(chunk);
       for (const raw of this.pending.splice(0)) yield* this.one(raw);

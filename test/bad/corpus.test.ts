@@ -61,6 +61,17 @@ describe('files that are not perf output: exit 1, the file named with what it lo
     });
   }
 
+  it('a text of several read chunks is named by its own first line, not by bytes read after it', async () => {
+    // 2.5 MiB: the input's read buffers take turns, so a first chunk kept without a copy would show the third.
+    const path = join(tmp(), 'long-notes.txt');
+    const later = 'Later paragraphs of the letter.\n'.repeat(90000);
+    writeFileSync(path, `Dear team, the trace follows.\n${later}`);
+    const out = join(tmp(), 'out');
+    const r = await runCli(['convert', path, '-o', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no perf event line in 90001 lines \(90001 rejected\); it looks like text whose first line is 'Dear team, the trace follows\.'\n$/);
+  });
+
   it('a corrupt perf.data (right magic, garbage after it): perf script fails, exit 2', async () => {
     const c = await convert('not-perf/corrupt.data');
     expect(c.status).toBe(2);
