@@ -3,8 +3,12 @@
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
 import { existsSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
+import type { InputKind } from '../decode/input.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
@@ -12,7 +16,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource, secondThread } from '../normalise/source.js';
+import { openTraceSource, threadsSetting } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -70,6 +74,25 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
   return out;
 };
 
+/** Plain text from this size on gets the Parquet thread by default. */
+const PARQUET_THREAD_BYTES = 32 << 20;
+
+/**
+ * Parquet encoding on a second thread: as NETDEV_TIMES_THREADS says (1 or >= 2) when it is set, else where it
+ * was measured to pay (README, Performance) — plain text of 32 MiB or more, with a second core. tcp-bulk's
+ * 60 MB converted in 10-17% less wall time, ten of it in 30% less; at 20 MB it broke even and below it was
+ * slower (the thread's start-up and its own compiling cost more than it took over). Not for perf.data: perf
+ * script is already the other busy process, and measured no faster. Never inside a worker thread
+ * (convertMany's workers each convert an input of their own).
+ */
+export async function parquetThreadPays(path: string, kind: InputKind): Promise<boolean> {
+  if (!isMainThread) return false;
+  const set = threadsSetting();
+  if (set !== undefined) return set >= 2;
+  if (kind !== 'text' || path === '-' || availableParallelism() < 2) return false;
+  return stat(path).then((s) => s.isFile() && s.size >= PARQUET_THREAD_BYTES, () => false);
+}
+
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const formats = options.formats ?? ['parquet'];
   const stream = options.stream;
@@ -77,9 +100,6 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const rejectedByReason: Record<string, number> = {};
   const rejects = new RejectRows(options.input);
-  // Started first: its start-up and warm-up (a V8 isolate, WebAssembly compiled on first use) overlap the
-  // opening of the input and the first batches.
-  const encoder = !stream && formats.includes('parquet') && secondThread() ? EncoderThread.start() : null;
   const input = await openTraceSource(options.input, {
     // Every output has copied or written a batch before the next is asked for, except a stream (stdout),
     // which may still hold views of it.
@@ -93,10 +113,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       rejects.add(r);
       options.onReject?.(r);
     },
-  }).catch(async (e: unknown) => {
-    await encoder?.stop();
-    throw e;
   });
+  // Started before the first batch is decoded: its start-up and warm-up (a V8 isolate, WebAssembly compiled
+  // on first use) overlap this thread's first batches.
+  const encoder = !stream && formats.includes('parquet') && (await parquetThreadPays(options.input, input.kind)) ? EncoderThread.start() : null;
   /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
   const createdDirs: [string, string][] = [];
   const makeDir = (dir: string): void => {

@@ -79,15 +79,22 @@ function addCounts(into: LineCounts, c: LineCounts): void {
 }
 
 /**
- * NETDEV_TIMES_THREADS=2 (or more) puts a second thread to work: Parquet encoding in convert, segment
- * decoding of a large plain file in the report; unset or 1, everything runs on this thread. Off by default:
- * on the 2-vCPU machine this was measured on, the two busy vCPUs slowed each other so much that convert's
- * wall time stayed the same and the report's grew, with more CPU and 50-80 MB more memory (README,
- * Performance). Never inside a worker thread (convertMany's workers each convert an input of their own).
+ * NETDEV_TIMES_THREADS as set: 1 keeps everything on this thread, 2 (or more) puts a second thread to work;
+ * undefined when unset or not a positive integer (each command then decides).
+ */
+export function threadsSetting(): number | undefined {
+  const v = Number(process.env.NETDEV_TIMES_THREADS);
+  return process.env.NETDEV_TIMES_THREADS !== undefined && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
+/**
+ * Segment decoding of a large plain file on a second thread (the report), only when NETDEV_TIMES_THREADS=2
+ * or more asks for it: measured, it made the report slower (tcp-bulk 0.92 s -> 1.37 s) with 90 MB more
+ * memory, both threads having to compile the decoder. Never inside a worker thread (convertMany's workers
+ * each convert an input of their own).
  */
 export function secondThread(): boolean {
-  const v = Number(process.env.NETDEV_TIMES_THREADS);
-  return isMainThread && Number.isInteger(v) && v >= 2;
+  return isMainThread && (threadsSetting() ?? 1) >= 2;
 }
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {

@@ -1,10 +1,13 @@
 /**
  * The optional Parquet encoder thread (compiled code from dist/, as worker threads load it) writes exactly
  * the bytes the in-thread parquet-wasm writer writes, while the caller reuses its arrays after each write;
- * a chunk the thread cannot encode fails the write or the close.
+ * a chunk the thread cannot encode fails the write or the close. Which conversions get it by default.
  */
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parquetThreadPays } from '../../src/emit/convert.js';
 import { TraceDecoder } from '../../src/decode/decoder.js';
 import type { TableChunk } from '../../src/normalise/columns.js';
 import { eventsChunk } from '../../src/normalise/events-table.js';
@@ -80,6 +83,44 @@ describe('Parquet encoder thread', () => {
       })()).rejects.toThrow(/no column 'line'/);
     } finally {
       await thread.stop();
+    }
+  });
+});
+
+describe('who gets the Parquet thread', () => {
+  const saved = process.env.NETDEV_TIMES_THREADS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.NETDEV_TIMES_THREADS;
+    else process.env.NETDEV_TIMES_THREADS = saved;
+  });
+
+  it('by default plain text of 32 MiB or more (with a second core); smaller text, perf.data and stdin not', async () => {
+    delete process.env.NETDEV_TIMES_THREADS;
+    const dir = mkdtempSync(join(tmpdir(), 'netdev-times-threads-'));
+    try {
+      const big = join(dir, 'big.txt');
+      const small = join(dir, 'small.txt');
+      writeFileSync(big, '');
+      truncateSync(big, 32 << 20); // sparse: the size is what counts
+      writeFileSync(small, '');
+      truncateSync(small, (32 << 20) - 1);
+      expect(await parquetThreadPays(big, 'text')).toBe(availableParallelism() >= 2);
+      expect(await parquetThreadPays(small, 'text')).toBe(false);
+      expect(await parquetThreadPays(big, 'perf-data')).toBe(false);
+      expect(await parquetThreadPays(big, 'xz')).toBe(false);
+      expect(await parquetThreadPays('-', 'text')).toBe(false);
+      expect(await parquetThreadPays(join(dir, 'missing.txt'), 'text')).toBe(false);
+
+      process.env.NETDEV_TIMES_THREADS = '1';
+      expect(await parquetThreadPays(big, 'text')).toBe(false);
+      process.env.NETDEV_TIMES_THREADS = '2';
+      expect(await parquetThreadPays(small, 'perf-data')).toBe(true);
+      // Not a thread count: the default again.
+      process.env.NETDEV_TIMES_THREADS = 'yes';
+      expect(await parquetThreadPays(small, 'text')).toBe(false);
+      expect(await parquetThreadPays(big, 'text')).toBe(availableParallelism() >= 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
