@@ -114,8 +114,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       options.onReject?.(r);
     },
   });
-  // Started before the first batch is decoded: its start-up and warm-up (a V8 isolate, WebAssembly compiled
-  // on first use) overlap this thread's first batches.
+  // Started before the first batch is decoded: its start-up (a V8 isolate, parquet-wasm loaded and compiled)
+  // overlaps this thread's first batches.
   const encoder = !stream && formats.includes('parquet') && (await parquetThreadPays(options.input, input.kind)) ? EncoderThread.start() : null;
   /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
   const createdDirs: [string, string][] = [];

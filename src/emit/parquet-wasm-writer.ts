@@ -75,7 +75,8 @@ export class WasmParquetWriter implements ChunkWriter {
   private start(): Promise<Encoder> {
     this.started ??= (async () => {
       const [w, { IpcChunkEncoder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-ipc.js')]);
-      const encoder = new IpcChunkEncoder(this.spec);
+      // Made on the first chunk: the encoder thread's writers are given IPC streams and never need one.
+      let encoder: InstanceType<typeof IpcChunkEncoder> | null = null;
       const input = new ReadableStream<WasmBatch>(
         {
           pull: async (controller) => {
@@ -103,7 +104,7 @@ export class WasmParquetWriter implements ChunkWriter {
         q?.taken();
       });
       return {
-        chunk: (c: TableChunk) => encoder.encode(c, (size) => this.scratchOf(size)),
+        chunk: (c: TableChunk) => (encoder ??= new IpcChunkEncoder(this.spec)).encode(c, (size) => this.scratchOf(size)),
         read: (stream: Uint8Array) => {
           // Freed now, not when V8 collects its small JS wrapper (rarely, the JS heap staying small): the
           // WebAssembly memory of every table read would otherwise pile up over a long input.
