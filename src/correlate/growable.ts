@@ -36,11 +36,17 @@ export function growU8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayB
  * Freed ids wait on a typed-array stack: no boxed array elements, no allocation once it has grown.
  */
 export class IdAllocator {
-  private free = new Int32Array(64);
+  private free = new Int32Array(0);
   private top = 0;
   private next = 0;
   /** Records currently allocated. */
   live = 0;
+
+  constructor() {
+    // Stored a second time here: V8 takes a field written once for a constant, and the stack's first growth,
+    // well into a trace, then threw away every optimised function that reads it (most of the correlator).
+    this.free = new Int32Array(64);
+  }
 
   /** A fresh id; `capacity` must then cover `id + 1`. */
   alloc(): number {

@@ -61,7 +61,7 @@ export type RawArrays = Omit<RawBatch, 'comms' | 'events' | 'timeWords'>;
  * rebuilt from another thread's arrays is then no slower to read than one decoded here).
  */
 export function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawBatch {
-  return {
+  const b: RawBatch = {
     length: a.length,
     line: a.line,
     timeNs: a.timeNs,
@@ -81,4 +81,15 @@ export function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable
     comms,
     events,
   };
+  // A recycled batch (TraceDecoder) gets a new arena and frames. Written twice here, the two fields are
+  // mutable from the first batch on, and of any Uint8Array: V8 takes a field written once for a constant (of
+  // its first value's class), and the first recycling then threw away the decoder's and normaliser's
+  // optimised code.
+  b.arena = NO_ARENA;
+  b.arena = a.arena;
+  b.frames = [];
+  b.frames = a.frames;
+  return b;
 }
+
+const NO_ARENA = new Uint8Array(0);
