@@ -6,6 +6,7 @@
  * writer emits a row group's bytes when it is full and we write them out before taking the next batch, so
  * neither side holds more than a row group.
  */
+import { createRequire } from 'node:module';
 import type { RecordBatch as WasmBatch, WriterProperties } from 'parquet-wasm/node';
 import type { TableChunk } from '../normalise/columns.js';
 import type { ByteSink } from './byte-sink.js';
@@ -28,6 +29,16 @@ export interface ChunkWriter {
 
 type Pending = { batch: WasmBatch | null; taken: () => void };
 type Wasm = typeof import('parquet-wasm/node');
+
+/**
+ * parquet-wasm's Node build is CommonJS. require() takes its exports as they are, where import() first has
+ * Node's CJS lexer scan its 100 KB of glue for their names: ~30 ms of the main thread, and the lexer grew hot
+ * enough to be compiled by TurboFan (~70 ms of the second core) in every conversion.
+ */
+function loadParquetWasm(): Wasm {
+  const wasm: Wasm = createRequire(import.meta.url)('parquet-wasm/node');
+  return wasm;
+}
 /** A chunk into its IPC stream, and an IPC stream into parquet-wasm's batches. */
 type Encoder = { chunk(c: TableChunk): Uint8Array; read(stream: Uint8Array): WasmBatch[] };
 
@@ -74,7 +85,8 @@ export class WasmParquetWriter implements ChunkWriter {
   /** Loads parquet-wasm on the first write: commands that write no Parquet never pay for it. */
   private start(): Promise<Encoder> {
     this.started ??= (async () => {
-      const [w, { IpcChunkEncoder }] = await Promise.all([import('parquet-wasm/node'), import('./arrow-ipc.js')]);
+      const { IpcChunkEncoder } = await import('./arrow-ipc.js');
+      const w = loadParquetWasm();
       // Made on the first chunk: the encoder thread's writers are given IPC streams and never need one.
       let encoder: InstanceType<typeof IpcChunkEncoder> | null = null;
       const input = new ReadableStream<WasmBatch>(
