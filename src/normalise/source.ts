@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { TraceDecoder, type LineCounts, type RejectedLine } from '../decode/decoder.js';
+import { detachEarly } from '../decode/detach.js';
 import { openTextInput, type InputKind } from '../decode/input.js';
 import type { RawBatch } from '../decode/raw-batch.js';
 import { eventLineAtOrAfter } from '../decode/segments.js';
@@ -98,6 +99,7 @@ export function secondThread(): boolean {
 }
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
+  detachEarly();
   const parallel = (options.parallel ?? false) && isMainThread;
   if (parallel && path !== '-') {
     const workerUrl = new URL('./segment-worker.js', import.meta.url);

@@ -3,11 +3,14 @@
  * bytes back to the main thread, and each chunk's buffer back with its reply to be filled again.
  */
 import { parentPort } from 'node:worker_threads';
+import { detachEarly } from '../../decode/detach.js';
 import type { ByteSink } from '../byte-sink.js';
 import { WasmParquetWriter } from '../parquet-wasm-writer.js';
 import type { Reply, Request } from './protocol.js';
 
 const port = parentPort;
+// Its WebAssembly memory will grow: see detach.ts.
+detachEarly();
 
 /** Collects what the writer emits until the next reply takes it. */
 class Collector implements ByteSink {

@@ -1,0 +1,37 @@
+/**
+ * Opening a trace detaches an ArrayBuffer first (decode/detach.ts), so that V8 compiles typed-array code
+ * with detach checks from the start instead of throwing it away at the first WebAssembly memory growth or
+ * transfer. Watched through V8's own trace of its protector cells, in a process of its own.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT, TRACES } from '../helpers/fixtures.js';
+
+const INVALIDATED = 'Invalidating protector cell ArrayBufferDetaching';
+
+function protectorTrace(script: string): string {
+  return execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { cwd: ROOT }).toString();
+}
+
+describe('detachEarly', () => {
+  it('opening a trace gives up the no-detached-buffer assumption before any batch is decoded', () => {
+    const out = protectorTrace(`
+      import { openTraceSource } from './dist/normalise/source.js';
+      console.log('before');
+      const src = await openTraceSource(${JSON.stringify(`${TRACES}eth-npm.ns.txt`)});
+      console.log('opened');
+      let n = 0;
+      for await (const b of src.batches()) n += b.length;
+      console.log('events', n);
+    `);
+    const at = out.indexOf(INVALIDATED);
+    expect(at).toBeGreaterThan(out.indexOf('before'));
+    expect(at).toBeLessThan(out.indexOf('opened'));
+    expect(out.split(INVALIDATED).length - 1).toBe(1);
+    expect(out).toMatch(/events [1-9]/);
+  });
+
+  it('without it the assumption holds until something detaches', () => {
+    expect(protectorTrace(`console.log('nothing');`)).not.toContain(INVALIDATED);
+  });
+});
