@@ -8,12 +8,14 @@ import { NetdevTimesError } from '../decode/types.js';
 import { Correlator } from '../correlate/index.js';
 import { Normaliser } from '../normalise/normaliser.js';
 import { datasetSources, isDataset, tableFile } from './dataset.js';
-import { readTableFile } from './report/arrow-chunks.js';
 import { SummaryBuilder, type SourceSummary } from './summary.js';
 
 const TABLES = ['tx_packets', 'rx_packets'] as const;
 
-function summaryOfFiles(dir: string, source: string | undefined, label: string): SourceSummary {
+/** Reading table files needs apache-arrow and parquet-wasm (~0.2 s to load): only a dataset's summary loads them. */
+type ReadTableFile = typeof import('./report/arrow-chunks.js').readTableFile;
+
+function summaryOfFiles(readTableFile: ReadTableFile, dir: string, source: string | undefined, label: string): SourceSummary {
   const builder = new SummaryBuilder();
   for (const table of TABLES) {
     const file = tableFile(dir, table, source);
@@ -24,14 +26,15 @@ function summaryOfFiles(dir: string, source: string | undefined, label: string):
 }
 
 /** One summary per source of a dataset folder (all partitions, or only `source`). */
-export function summaryOfDataset(dir: string, source?: string): SourceSummary[] {
+export async function summaryOfDataset(dir: string, source?: string): Promise<SourceSummary[]> {
+  const { readTableFile } = await import('./report/arrow-chunks.js');
   const sources = datasetSources(dir, 'tx_packets');
   if (sources.length === 0) {
     if (source !== undefined) throw new NetdevTimesError(`${dir}: is not partitioned by source; drop --source`, 2);
-    return [summaryOfFiles(dir, undefined, dir)];
+    return [summaryOfFiles(readTableFile, dir, undefined, dir)];
   }
   const chosen = source === undefined ? sources : [source];
-  return chosen.map((s) => summaryOfFiles(dir, s, s));
+  return chosen.map((s) => summaryOfFiles(readTableFile, dir, s, s));
 }
 
 /** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */

@@ -3,7 +3,7 @@
  * drops grouped by status and reason), the in-memory run on a trace gives what the dataset gives, and the
  * CLI prints the table and the JSON.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
   let summary: SourceSummary[];
   beforeAll(async () => {
     out = await batchDataset();
-    summary = summaryOfDataset(out);
+    summary = await summaryOfDataset(out);
   });
 
   const find = (source: string, dir: string, dev: string): DeviceSummary => {
@@ -118,7 +118,7 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
   it('a trace correlated in memory gives the summary of its converted partition', async () => {
     const fromTrace = await summaryOfTrace(`${TRACES}eth-npm.ns.txt`);
     expect(fromTrace.devices).toEqual(summary[0].devices);
-    expect(summaryOfDataset(out, 'udp-drop.ns.txt')).toEqual([summary[1]]);
+    expect(await summaryOfDataset(out, 'udp-drop.ns.txt')).toEqual([summary[1]]);
   });
 
   it('the text table and the JSON carry the same numbers', () => {
@@ -149,11 +149,26 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(summaryJson([{ ...summary[0], source: `${TRACES}eth-npm.ns.txt` }]))));
     let err: unknown;
     try {
-      summaryOfDataset(out, 'nope');
+      await summaryOfDataset(out, 'nope');
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(NetdevTimesError);
     expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/no source 'nope'/) });
+  });
+});
+
+describe('what a summary loads', () => {
+  it('of a trace: not apache-arrow nor parquet-wasm (only a dataset has files to read)', () => {
+    // A loader hook lists every package module the CLI loads.
+    const hook = `data:text/javascript,${encodeURIComponent(
+      "export async function load(u, c, next) { if (u.includes('/node_modules/')) process.stderr.write('LOAD ' + u + '\\n'); return next(u, c); }",
+    )}`;
+    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
+    const r = spawnSync(process.execPath, ['--import', register, BIN, 'summary', `${TRACES}eth-npm.ns.txt`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^latencies in/);
+    expect(r.stderr).toMatch(/LOAD .*yargs-parser/);
+    expect(r.stderr).not.toMatch(/apache-arrow|parquet-wasm/);
   });
 });
