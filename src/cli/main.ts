@@ -2,7 +2,7 @@ import { reportError } from './errors.js';
 import { fastBind } from './fast-path.js';
 import { installProcessHandlers } from './process-handlers.js';
 import type { Bound } from './spec.js';
-import { STDIO_ARG } from './stdio.js';
+import { cliWords } from './stdio.js';
 
 async function execute(b: Bound): Promise<number> {
   try {
@@ -16,7 +16,7 @@ async function execute(b: Bound): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   installProcessHandlers();
   // yargs drops a lone '-' (stdin / stdout); carry it through as a word it keeps.
-  const words = argv.map((w) => (w === '-' ? STDIO_ARG : w));
+  const words = cliWords(argv);
   const bound = fastBind(words);
   if (bound !== null) return execute(bound);
   // Loaded only now: yargs takes longer to load than a normal run needs to start (see fast-path.ts).

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { fastBind } from '../../src/cli/fast-path.js';
 import { COMMANDS, NO_COMMAND, type Bound } from '../../src/cli/spec.js';
-import { STDIO_ARG } from '../../src/cli/stdio.js';
+import { cliWords, STDIO_ARG } from '../../src/cli/stdio.js';
 import { runYargs } from '../../src/cli/yargs-cli.js';
 import { BIN, ROOT } from '../helpers/fixtures.js';
 
@@ -203,5 +203,14 @@ describe('the command data', () => {
       const names = c.options.flatMap((o) => [o.name, ...(o.alias === undefined ? [] : [o.alias])]);
       for (const p of c.positionals) expect(names, c.name).not.toContain(p.name);
     }
+  });
+});
+
+describe('a lone -', () => {
+  it('is stdin/stdout before --, and stays as typed in the command after it', () => {
+    const bound = fastBind(cliWords(['record', '-o', 'x.data', '--', 'cat', '-']));
+    expect(bound?.args).toMatchObject({ output: 'x.data', command: ['cat', '-'] });
+    expect(fastBind(cliWords(['report', '-', 'tx']))?.args).toMatchObject({ input: STDIO_ARG });
+    expect(cliWords(['convert', '-', '-o', '-'])).toEqual(['convert', STDIO_ARG, '-o', STDIO_ARG]);
   });
 });
