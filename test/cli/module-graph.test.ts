@@ -56,6 +56,12 @@ describe('modules a run loads', () => {
     expect(urls.filter((u) => YARGS.test(u) || WRITERS.test(u))).toEqual([]);
   });
 
+  it('summary of a trace: no yargs, no Parquet/Arrow libraries (only a dataset has files to read)', () => {
+    const urls = loaded(['summary', `${TRACES}eth-npm.txt`]);
+    expect(urls.some((u) => u.endsWith('/dist/cli/summary-command.js'))).toBe(true);
+    expect(urls.filter((u) => YARGS.test(u) || /\/(parquet-wasm|apache-arrow)\//.test(u))).toEqual([]);
+  });
+
   it('convert: no yargs', () => {
     const urls = loaded(['convert', `${TRACES}eth-npm.txt`, '-o', join(dir, 'out'), '-q']);
     expect(urls.some((u) => u.endsWith('/dist/cli/convert-command.js'))).toBe(true);

@@ -3,7 +3,7 @@
  * drops grouped by status and reason), the in-memory run on a trace gives what the dataset gives, and the
  * CLI prints the table and the JSON.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,20 +155,5 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     }
     expect(err).toBeInstanceOf(NetdevTimesError);
     expect(err).toMatchObject({ exitCode: 2, message: expect.stringMatching(/no source 'nope'/) });
-  });
-});
-
-describe('what a summary loads', () => {
-  it('of a trace: not apache-arrow nor parquet-wasm (only a dataset has files to read)', () => {
-    // A loader hook lists every package module the CLI loads.
-    const hook = `data:text/javascript,${encodeURIComponent(
-      "export async function load(u, c, next) { if (u.includes('/node_modules/')) process.stderr.write('LOAD ' + u + '\\n'); return next(u, c); }",
-    )}`;
-    const register = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(hook)});`)}`;
-    const r = spawnSync(process.execPath, ['--import', register, BIN, 'summary', `${TRACES}eth-npm.ns.txt`], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^latencies in/);
-    expect(r.stderr).toMatch(/LOAD .*yargs-parser/);
-    expect(r.stderr).not.toMatch(/apache-arrow|parquet-wasm/);
   });
 });
