@@ -76,7 +76,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const header = ['command', 'input', 'events', 'MB', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'CPU s', 'cores'];
   const targetRows: Cell[][] = targets.map((t) => [t.what, t.measured, t.goal, t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO']);
   const text = [
-    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node}; best of ${runs} runs (1 for the long trace, perf and the reference)`,
+    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node}; best of ${runs} runs (1 for the long trace and the reference), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
     '',
     markdownTable(header, rows),
     '',

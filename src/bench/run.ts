@@ -41,18 +41,6 @@ const log = (s: string): void => {
   if (!opts.json) process.stderr.write(`bench: ${s}\n`);
 };
 
-async function repeatRuns(n: number, f: () => Promise<Measurement & { stderr: string }>, what: string, before?: () => void): Promise<Measurement[]> {
-  const out: Measurement[] = [];
-  for (let i = 0; i < n; i++) {
-    before?.();
-    const m = await f();
-    if (m.exitCode !== 0) throw new Error(`${what} failed (exit ${m.exitCode}): ${m.stderr.trim().slice(0, 2000)}`);
-    const { stderr: _, ...rest } = m;
-    out.push(rest);
-  }
-  return out;
-}
-
 /**
  * Each command as it runs by default, next to a thread count forced by NETDEV_TIMES_THREADS: convert on one
  * thread (by default it encodes Parquet on a second one for plain text of 32 MiB or more), the report with
@@ -63,22 +51,40 @@ type Threads = 'default' | 1 | 2;
 const threadsEnv = (t: Threads): Record<string, string> => (t === 'default' ? {} : { NETDEV_TIMES_THREADS: String(t) });
 const withThreads = (name: string, t: Threads): string => (t === 'default' ? name : `${name}, ${t} thread${t > 1 ? 's' : ''}`);
 
-async function convertCase(input: Input, n = runs, threads: Threads = 'default'): Promise<CaseResult> {
-  const out = join(dir, `out-${input.name}`);
-  const name = withThreads('convert', threads);
-  log(`${name} ${input.name} (${n} run${n > 1 ? 's' : ''})`);
-  // Each run into a new folder: replacing the previous output (--force) is not what is measured.
-  const fresh = (): void => rmSync(out, { recursive: true, force: true });
-  const m = await repeatRuns(n, () => measureNode(BIN, ['convert', input.path, '-o', out, '-q'], threadsEnv(threads)), `${name} ${input.name}`, fresh);
-  rmSync(out, { recursive: true, force: true });
-  return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
+/**
+ * One row of the table: a command on an input, run `times` times. Runs happen in rounds, every case once
+ * per round in a fixed order, so that the machine's speed drifting over minutes (a shared host: ±15% here)
+ * touches every row alike and the ratios compare runs made side by side.
+ */
+interface Plan {
+  name: string;
+  input: Input;
+  /** Shown in the input column (perf and the reference read the perf.data). */
+  label?: string;
+  times: number;
+  run: () => Promise<Measurement & { stderr: string }>;
+  /** An external command whose failure is a note, not the benchmark's. */
+  optional?: boolean;
 }
 
-async function reportCase(input: Input, threads: Threads = 'default'): Promise<CaseResult> {
-  const name = withThreads('report', threads);
-  log(`${name} ${input.name} (${runs} run${runs > 1 ? 's' : ''})`);
-  const m = await repeatRuns(runs, () => measureNode(BIN, ['report', input.path], threadsEnv(threads)), `${name} ${input.name}`);
-  return { name, input: input.name, events: input.events, bytes: input.bytes, runs: m };
+function convertPlan(input: Input, threads: Threads = 'default', times = runs): Plan {
+  const out = join(dir, `out-${input.name}`);
+  return {
+    name: withThreads('convert', threads),
+    input,
+    times,
+    run: async () => {
+      // Each run into a new folder: replacing the previous output (--force) is not what is measured.
+      rmSync(out, { recursive: true, force: true });
+      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q'], threadsEnv(threads));
+      rmSync(out, { recursive: true, force: true });
+      return m;
+    },
+  };
+}
+
+function reportPlan(input: Input, threads: Threads = 'default'): Plan {
+  return { name: withThreads('report', threads), input, times: runs, run: () => measureNode(BIN, ['report', input.path], threadsEnv(threads)) };
 }
 
 function perfWorks(): boolean {
@@ -86,15 +92,24 @@ function perfWorks(): boolean {
   return r.status === 0;
 }
 
-async function externalCase(name: string, input: Input, cmd: string, args: string[]): Promise<CaseResult | null> {
-  log(`${name} (1 run)`);
-  const m = await measureCommand(cmd, args);
-  if (m.exitCode !== 0) {
-    notes.push(`${name}: skipped, it failed (exit ${m.exitCode}): ${m.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
-    return null;
+async function runPlans(plans: Plan[]): Promise<CaseResult[]> {
+  const done = plans.map((): Measurement[] => []);
+  const failed = new Set<number>();
+  const rounds = Math.max(...plans.map((p) => p.times));
+  for (let round = 0; round < rounds; round++) {
+    log(`round ${round + 1} of ${rounds}`);
+    for (let k = 0; k < plans.length; k++) {
+      const p = plans[k];
+      if (round >= p.times || failed.has(k)) continue;
+      const { stderr, ...m } = await p.run();
+      if (m.exitCode === 0) done[k].push(m);
+      else if (p.optional) {
+        failed.add(k);
+        notes.push(`${p.name}: skipped, it failed (exit ${m.exitCode}): ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+      } else throw new Error(`${p.name} ${p.input.name} failed (exit ${m.exitCode}): ${stderr.trim().slice(0, 2000)}`);
+    }
   }
-  const { stderr: _, ...rest } = m;
-  return { name, input: 'tcp-bulk.data', events: input.events, bytes: input.bytes, runs: [rest] };
+  return plans.flatMap((p, k) => (done[k].length === 0 ? [] : [{ name: p.name, input: p.label ?? p.input.name, events: p.input.events, bytes: p.input.bytes, runs: done[k] }]));
 }
 
 async function main(): Promise<void> {
@@ -102,33 +117,30 @@ async function main(): Promise<void> {
   const bulk = tcpBulkText(dir);
   const synthNs = synthetic(dir, Number(opts.events), Number(opts.seed), 'ns');
   const synthUs = synthetic(dir, Number(opts.events), Number(opts.seed), 'us');
-  const cases: CaseResult[] = [];
-  cases.push(await convertCase(bulk));
-  cases.push(await reportCase(bulk));
-  cases.push(await convertCase(bulk, runs, 1));
-  cases.push(await reportCase(bulk, 2));
-  cases.push(await convertCase(synthNs));
-  cases.push(await convertCase(synthUs));
-  cases.push(await reportCase(synthNs));
-  const scale = Number(opts.scale);
-  if (scale > 1) {
-    log(`making ${scale}x tcp-bulk`);
-    const big = repeated(dir, bulk, scale);
-    cases.push(await convertCase(big, 1));
-  }
+  const external: Plan[] = [];
   if (opts['no-perf'] || !perfWorks()) {
     notes.push(opts['no-perf'] ? 'perf script: skipped (--no-perf)' : 'perf script: skipped (perf is not installed)');
   } else {
     const data = tcpBulkData(dir);
-    const ps = await externalCase('perf script --ns', bulk, 'perf', ['script', '--ns', '-i', data]);
-    if (ps) cases.push(ps);
+    const ext = (name: string, args: string[], times: number): Plan => ({ name, input: bulk, label: 'tcp-bulk.data', times, optional: true, run: () => measureCommand('perf', args) });
+    // perf script takes about as long as a conversion: as many runs; the reference (~10 s) once.
+    external.push(ext('perf script --ns', ['script', '--ns', '-i', data], runs));
     if (opts['no-reference']) notes.push('reference: skipped (--no-reference)');
     else if (!existsSync(opts.reference)) notes.push(`reference: skipped (${opts.reference} not found)`);
-    else {
-      const ref = await externalCase('reference', bulk, 'perf', ['script', '-i', data, '-s', opts.reference]);
-      if (ref) cases.push(ref);
-    }
+    else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
+  const plans: Plan[] = [
+    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 1), reportPlan(bulk, 2),
+    convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs),
+  ];
+  const scale = Number(opts.scale);
+  if (scale > 1) {
+    log(`making ${scale}x tcp-bulk`);
+    plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
+  }
+  // The external commands right after the tcp-bulk rows of each round: side by side with them.
+  plans.splice(4, 0, ...external);
+  const cases = await runPlans(plans);
   const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version };
   const result = summarise(cases, machine, notes, runs);
   process.stdout.write(opts.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text + '\n');
