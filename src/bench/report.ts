@@ -47,7 +47,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const ref = find('reference', 'tcp-bulk.data');
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
   const scale = big && convert ? big.events / convert.events : null;
-  // The default modes; forced thread counts (", 1 thread", ", 2 threads") are shown in the table, not held to the target.
+  // The default modes; convert forced onto one thread (", 1 thread") is shown in the table, not held to the target.
   const ours = cases.filter((c) => (c.name === 'convert' || c.name === 'report'));
   const maxRss = ours.reduce<number | null>((m, c) => {
     const p = peak(c);

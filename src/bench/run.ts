@@ -42,14 +42,13 @@ const log = (s: string): void => {
 };
 
 /**
- * Each command as it runs by default, next to a thread count forced by NETDEV_TIMES_THREADS: convert on one
- * thread (by default it encodes Parquet on a second one for plain text of 32 MiB or more), the report with
- * segment decoding on a second thread (off by default).
+ * Each command as it runs by default, and convert on one thread (NETDEV_TIMES_THREADS=1; by default it
+ * encodes Parquet on a second one for plain text of 32 MiB or more).
  */
-type Threads = 'default' | 1 | 2;
+type Threads = 'default' | 1;
 
 const threadsEnv = (t: Threads): Record<string, string> => (t === 'default' ? {} : { NETDEV_TIMES_THREADS: String(t) });
-const withThreads = (name: string, t: Threads): string => (t === 'default' ? name : `${name}, ${t} thread${t > 1 ? 's' : ''}`);
+const withThreads = (name: string, t: Threads): string => (t === 'default' ? name : `${name}, 1 thread`);
 
 /**
  * One row of the table: a command on an input, run `times` times. Runs happen in rounds, every case once
@@ -83,8 +82,8 @@ function convertPlan(input: Input, threads: Threads = 'default', times = runs): 
   };
 }
 
-function reportPlan(input: Input, threads: Threads = 'default'): Plan {
-  return { name: withThreads('report', threads), input, times: runs, run: () => measureNode(BIN, ['report', input.path], threadsEnv(threads)) };
+function reportPlan(input: Input): Plan {
+  return { name: 'report', input, times: runs, run: () => measureNode(BIN, ['report', input.path]) };
 }
 
 function perfWorks(): boolean {
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
     else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
   const plans: Plan[] = [
-    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 1), reportPlan(bulk, 2),
+    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 1),
     convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs),
   ];
   const scale = Number(opts.scale);
@@ -139,7 +138,7 @@ async function main(): Promise<void> {
     plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
   }
   // The external commands right after the tcp-bulk rows of each round: side by side with them.
-  plans.splice(4, 0, ...external);
+  plans.splice(3, 0, ...external);
   const cases = await runPlans(plans);
   const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version };
   const result = summarise(cases, machine, notes, runs);

@@ -2,7 +2,7 @@
 import type { RejectedLine } from '../decode/decoder.js';
 import { looksLike } from '../decode/looks-like.js';
 import { NetdevTimesError } from '../decode/types.js';
-import { openTraceSource, secondThread } from '../normalise/source.js';
+import { openTraceSource } from '../normalise/source.js';
 import { Correlator, type CorrelatorOptions } from './correlator.js';
 import type { ChunkSink } from './row-chunks.js';
 import type { CorrelationStats } from './stats.js';
@@ -23,8 +23,7 @@ export interface CorrelateFileOptions extends CorrelatorOptions {
 /** Decodes, normalises and correlates one `perf script` text file (plain, .gz or .xz), streaming. */
 export async function correlateFile(path: string, sink: ChunkSink, options: CorrelateFileOptions = {}): Promise<CorrelationStats> {
   const correlator = new Correlator(sink, options);
-  // With NETDEV_TIMES_THREADS=2 a large plain file is decoded in segments on two threads.
-  const input = await openTraceSource(path, { onReject: options.onReject, recycle: true, parallel: secondThread() });
+  const input = await openTraceSource(path, { onReject: options.onReject, recycle: true });
   for await (const batch of input.batches()) correlator.push(batch);
   const c = input.counts;
   // As convert: a file in which no line is an event is not a trace (an empty one is an empty trace).

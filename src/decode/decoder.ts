@@ -31,11 +31,9 @@ export interface DecoderOptions {
   onReject?: (r: RejectedLine) => void;
   /** Longer lines are rejected without being held in memory (default MAX_LINE_BYTES). */
   maxLineBytes?: number;
-  /** Dictionaries to share with other decoders of the same input (one per segment of a file). */
+  /** Dictionaries the caller holds (a trace source's), else the decoder's own. */
   comms?: StringTable;
   events?: StringTable;
-  /** Lines before the first one this decoder sees (a segment that starts further into the file). */
-  lineOffset?: number;
 }
 
 /**
@@ -68,7 +66,6 @@ export class TraceDecoder {
   readonly comms: StringTable;
   readonly events: StringTable;
   private readonly batchSize: number;
-  private readonly lineOffset: number;
   private batch: RawBatch;
   /**
    * The current batch's arena; text[textLen] is always a newline sentinel, so a line search stops there.
@@ -103,7 +100,6 @@ export class TraceDecoder {
     this.comms = options.comms ?? new StringTable();
     this.events = options.events ?? new StringTable();
     this.eventNames = new EventNames(this.events);
-    this.lineOffset = options.lineOffset ?? 0;
     this.text = newText(Math.min(SLICE, this.batchSize * 128) + 1);
     this.view = viewOf(this.text);
     this.text[0] = NL;
@@ -193,7 +189,7 @@ export class TraceDecoder {
   private endOverlong(): void {
     const head = this.overlong;
     this.overlong = null;
-    if (head) this.reject(this.lineOffset + ++this.counts.lines, this.tooLong, head, 0, head.length);
+    if (head) this.reject(++this.counts.lines, this.tooLong, head, 0, head.length);
   }
 
   private get tooLong(): string {
@@ -208,7 +204,7 @@ export class TraceDecoder {
   }
 
   private line(b: Buffer, s: number, e: number): void {
-    const lineNo = this.lineOffset + ++this.counts.lines;
+    const lineNo = ++this.counts.lines;
     if (e - s > this.maxLine) {
       this.reject(lineNo, this.tooLong, b, s, e);
       return;

@@ -16,7 +16,7 @@ import { Correlator, TABLE_NAMES } from '../correlate/index.js';
 import type { TableChunk } from '../normalise/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from './reject-rows.js';
-import { openTraceSource, threadsSetting } from '../normalise/source.js';
+import { openTraceSource } from '../normalise/source.js';
 import type { InputSummary, Manifest } from './manifest.js';
 import { tablesOf } from './manifest.js';
 import { tableSpec } from './schema.js';
@@ -73,6 +73,15 @@ const keyed = (names: string[], counts: ArrayLike<number | undefined>): Record<s
   }
   return out;
 };
+
+/**
+ * NETDEV_TIMES_THREADS as set: 1 keeps convert on this thread, 2 (or more) encodes Parquet on a second one;
+ * undefined when unset or not a positive integer (the default then decides).
+ */
+function threadsSetting(): number | undefined {
+  const v = Number(process.env.NETDEV_TIMES_THREADS);
+  return process.env.NETDEV_TIMES_THREADS !== undefined && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
 
 /** Plain text from this size on gets the Parquet thread by default. */
 const PARQUET_THREAD_BYTES = 32 << 20;
