@@ -18,12 +18,14 @@ export { FREED_BY_WORDS, HANDLED_BY_WORDS, IRQ_EVENT_WORDS, TX_STATUS_WORDS, typ
 
 export interface CorrelateFileOptions extends CorrelatorOptions {
   onReject?: (r: RejectedLine) => void;
+  /** The perf binary that renders a perf.data input (default `perf`). */
+  perf?: string;
 }
 
-/** Decodes, normalises and correlates one `perf script` text file (plain, .gz or .xz), streaming. */
+/** Decodes, normalises and correlates one trace (`perf script` text, plain, .gz or .xz, or a perf.data), streaming. */
 export async function correlateFile(path: string, sink: ChunkSink, options: CorrelateFileOptions = {}): Promise<CorrelationStats> {
   const correlator = new Correlator(sink, options);
-  const input = await openTraceSource(path, { onReject: options.onReject, recycle: true });
+  const input = await openTraceSource(path, { onReject: options.onReject, perf: options.perf, recycle: true });
   for await (const batch of input.batches()) correlator.push(batch);
   const c = input.counts;
   // As convert: a file in which no line is an event is not a trace (an empty one is an empty trace).

@@ -2,11 +2,8 @@
  * The summary's inputs: a converted dataset (flat, or one block per `source=` partition), or a trace run
  * through decode -> normalise -> correlate in memory (only the summary's accumulators are kept, no files).
  */
-import { TraceDecoder } from '../decode/decoder.js';
-import { openTextInput } from '../decode/input.js';
 import { NetdevTimesError } from '../decode/types.js';
-import { Correlator } from '../correlate/index.js';
-import { Normaliser } from '../normalise/normaliser.js';
+import { correlateFile } from '../correlate/index.js';
 import { datasetSources, isDataset, tableFile } from './dataset.js';
 import { SummaryBuilder, type SourceSummary } from './summary.js';
 
@@ -40,17 +37,8 @@ export async function summaryOfDataset(dir: string, source?: string): Promise<So
 /** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */
 export async function summaryOfTrace(path: string, perf = 'perf'): Promise<SourceSummary> {
   const builder = new SummaryBuilder();
-  const normaliser = new Normaliser();
-  const correlator = new Correlator((table, chunk) => builder.push(table, chunk));
-  const decoder = new TraceDecoder((raw) => correlator.push(normaliser.normalise(raw)));
-  const input = await openTextInput(path, { perf });
-  for await (const chunk of input.chunks) decoder.push(chunk);
-  decoder.end();
-  correlator.finish();
-  const c = decoder.counts;
-  const label = path === '-' ? '<stdin>' : path;
-  if (c.events === 0 && c.lines > c.blank) throw new NetdevTimesError(`${label}: no perf event line in ${c.lines} lines`, 1);
-  return { source: label, devices: builder.finish() };
+  await correlateFile(path, (table, chunk) => builder.push(table, chunk), { perf });
+  return { source: path === '-' ? '<stdin>' : path, devices: builder.finish() };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */
