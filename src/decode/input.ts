@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -34,6 +34,20 @@ async function readHead(path: string): Promise<Uint8Array> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The decompressed size of an .xz file, from the index xz keeps at its end (`xz --robot --list`: no data is
+ * decompressed); null when xz is missing or cannot tell (a corrupt or truncated file).
+ */
+export function xzSize(path: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile('xz', ['--robot', '--list', '--', path], { encoding: 'utf8' }, (err, stdout) => {
+      const totals = err ? undefined : stdout.split('\n').find((l) => l.startsWith('totals\t'));
+      const size = totals === undefined ? NaN : Number(totals.split('\t')[4]);
+      resolve(Number.isSafeInteger(size) ? size : null);
+    });
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
-import type { InputKind } from '../decode/input.js';
+import { xzSize, type InputKind } from '../decode/input.js';
 import { looksLike } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
@@ -83,22 +83,25 @@ function threadsSetting(): number | undefined {
   return process.env.NETDEV_TIMES_THREADS !== undefined && Number.isInteger(v) && v >= 1 ? v : undefined;
 }
 
-/** Plain text from this size on gets the Parquet thread by default. */
+/** Text from this size on (plain, or .xz decompressed) gets the Parquet thread by default. */
 const PARQUET_THREAD_BYTES = 32 << 20;
 
 /**
  * Parquet encoding on a second thread: as NETDEV_TIMES_THREADS says (1 or >= 2) when it is set, else where it
- * was measured to pay (README, Performance) — plain text of 32 MiB or more, with a second core. tcp-bulk's
+ * was measured to pay (README, Performance), with a second core: plain text of 32 MiB or more (tcp-bulk's
  * 60 MB converted in 10-17% less wall time, ten of it in 30% less; at 20 MB it broke even and below it was
- * slower (the thread's start-up and its own compiling cost more than it took over). Not for perf.data: perf
- * script is already the other busy process, and measured no faster. Never inside a worker thread
- * (convertMany's workers each convert an input of their own).
+ * slower, the thread's start-up and its own compiling costing more than it took over), and .xz of as much
+ * text (its size from the xz index; tcp-bulk's 3 MB .xz: ~10% less). Not for .gz (measured no faster) nor
+ * perf.data (perf script is already the other busy process). Never inside a worker thread (convertMany's
+ * workers each convert an input of their own).
  */
 export async function parquetThreadPays(path: string, kind: InputKind): Promise<boolean> {
   if (!isMainThread) return false;
   const set = threadsSetting();
   if (set !== undefined) return set >= 2;
-  if (kind !== 'text' || path === '-' || availableParallelism() < 2) return false;
+  if (path === '-' || availableParallelism() < 2) return false;
+  if (kind === 'xz') return ((await xzSize(path)) ?? 0) >= PARQUET_THREAD_BYTES;
+  if (kind !== 'text') return false;
   return stat(path).then((s) => s.isFile() && s.size >= PARQUET_THREAD_BYTES, () => false);
 }
 

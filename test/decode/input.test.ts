@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openTextInput, sniff } from '../../src/decode/input.js';
+import { openTextInput, sniff, xzSize } from '../../src/decode/input.js';
 import { NetdevTimesError } from '../../src/decode/types.js';
 import { decode } from './helpers.js';
 
@@ -80,6 +80,17 @@ describe('openTextInput', () => {
     const d = decode(r.bytes);
     expect(d.counts.rejected).toBe(0);
     expect(d.counts.events).toBeGreaterThan(1000);
+  });
+
+  it('xzSize: the decompressed size from the xz index; null for what is not a whole xz file', async () => {
+    const path = new URL('http-lo.txt.xz', FIX).pathname;
+    expect(await xzSize(path)).toBe((await readAll(path)).bytes.length);
+    expect(await xzSize(new URL('older-kernels.txt', FIX).pathname)).toBeNull();
+    expect(await xzSize(join(tmp, 'missing.xz'))).toBeNull();
+    const cut = join(tmp, 'cut.xz');
+    const whole = readFileSync(path);
+    writeFileSync(cut, whole.subarray(0, whole.length - 40));
+    expect(await xzSize(cut)).toBeNull();
   });
 
   it('a missing file is a NetdevTimesError, not a stack trace', async () => {

@@ -3,6 +3,7 @@
  * the bytes the in-thread parquet-wasm writer writes, while the caller reuses its arrays after each write;
  * a chunk the thread cannot encode fails the write or the close. Which conversions get it by default.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +95,7 @@ describe('who gets the Parquet thread', () => {
     else process.env.NETDEV_TIMES_THREADS = saved;
   });
 
-  it('by default plain text of 32 MiB or more (with a second core); smaller text, perf.data and stdin not', async () => {
+  it('by default text of 32 MiB or more, plain or .xz (with a second core); smaller text, .gz, perf.data and stdin not', async () => {
     delete process.env.NETDEV_TIMES_THREADS;
     const dir = mkdtempSync(join(tmpdir(), 'netdev-times-threads-'));
     try {
@@ -107,6 +108,13 @@ describe('who gets the Parquet thread', () => {
       expect(await parquetThreadPays(big, 'text')).toBe(availableParallelism() >= 2);
       expect(await parquetThreadPays(small, 'text')).toBe(false);
       expect(await parquetThreadPays(big, 'perf-data')).toBe(false);
+      expect(await parquetThreadPays(big, 'gzip')).toBe(false);
+      // .xz by the size of its text (its index says), not of the file.
+      const bigXz = join(dir, 'big.txt.xz');
+      const smallXz = join(dir, 'small.txt.xz');
+      execFileSync('sh', ['-c', `head -c ${32 << 20} /dev/zero | xz -0 > '${bigXz}' && head -c ${(32 << 20) - 1} /dev/zero | xz -0 > '${smallXz}'`]);
+      expect(await parquetThreadPays(bigXz, 'xz')).toBe(availableParallelism() >= 2);
+      expect(await parquetThreadPays(smallXz, 'xz')).toBe(false);
       expect(await parquetThreadPays(big, 'xz')).toBe(false);
       expect(await parquetThreadPays('-', 'text')).toBe(false);
       expect(await parquetThreadPays(join(dir, 'missing.txt'), 'text')).toBe(false);
