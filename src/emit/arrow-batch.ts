@@ -9,24 +9,16 @@ import type { Column, TableChunk } from '../normalise/columns.js';
 import { arrow } from './arrow-lib.js';
 import { arrowSchemaOf } from './arrow-schema.js';
 import type { TableSpec } from './schema.js';
-import { packValidity } from './validity.js';
+import { dictBits, packValidity } from './validity.js';
 
 const { Dictionary, Int32, Int64, List, makeData, Struct, Uint64 } = arrow;
 
-/** Dictionary ids (-1 for null) as Arrow indices (0 in null slots) and their validity bitmap, in one pass. */
+/** Dictionary ids (-1 for null) as Arrow indices (0 in null slots) and their validity bitmap. */
 function dictIndices(ids: Int32Array, n: number): { indices: Int32Array; bitmap: Uint8Array | undefined; nullCount: number } {
   const indices = new Int32Array(n);
   const bitmap = new Uint8Array((n + 7) >> 3);
-  let set = 0;
-  for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    if (id >= 0) {
-      indices[i] = id;
-      bitmap[i >> 3] |= 1 << (i & 7);
-      set++;
-    }
-  }
-  return set === n ? { indices, bitmap: undefined, nullCount: 0 } : { indices, bitmap, nullCount: n - set };
+  const nullCount = dictBits(ids, n, indices, bitmap);
+  return { indices, bitmap: nullCount === 0 ? undefined : bitmap, nullCount };
 }
 
 const encoder = new TextEncoder();

@@ -14,7 +14,7 @@ import { NetdevTimesError } from '../decode/types.js';
 import type { Column, SpanColumn, TableChunk } from '../normalise/columns.js';
 import { dictionaryId } from './arrow-schema.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, type ColumnSpec, type TableSpec } from './schema.js';
-import { firstByte, packBits } from './validity.js';
+import { dictBits, firstByte, packBits } from './validity.js';
 
 /** MetadataVersion.V5 */
 const V5 = 4;
@@ -142,31 +142,12 @@ class Body {
 function writeDict(ids: Int32Array, n: number, out: Uint8Array, at: number, bitmap: boolean): number {
   const bitsLen = bitmap ? align8((n + 7) >> 3) : 0;
   const indices = new Int32Array(out.buffer, out.byteOffset + at + bitsLen, n);
-  indices.set(ids.subarray(0, n));
-  if (!bitmap) return 0;
+  if (!bitmap) {
+    indices.set(ids.subarray(0, n));
+    return 0;
+  }
   out.fill(0, at, at + bitsLen);
-  // A byte of the bitmap per 8 rows: the sign bit of each id says null; null slots' ids become 0.
-  let nulls = 0;
-  const full = n & ~7;
-  for (let i = 0; i < full; i += 8) {
-    let byte = 0;
-    for (let k = 0; k < 8; k++) {
-      if (ids[i + k] >= 0) byte |= 1 << k;
-      else {
-        indices[i + k] = 0;
-        nulls++;
-      }
-    }
-    out[at + (i >> 3)] = byte;
-  }
-  for (let i = full; i < n; i++) {
-    if (ids[i] >= 0) out[at + (i >> 3)] |= 1 << (i & 7);
-    else {
-      indices[i] = 0;
-      nulls++;
-    }
-  }
-  return nulls;
+  return dictBits(ids, n, indices, out.subarray(at, at + bitsLen));
 }
 
 function writeSpans(col: SpanColumn, n: number, out: Uint8Array, at: number): void {

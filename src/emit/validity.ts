@@ -52,3 +52,33 @@ export function packValidity(valid: Uint8Array, n: number): Bitmap {
   if (firstByte(valid, 1, n) === n) return { bitmap, nullCount: n };
   return { bitmap, nullCount: packBits(valid, n, bitmap) };
 }
+
+/**
+ * Dictionary ids (-1 for null) as Arrow's indices and validity bitmap: `indices` gets the ids with 0 in the
+ * null slots, `bits` (zeroed, (n + 7) >> 3 bytes at least) a set bit per id >= 0; returns the null count.
+ */
+export function dictBits(ids: Int32Array, n: number, indices: Int32Array, bits: Uint8Array): number {
+  indices.set(ids.subarray(0, n));
+  // A byte of the bitmap per 8 rows: the sign bit of each id says null.
+  let nulls = 0;
+  const full = n & ~7;
+  for (let i = 0; i < full; i += 8) {
+    let byte = 0;
+    for (let k = 0; k < 8; k++) {
+      if (ids[i + k] >= 0) byte |= 1 << k;
+      else {
+        indices[i + k] = 0;
+        nulls++;
+      }
+    }
+    bits[i >> 3] = byte;
+  }
+  for (let i = full; i < n; i++) {
+    if (ids[i] >= 0) bits[i >> 3] |= 1 << (i & 7);
+    else {
+      indices[i] = 0;
+      nulls++;
+    }
+  }
+  return nulls;
+}
