@@ -42,15 +42,6 @@ const log = (s: string): void => {
 };
 
 /**
- * Each command as it runs by default, and convert on one thread (NETDEV_TIMES_THREADS=1; by default it
- * encodes Parquet on a second one for plain text of 32 MiB or more).
- */
-type Threads = 'default' | 1;
-
-const threadsEnv = (t: Threads): Record<string, string> => (t === 'default' ? {} : { NETDEV_TIMES_THREADS: String(t) });
-const withThreads = (name: string, t: Threads): string => (t === 'default' ? name : `${name}, 1 thread`);
-
-/**
  * One row of the table: a command on an input, run `times` times. Runs happen in rounds, every case once
  * per round in a fixed order, so that the machine's speed drifting over minutes (a shared host: ±15% here)
  * touches every row alike and the ratios compare runs made side by side.
@@ -66,16 +57,20 @@ interface Plan {
   optional?: boolean;
 }
 
-function convertPlan(input: Input, threads: Threads = 'default', times = runs): Plan {
+/**
+ * convert as it runs by default, or kept on one thread (NETDEV_TIMES_THREADS=1; by default it encodes Parquet on
+ * a second one for 32 MiB of text or more).
+ */
+function convertPlan(input: Input, oneThread = false, times = runs): Plan {
   const out = join(dir, `out-${input.name}`);
   return {
-    name: withThreads('convert', threads),
+    name: oneThread ? 'convert, 1 thread' : 'convert',
     input,
     times,
     run: async () => {
       // Each run into a new folder: replacing the previous output (--force) is not what is measured.
       rmSync(out, { recursive: true, force: true });
-      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q'], threadsEnv(threads));
+      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q'], oneThread ? { NETDEV_TIMES_THREADS: '1' } : {});
       rmSync(out, { recursive: true, force: true });
       return m;
     },
@@ -129,13 +124,13 @@ async function main(): Promise<void> {
     else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
   const plans: Plan[] = [
-    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 1),
+    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, true),
     convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs),
   ];
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);
-    plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
+    plans.push(convertPlan(repeated(dir, bulk, scale), false, 1));
   }
   // The external commands right after the tcp-bulk rows of each round: side by side with them.
   plans.splice(3, 0, ...external);

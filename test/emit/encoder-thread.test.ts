@@ -1,5 +1,5 @@
 /**
- * The optional Parquet encoder thread (compiled code from dist/, as worker threads load it) writes exactly
+ * The Parquet encoder thread (compiled code from dist/, as worker threads load it) writes exactly
  * the bytes the in-thread parquet-wasm writer writes, while the caller reuses its arrays after each write;
  * a chunk the thread cannot encode fails the write or the close. Which conversions get it by default.
  */
