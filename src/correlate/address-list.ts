@@ -33,6 +33,11 @@ export class AddressList {
     return this.ids.live;
   }
 
+  /** Entries the arrays have room for. */
+  get slots(): number {
+    return this.value.length;
+  }
+
   /**
    * Inserts at the front. When that makes the list longer than the budget, the oldest entry is removed
    * and its value returned (it may be the one just inserted if the budget is 0); otherwise -1.
@@ -120,13 +125,15 @@ export class AddressList {
     else this.oldest = n;
   }
 
+  /** The list holds at most budget + 1 entries (an insert comes before its eviction): no slot past that. */
   private reserve(n: number): void {
-    this.value = growI32(this.value, n);
-    this.lo = growI32(this.lo, n);
-    this.hi = growI32(this.hi, n);
-    this.newer = growI32(this.newer, n);
-    this.older = growI32(this.older, n);
-    this.newerSame = growI32(this.newerSame, n);
-    this.olderSame = growI32(this.olderSame, n);
+    const max = this.budget + 1;
+    this.value = growI32(this.value, n, 0, max);
+    this.lo = growI32(this.lo, n, 0, max);
+    this.hi = growI32(this.hi, n, 0, max);
+    this.newer = growI32(this.newer, n, 0, max);
+    this.older = growI32(this.older, n, 0, max);
+    this.newerSame = growI32(this.newerSame, n, 0, max);
+    this.olderSame = growI32(this.olderSame, n, 0, max);
   }
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { AddressIndex } from '../../src/correlate/address-index.js';
 import { AddressList } from '../../src/correlate/address-list.js';
+import { growI32 } from '../../src/correlate/growable.js';
 import { prng } from '../report/golden-helpers.js';
 
 interface Entry { lo: number; hi: number; value: number }
@@ -73,5 +74,25 @@ describe('AddressIndex', () => {
     expect(wrong).toBe(0);
     expect(idx.size).toBe(model.size);
     expect(idx.get(1, 2)).toBe(-1);
+  });
+});
+
+describe('growI32', () => {
+  it('doubles up to 64k slots, then grows by a quarter, never past max unless more is needed', () => {
+    expect(growI32(new Int32Array(1024), 1025).length).toBe(2048);
+    expect(growI32(new Int32Array(65536), 65537).length).toBe(81920);
+    expect(growI32(new Int32Array(65536), 65537, 0, 65537).length).toBe(65537);
+    expect(growI32(new Int32Array(65536), 70000, 0, 65537).length).toBe(70000);
+    const kept = new Int32Array(70000).fill(7);
+    const grown = growI32(kept, 70001, -1);
+    expect([grown[69999], grown[70000], grown[grown.length - 1]]).toEqual([7, -1, -1]);
+  });
+
+  it('keeps a full list at its budget + 1 slots', () => {
+    const budget = 70000;
+    const list = new AddressList(budget);
+    for (let i = 0; i < budget + 10; i++) list.insert(i * 64, 0xffff8880, i);
+    expect(list.size).toBe(budget);
+    expect(list.slots).toBe(budget + 1);
   });
 });
