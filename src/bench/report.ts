@@ -66,6 +66,21 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   add(`${scale ?? 'N'}x trace: peak RSS / tcp-bulk peak RSS`, bigRss !== null && bulkRss !== null ? bigRss / bulkRss : null, '<= 1.1 (flat)', (v) => v <= 1.1);
   add(`${scale ?? 'N'}x trace: time / tcp-bulk time`, ratio(big, convert), `<= ${scale ?? 'N'} (linear)`, (v) => scale !== null && v <= scale * 1.15);
 
+  // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
+  // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
+  // rate the perf script target asks for.
+  const arrowOnly = find('convert, Arrow IPC only', 'tcp-bulk.ns.txt');
+  const bigBest = big ? best(big) : null;
+  const cpuPerEventUs = big && bigBest?.cpuS ? (bigBest.cpuS / big.events) * 1e6 : null;
+  const rate = (v: number | null): number | null => (v === null ? null : Math.round(v));
+  const limits: [string, number | null][] = [
+    [`${scale ?? 'N'}x trace once started: events/s (its time less tcp-bulk's)`, rate(big && convert && bigBest ? (big.events - convert.events) / (bigBest.wallS - best(convert).wallS) : null)],
+    [`${scale ?? 'N'}x trace: CPU microseconds per event, all threads`, cpuPerEventUs],
+    [`at that cost, ${machine.cpus} cores give at most: events/s`, rate(cpuPerEventUs === null ? null : machine.cpus / (cpuPerEventUs / 1e6))],
+    ['2x perf script --ns, the target: events/s', rate(perf ? (2 * perf.events) / best(perf).wallS : null)],
+    ['convert tcp-bulk without Parquet (-f arrow): wall s', arrowOnly ? best(arrowOnly).wallS : null],
+  ];
+
   const rows: Cell[][] = cases.map((c) => {
     const b = best(c);
     return [
@@ -81,6 +96,8 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
     markdownTable(header, rows),
     '',
     markdownTable(['target (issue 4)', 'measured', 'goal', 'met'], targetRows),
+    '',
+    markdownTable(['what bounds the speed (derived from the rows above)', 'value'], limits),
     ...(notes.length ? ['', ...notes.map((n) => `note: ${n}`)] : []),
   ].join('\n');
   const json = {
@@ -88,6 +105,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
     runs,
     cases: cases.map((c) => ({ ...c, best: best(c), peakRssMb: peak(c), eventsPerS: c.events / best(c).wallS, mbPerS: c.bytes / MB / best(c).wallS })),
     targets,
+    limits: Object.fromEntries(limits),
     notes,
   };
   return { text, json };

@@ -58,19 +58,23 @@ interface Plan {
 }
 
 /**
- * convert as it runs by default, or kept on one thread (NETDEV_TIMES_THREADS=1; by default it encodes Parquet on
- * a second one for 32 MiB of text or more).
+ * convert as it runs by default; kept on one thread (NETDEV_TIMES_THREADS=1; by default it encodes Parquet on a
+ * second one for 32 MiB of text or more); or writing Arrow IPC only (-f arrow): the pipeline without
+ * parquet-wasm, to show what each costs.
  */
-function convertPlan(input: Input, oneThread = false, times = runs): Plan {
+type ConvertMode = 'default' | 'one thread' | 'arrow';
+
+function convertPlan(input: Input, mode: ConvertMode = 'default', times = runs): Plan {
   const out = join(dir, `out-${input.name}`);
+  const extra = mode === 'arrow' ? ['-f', 'arrow'] : [];
   return {
-    name: oneThread ? 'convert, 1 thread' : 'convert',
+    name: mode === 'default' ? 'convert' : mode === 'one thread' ? 'convert, 1 thread' : 'convert, Arrow IPC only',
     input,
     times,
     run: async () => {
       // Each run into a new folder: replacing the previous output (--force) is not what is measured.
       rmSync(out, { recursive: true, force: true });
-      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q'], oneThread ? { NETDEV_TIMES_THREADS: '1' } : {});
+      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q', ...extra], mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {});
       rmSync(out, { recursive: true, force: true });
       return m;
     },
@@ -124,13 +128,13 @@ async function main(): Promise<void> {
     else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
   const plans: Plan[] = [
-    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, true),
+    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 'one thread'), convertPlan(bulk, 'arrow'),
     convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs),
   ];
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);
-    plans.push(convertPlan(repeated(dir, bulk, scale), false, 1));
+    plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
   }
   // The external commands right after the tcp-bulk rows of each round: side by side with them.
   plans.splice(3, 0, ...external);

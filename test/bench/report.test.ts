@@ -1,0 +1,47 @@
+/**
+ * The benchmark's summary: issue 4's targets and the derived limits are computed from the rows (best wall
+ * time per row, worst peak RSS), and shown in both the text and the JSON.
+ */
+import { describe, expect, it } from 'vitest';
+import { summarise, type CaseResult } from '../../src/bench/report.js';
+
+const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
+const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({ name, input, events, bytes: events * 110, runs });
+
+const cases: CaseResult[] = [
+  row('convert', 'tcp-bulk.ns.txt', 1000, [run(2, 3, 100), run(1.5, 2.5, 120)]),
+  row('report', 'tcp-bulk.ns.txt', 1000, [run(0.5, 0.6, 80)]),
+  row('convert, 1 thread', 'tcp-bulk.ns.txt', 1000, [run(3, 3, 300)]),
+  row('convert, Arrow IPC only', 'tcp-bulk.ns.txt', 1000, [run(1.25, 1.3, 90)]),
+  row('perf script --ns', 'tcp-bulk.data', 1000, [run(1, 1, 50)]),
+  row('reference', 'tcp-bulk.data', 1000, [run(12, 12, 340)]),
+  row('convert', 'tcp-bulk-x10.ns.txt', 10000, [run(7.5, 16, 132)]),
+];
+
+describe('bench summary', () => {
+  const { text, json } = summarise(cases, { cpus: 2, model: 'test', node: 'v20' }, ['a note'], 2);
+  const out = json as { targets: { what: string; measured: number; ok: boolean }[]; limits: Record<string, number> };
+  const target = (prefix: string) => out.targets.find((t) => t.what.startsWith(prefix));
+
+  it('holds the default modes to the targets, from the fastest run of each row', () => {
+    expect(target('convert tcp-bulk: speed vs reference')).toMatchObject({ measured: 8, ok: false });
+    expect(target('convert tcp-bulk: speed vs perf script')?.measured).toBeCloseTo(1 / 1.5);
+    expect(target('report tcp-bulk: speed vs reference')).toMatchObject({ measured: 24, ok: true });
+    // The worst peak of convert and report, not of the one-thread row (300 MB).
+    expect(target('peak RSS')).toMatchObject({ measured: 132, ok: true });
+    expect(target('10x trace: peak RSS')).toMatchObject({ measured: 1.1, ok: true });
+    expect(target('10x trace: time')).toMatchObject({ measured: 5, ok: true });
+  });
+
+  it('derives what bounds the speed', () => {
+    expect(out.limits).toEqual({
+      "10x trace once started: events/s (its time less tcp-bulk's)": 1500,
+      '10x trace: CPU microseconds per event, all threads': 1600,
+      'at that cost, 2 cores give at most: events/s': 1250,
+      '2x perf script --ns, the target: events/s': 2000,
+      'convert tcp-bulk without Parquet (-f arrow): wall s': 1.25,
+    });
+    expect(text).toContain('| at that cost, 2 cores give at most: events/s');
+    expect(text).toContain('note: a note');
+  });
+});
