@@ -18,6 +18,9 @@ interface Machine {
 
 const MB = 1024 * 1024;
 
+/** Events of the start-up rows' trace: next to nothing to convert. */
+export const STARTUP_EVENTS = 1000;
+
 /** The fastest run (wall time): what the machine can do when the other work on it leaves it alone. */
 const best = (c: CaseResult): Measurement => c.runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
 
@@ -70,6 +73,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
   // rate the perf script target asks for.
   const arrowOnly = find('convert, Arrow IPC only', 'tcp-bulk.ns.txt');
+  const tiny = (name: string): CaseResult | undefined => cases.find((c) => c.name === name && c.events === STARTUP_EVENTS);
   const bigBest = big ? best(big) : null;
   const cpuPerEventUs = big && bigBest?.cpuS ? (bigBest.cpuS / big.events) * 1e6 : null;
   const rate = (v: number | null): number | null => (v === null ? null : Math.round(v));
@@ -79,6 +83,10 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
     [`at that cost, ${machine.cpus} cores give at most: events/s`, rate(cpuPerEventUs === null ? null : machine.cpus / (cpuPerEventUs / 1e6))],
     ['2x perf script --ns, the target: events/s', rate(perf ? (2 * perf.events) / best(perf).wallS : null)],
     ['convert tcp-bulk without Parquet (-f arrow): wall s', arrowOnly ? best(arrowOnly).wallS : null],
+    ...(['convert', 'report'] as const).map((name): [string, number | null] => {
+      const t = tiny(name);
+      return [`${name} of a trace of ${STARTUP_EVENTS} events (start-up): wall s`, t ? best(t).wallS : null];
+    }),
   ];
 
   const rows: Cell[][] = cases.map((c) => {

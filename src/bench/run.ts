@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
 import { measureCommand, measureNode, type Measurement } from './measure.js';
-import { summarise, type CaseResult } from './report.js';
+import { STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
 
@@ -115,6 +115,8 @@ async function main(): Promise<void> {
   const bulk = tcpBulkText(dir);
   const synthNs = synthetic(dir, Number(opts.events), Number(opts.seed), 'ns');
   const synthUs = synthetic(dir, Number(opts.events), Number(opts.seed), 'us');
+  // Start-up: a conversion with next to nothing to convert (Node, modules, parquet-wasm, eight files written).
+  const tiny = synthetic(dir, STARTUP_EVENTS, Number(opts.seed), 'ns');
   const external: Plan[] = [];
   if (opts['no-perf'] || !perfWorks()) {
     notes.push(opts['no-perf'] ? 'perf script: skipped (--no-perf)' : 'perf script: skipped (perf is not installed)');
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   }
   const plans: Plan[] = [
     convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 'one thread'), convertPlan(bulk, 'arrow'),
-    convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs),
+    convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs), convertPlan(tiny), reportPlan(tiny),
   ];
   const scale = Number(opts.scale);
   if (scale > 1) {

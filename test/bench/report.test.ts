@@ -9,13 +9,15 @@ const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({
 const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({ name, input, events, bytes: events * 110, runs });
 
 const cases: CaseResult[] = [
-  row('convert', 'tcp-bulk.ns.txt', 1000, [run(2, 3, 100), run(1.5, 2.5, 120)]),
-  row('report', 'tcp-bulk.ns.txt', 1000, [run(0.5, 0.6, 80)]),
-  row('convert, 1 thread', 'tcp-bulk.ns.txt', 1000, [run(3, 3, 300)]),
-  row('convert, Arrow IPC only', 'tcp-bulk.ns.txt', 1000, [run(1.25, 1.3, 90)]),
-  row('perf script --ns', 'tcp-bulk.data', 1000, [run(1, 1, 50)]),
-  row('reference', 'tcp-bulk.data', 1000, [run(12, 12, 340)]),
-  row('convert', 'tcp-bulk-x10.ns.txt', 10000, [run(7.5, 16, 132)]),
+  row('convert', 'tcp-bulk.ns.txt', 2000, [run(2, 3, 100), run(1.5, 2.5, 120)]),
+  row('report', 'tcp-bulk.ns.txt', 2000, [run(0.5, 0.6, 80)]),
+  row('convert, 1 thread', 'tcp-bulk.ns.txt', 2000, [run(3, 3, 300)]),
+  row('convert, Arrow IPC only', 'tcp-bulk.ns.txt', 2000, [run(1.25, 1.3, 90)]),
+  row('perf script --ns', 'tcp-bulk.data', 2000, [run(1, 1, 50)]),
+  row('reference', 'tcp-bulk.data', 2000, [run(12, 12, 340)]),
+  row('convert', 'tcp-bulk-x10.ns.txt', 20000, [run(7.5, 16, 132)]),
+  row('convert', 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 80)]),
+  row('report', 'synthetic-ns-1000-s1.txt', 1000, [run(0.25, 0.3, 60)]),
 ];
 
 describe('bench summary', () => {
@@ -35,11 +37,13 @@ describe('bench summary', () => {
 
   it('derives what bounds the speed', () => {
     expect(out.limits).toEqual({
-      "10x trace once started: events/s (its time less tcp-bulk's)": 1500,
-      '10x trace: CPU microseconds per event, all threads': 1600,
-      'at that cost, 2 cores give at most: events/s': 1250,
-      '2x perf script --ns, the target: events/s': 2000,
+      "10x trace once started: events/s (its time less tcp-bulk's)": 3000,
+      '10x trace: CPU microseconds per event, all threads': 800,
+      'at that cost, 2 cores give at most: events/s': 2500,
+      '2x perf script --ns, the target: events/s': 4000,
       'convert tcp-bulk without Parquet (-f arrow): wall s': 1.25,
+      'convert of a trace of 1000 events (start-up): wall s': 0.5,
+      'report of a trace of 1000 events (start-up): wall s': 0.25,
     });
     expect(text).toContain('| at that cost, 2 cores give at most: events/s');
     expect(text).toContain('note: a note');
