@@ -49,7 +49,7 @@ const TAB = 0x09;
 const HASH = 0x23;
 const REJECT_TEXT_BYTES = 200;
 
-/** A text arena: a Buffer of its own (not from Node's pool), so it can be handed to another thread whole. */
+/** A text arena: a Buffer of its own, never a slice of Node's shared pool, and not zeroed (each byte read is written first). */
 const newText = (n: number): Buffer => Buffer.allocUnsafeSlow(n);
 
 /** Input is taken in slices of at most this many bytes, so one huge push never makes one huge batch arena. */

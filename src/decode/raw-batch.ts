@@ -53,12 +53,12 @@ export function newRawBatch(capacity: number, comms: StringTable, events: String
   }, comms, events);
 }
 
-/** The arrays of a batch, as another thread sends them (no dictionaries, no word view). */
+/** The arrays of a batch (no dictionaries, no word view). */
 export type RawArrays = Omit<RawBatch, 'comms' | 'events' | 'timeWords'>;
 
 /**
- * A RawBatch of these arrays. The only place one is made, so that all share one hidden class (a batch
- * rebuilt from another thread's arrays is then no slower to read than one decoded here).
+ * A RawBatch of these arrays. The only place one is made, so that all share one hidden class and the loops
+ * that read them stay monomorphic.
  */
 export function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawBatch {
   const b: RawBatch = {

@@ -57,8 +57,8 @@ export interface TableChunk {
 }
 
 /**
- * Columns are made by these functions only (also when rebuilt from another thread's arrays), so that every
- * column of a kind has one hidden class and the loops over them stay monomorphic.
+ * Columns are made by these functions only, so that every column of a kind has one hidden class and the
+ * loops over them stay monomorphic.
  */
 export const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
 

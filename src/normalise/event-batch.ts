@@ -67,7 +67,7 @@ export function newEventBatch(raw: RawBatch, t: FieldTables): EventBatch {
 
 export type EventColumns = Omit<EventBatch, 'raw' | 'length'>;
 
-/** The only place an EventBatch is made (one hidden class, also for batches rebuilt from another thread). */
+/** The only place an EventBatch is made (one hidden class, also for the recycled batches the normaliser reuses). */
 export function eventBatchOf(raw: RawBatch, c: EventColumns): EventBatch {
   return {
     raw,

@@ -88,7 +88,7 @@ export class FastPaths {
   private budgetValues: Int32Array = new Int32Array(0);
   private budgetValid = EMPTY;
 
-  /** Points the fast paths at `batch` (a new DataView each time: a batch's arena may be another thread's). */
+  /** Points the fast paths at `batch` (a new DataView each time: each batch, a recycled one too, has its own arena). */
   bind(batch: EventBatch): void {
     const a = batch.raw.arena;
     this.b = a;
