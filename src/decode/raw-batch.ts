@@ -54,13 +54,13 @@ export function newRawBatch(capacity: number, comms: StringTable, events: String
 }
 
 /** The arrays of a batch (no dictionaries, no word view). */
-export type RawArrays = Omit<RawBatch, 'comms' | 'events' | 'timeWords'>;
+type RawArrays = Omit<RawBatch, 'comms' | 'events' | 'timeWords'>;
 
 /**
  * A RawBatch of these arrays. The only place one is made, so that all share one hidden class and the loops
  * that read them stay monomorphic.
  */
-export function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawBatch {
+function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawBatch {
   const b: RawBatch = {
     length: a.length,
     line: a.line,

@@ -60,11 +60,11 @@ export interface TableChunk {
  * Columns are made by these functions only, so that every column of a kind has one hidden class and the
  * loops over them stay monomorphic.
  */
-export const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
+const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
 
 export const intColumn = (n: number): IntColumn => intColumnOf(new Int32Array(n), new Uint8Array(n));
 
-export const u64ColumnOf = (values: BigUint64Array, valid: Uint8Array): U64Column => ({ kind: 'uint64', values, words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2), valid });
+const u64ColumnOf = (values: BigUint64Array, valid: Uint8Array): U64Column => ({ kind: 'uint64', values, words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2), valid });
 
 export function u64Column(n: number): U64Column {
   return u64ColumnOf(new BigUint64Array(n), new Uint8Array(n));
@@ -75,7 +75,7 @@ export function i64Column(n: number): I64Column {
   return { kind: 'int64', values, words: new Uint32Array(values.buffer), valid: new Uint8Array(n) };
 }
 
-export const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
+const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
 
 export const dictColumn = (n: number, table: StringTable): DictColumn => dictColumnOf(new Int32Array(n).fill(-1), table);
 
