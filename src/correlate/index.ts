@@ -1,7 +1,6 @@
 /** The correlate stage: the reference's matching, as tables. */
 import type { RejectedLine } from '../decode/decoder.js';
-import { looksLike } from '../decode/looks-like.js';
-import { NetdevTimesError } from '../decode/types.js';
+import { notATrace } from '../decode/looks-like.js';
 import { openTraceSource } from '../normalise/source.js';
 import { Correlator, type CorrelatorOptions } from './correlator.js';
 import type { ChunkSink } from './row-chunks.js';
@@ -27,14 +26,7 @@ export async function correlateFile(path: string, sink: ChunkSink, options: Corr
   const correlator = new Correlator(sink, options);
   const input = await openTraceSource(path, { onReject: options.onReject, perf: options.perf, recycle: true });
   for await (const batch of input.batches()) correlator.push(batch);
-  const c = input.counts;
-  // As convert: a file in which no line is an event is not a trace (an empty one is an empty trace).
-  if (c.events === 0 && c.lines > c.blank) {
-    const label = path === '-' ? '<stdin>' : path;
-    throw new NetdevTimesError(
-      `${label}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(input.head)}`,
-      1,
-    );
-  }
+  const error = notATrace(path, input.counts, input.head);
+  if (error) throw error;
   return correlator.finish();
 }

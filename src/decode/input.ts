@@ -142,12 +142,15 @@ export interface InputOptions {
   reuseChunks?: boolean;
 }
 
+/** How messages and summaries name an input: `-` is `<stdin>`. */
+export const inputLabel = (path: string): string => (path === '-' ? '<stdin>' : path);
+
 /**
  * Opens a path (or `-` for stdin) as a stream of `perf script` text chunks: gzip and xz are decompressed and
  * perf.data is rendered by perf script, all recognised by their magic bytes, not by the name.
  */
 export async function openTextInput(path: string, options: InputOptions = {}): Promise<OpenedInput> {
-  if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, '<stdin>') };
+  if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, inputLabel(path)) };
   const kind = sniff(await readHead(path));
   if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
   if (kind === 'text') return { kind, chunks: fileChunks(path, options.reuseChunks === true) };

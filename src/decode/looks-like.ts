@@ -1,3 +1,16 @@
+import type { LineCounts } from './decoder.js';
+import { inputLabel } from './input.js';
+import { NetdevTimesError } from './types.js';
+
+/**
+ * A file in which no line is an event is not a trace (an empty one is an empty trace): the error (exit 1)
+ * that says what it looks like instead, or null for a trace.
+ */
+export function notATrace(path: string, c: LineCounts, head: Uint8Array): NetdevTimesError | null {
+  if (c.events > 0 || c.lines === c.blank) return null;
+  return new NetdevTimesError(`${inputLabel(path)}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head)}`, 1);
+}
+
 /**
  * What a file that holds no perf event line looks like instead, so the error can say more than "no events".
  * Runs once per failed input, on its first bytes: not a hot path.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/decoder.js';
 import { xzSize, type InputKind } from '../decode/input.js';
-import { looksLike } from '../decode/looks-like.js';
+import { notATrace } from '../decode/looks-like.js';
 import { TraceStats } from '../decode/trace-stats.js';
 import { NetdevTimesError } from '../decode/types.js';
 import { Correlator, TABLE_NAMES } from '../correlate/index.js';
@@ -211,13 +211,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     options.onProgress?.(input.bytes, input.counts.events);
     const correlation = correlator.finish();
     await flushChunks();
-    const c = input.counts;
-    if (c.events === 0 && c.lines > c.blank) {
-      throw new NetdevTimesError(
-        `${options.input}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(input.head)}`,
-        1,
-      );
-    }
+    const notTrace = notATrace(options.input, input.counts, input.head);
+    if (notTrace) throw notTrace;
     const files: WrittenFile[] = [];
     for (const o of outputs) files.push(...(await o.close()));
     await encoder?.stop();

@@ -2,6 +2,7 @@
  * The summary's inputs: a converted dataset (flat, or one block per `source=` partition), or a trace run
  * through decode -> normalise -> correlate in memory (only the summary's accumulators are kept, no files).
  */
+import { inputLabel } from '../decode/input.js';
 import { NetdevTimesError } from '../decode/types.js';
 import { correlateFile } from '../correlate/index.js';
 import { datasetSources, isDataset, tableFile } from './dataset.js';
@@ -38,7 +39,7 @@ export async function summaryOfDataset(dir: string, source?: string): Promise<So
 export async function summaryOfTrace(path: string, perf = 'perf'): Promise<SourceSummary> {
   const builder = new SummaryBuilder();
   await correlateFile(path, (table, chunk) => builder.push(table, chunk), { perf });
-  return { source: path === '-' ? '<stdin>' : path, devices: builder.finish() };
+  return { source: inputLabel(path), devices: builder.finish() };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */

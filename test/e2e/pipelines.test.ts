@@ -288,4 +288,13 @@ describe('errors', () => {
     expect(record.status).toBe(2);
     expect(record.stderr).toMatch(/record needs a command/);
   });
+
+  it('stdin that is not a trace: convert, report and summary all name it <stdin> and exit 1', () => {
+    const text = Buffer.from('hello\nworld\n');
+    for (const args of [['convert', '-', '-o', join(tmp(), 'out'), '-q'], ['report', '-'], ['summary', '-']]) {
+      const r = cli(args, text);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr.toString(), args.join(' ')).toContain('<stdin>: no perf event line in 2 lines (2 rejected)');
+    }
+  });
 });
