@@ -87,9 +87,11 @@ function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawB
   // optimised code.
   b.arena = NO_ARENA;
   b.arena = a.arena;
-  b.frames = [];
+  b.frames = NO_FRAMES;
   b.frames = a.frames;
   return b;
 }
 
 const NO_ARENA = new Uint8Array(0);
+/** Only ever stored over at once (above): never read, never grown. */
+const NO_FRAMES: string[] = [];
