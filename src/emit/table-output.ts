@@ -1,7 +1,7 @@
 /** One table written to one or more files (Parquet, Arrow IPC), batch by batch. */
 import { join } from 'node:path';
 import { StringTable } from '../decode/strings.js';
-import { dictColumn, i64Column, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
+import { dictColumn, i64Column, intColumn, u64Column, type Column, type TableChunk } from '../normalise/columns.js';
 import { FileSink, type ByteSink, type CommitGroup } from './byte-sink.js';
 import type { EncoderThread } from './encoder-thread.js';
 import { WasmParquetWriter, type ChunkWriter } from './parquet-wasm-writer.js';
@@ -13,7 +13,7 @@ export function emptyChunk(spec: TableSpec): TableChunk {
   for (const c of spec.columns) {
     const e = new Uint8Array(0);
     switch (c.type) {
-      case 'int32': columns[c.name] = { kind: 'int32', values: new Int32Array(0), valid: e }; break;
+      case 'int32': columns[c.name] = intColumn(0); break;
       case 'int64': columns[c.name] = i64Column(0); break;
       case 'uint64': columns[c.name] = u64Column(0); break;
       case 'utf8': columns[c.name] = c.dictionary ? dictColumn(0, new StringTable()) : { kind: 'utf8', values: [] }; break;

@@ -60,7 +60,7 @@ export interface TableChunk {
  * Columns are made by these functions only, so that every column of a kind has one hidden class and the
  * loops over them stay monomorphic.
  */
-const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
+export const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn => ({ kind: 'int32', values, valid });
 
 export const intColumn = (n: number): IntColumn => intColumnOf(new Int32Array(n), new Uint8Array(n));
 
@@ -75,7 +75,7 @@ export function i64Column(n: number): I64Column {
   return { kind: 'int64', values, words: new Uint32Array(values.buffer), valid: new Uint8Array(n) };
 }
 
-const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
+export const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
 
 export const dictColumn = (n: number, table: StringTable): DictColumn => dictColumnOf(new Int32Array(n).fill(-1), table);
 

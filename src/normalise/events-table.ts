@@ -1,13 +1,12 @@
 import type { EventBatch } from './event-batch.js';
-import type { DictColumn, I64Column, IntColumn, TableChunk } from './columns.js';
+import { dictColumnOf, intColumnOf, type I64Column, type IntColumn, type TableChunk } from './columns.js';
 
 /** Views an EventBatch as rows of the `events` table (schemas/events.json); shares its arrays, copies nothing big. */
 export function eventsChunk(batch: EventBatch): TableChunk {
   const raw = batch.raw;
   const n = batch.length;
   const allValid = new Uint8Array(n).fill(1);
-  const int = (values: Int32Array, valid: Uint8Array = allValid): IntColumn => ({ kind: 'int32', values, valid });
-  const dict = (ids: Int32Array, table: DictColumn['table']): DictColumn => ({ kind: 'dict', ids, table });
+  const int = (values: Int32Array, valid: Uint8Array = allValid): IntColumn => intColumnOf(values, valid);
   const time: I64Column = { kind: 'int64', values: raw.timeNs, words: raw.timeWords, valid: allValid };
   const hasFrames = new Uint8Array(n);
   // Row i's frames are frames[frameStart[i], frameEnd[i]): a batch without frames (no callchains) has none to mark.
@@ -19,8 +18,8 @@ export function eventsChunk(batch: EventBatch): TableChunk {
       cpu: int(raw.cpu),
       pid: int(raw.pid, raw.pidValid),
       tid: int(raw.tid),
-      comm: dict(raw.comm, raw.comms),
-      event: dict(raw.event, raw.events),
+      comm: dictColumnOf(raw.comm, raw.comms),
+      event: dictColumnOf(raw.event, raw.events),
       dev: batch.dev,
       skbaddr: batch.skbaddr,
       len: batch.len,
