@@ -1,6 +1,6 @@
 // Rewrites the README's generated schema block from schemas/*.json (run after `npm run build`).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { schemasMarkdown } from '../dist/emit/schema-doc.js';
+import { schemasMarkdown } from '../src/tables/schema-doc.js';
 
 const BEGIN = '<!-- schemas:begin (generated from schemas/*.json by `npm run docs`) -->';
 const END = '<!-- schemas:end -->';

@@ -4,24 +4,29 @@
  *   import { convert, reportFromText } from 'netdev-times';
  *   await convert({ input: 'trace.txt', outDir: 'out', formats: ['parquet'] });
  */
-export { TraceDecoder, type DecoderOptions, type LineCounts, type RejectedLine } from './decode/decoder.js';
-export { openTextInput, sniff, type InputKind, type OpenedInput } from './decode/input.js';
+export { TraceDecoder, type DecoderOptions, type LineCounts, type RejectedLine } from './decode/text/decoder.js';
+export { openTextInput, sniff, type InputKind, type OpenedInput } from './input/open.js';
 export type { RawBatch } from './decode/raw-batch.js';
-export { StringTable } from './decode/strings.js';
-export { NetdevTimesError, type LineNo, type Nanoseconds, type SkbAddr } from './decode/types.js';
+export { StringTable } from './core/strings.js';
+export { NetdevTimesError } from './core/errors.js';
+export type { LineNo, Nanoseconds, SkbAddr } from './core/units.js';
 
 export { Normaliser } from './normalise/normaliser.js';
 export type { EventBatch } from './normalise/event-batch.js';
 export { EventKind, EVENT_NAMES } from './normalise/kinds.js';
 export { eventsChunk } from './normalise/events-table.js';
-export type { Column, TableChunk } from './normalise/columns.js';
+export type { Column, TableChunk } from './core/columns.js';
 
-export { Correlator, DEFAULT_BUDGET, TABLE_NAMES, correlateFile, type CorrelationStats, type CorrelatorOptions } from './correlate/index.js';
+export { Correlator, DEFAULT_BUDGET, type CorrelationStats, type CorrelatorOptions } from './correlate/index.js';
+export { TABLE_NAMES } from './tables/tables.js';
+export { correlateFile } from './pipeline/correlate-file.js';
 
-export { convert, type ConvertOptions, type ConvertResult, type Placement } from './emit/convert.js';
-export { convertMany, type InputOutcome, type ManyOptions } from './emit/convert-many.js';
-export type { Manifest, InputSummary } from './emit/manifest.js';
-export { tableSpec, tableNames, type TableSpec, type ColumnSpec } from './emit/schema.js';
-export { arrowSchema } from './emit/arrow-types.js';
-export { TableOutput, type OutputFormat, type WrittenFile } from './emit/table-output.js';
-export { ReportRenderer, readTableFile, renderReport, reportFromText, type ReportOptions } from './emit/report/index.js';
+export { convert, type ConvertOptions, type ConvertResult, type Placement } from './pipeline/convert.js';
+export { convertMany, type InputOutcome, type ManyOptions } from './pipeline/convert-many.js';
+export type { Manifest, InputSummary } from './dataset/manifest.js';
+export { tableSpec, tableNames, type TableSpec, type ColumnSpec } from './tables/schema.js';
+export { arrowSchema } from './formats/arrow/types.js';
+export { TableOutput, type OutputFormat, type WrittenFile } from './dataset/table-output.js';
+export { ReportRenderer, type ReportOptions } from './report/index.js';
+export { readTableFile } from './dataset/read-table.js';
+export { renderReport, reportFromText } from './pipeline/report.js';

@@ -1,4 +1,4 @@
-import { NetdevTimesError } from '../decode/types.js';
+import { NetdevTimesError } from '../core/errors.js';
 import { EXIT } from './errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import { NetdevTimesError } from '../decode/types.js';
+import { NetdevTimesError } from '../core/errors.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = {

@@ -1,5 +1,5 @@
 import { reportError } from './errors.js';
-import { fastBind } from './fast-path.js';
+import { fastBind } from './parse-fast.js';
 import { installProcessHandlers } from './process-handlers.js';
 import type { Bound } from './spec.js';
 import { cliWords } from './stdio.js';

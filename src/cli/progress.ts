@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { sniff } from '../decode/input.js';
+import { sniff } from '../input/open.js';
 
 /**
  * The size the bytes read are a fraction of: the file's size for plain text; unknown (0) for .gz/.xz and

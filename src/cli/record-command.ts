@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { NetdevTimesError } from '../decode/types.js';
+import { NetdevTimesError } from '../core/errors.js';
 import { EVENT_NAMES } from '../normalise/kinds.js';
 
 export interface RecordArgs {

@@ -1,8 +1,9 @@
-import { TABLE_NAMES } from '../correlate/index.js';
-import { NetdevTimesError } from '../decode/types.js';
-import { isDataset, tableFile } from '../emit/dataset.js';
-import type { NamedChunk, ReportOptions } from '../emit/report/index.js';
-import { renderReport, reportFromText } from '../emit/report/render.js';
+import { TABLE_NAMES } from '../tables/tables.js';
+import { NetdevTimesError } from '../core/errors.js';
+import { isDataset, tableFile } from '../dataset/dataset.js';
+import type { NamedChunk } from '../tables/named-chunk.js';
+import type { ReportOptions } from '../report/index.js';
+import { renderReport, reportFromText } from '../pipeline/report.js';
 import { EXIT } from './errors.js';
 import { stdinAware } from './stdio.js';
 
@@ -37,7 +38,7 @@ export async function runReport(a: ReportArgs): Promise<number> {
   };
   if (input !== '-' && isDataset(input)) {
     // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
-    const { readTableFile } = await import('../emit/report/arrow-chunks.js');
+    const { readTableFile } = await import('../dataset/read-table.js');
     const chunks: NamedChunk[] = [];
     for (const table of TABLE_NAMES) {
       const file = tableFile(input, table, a.source);

@@ -1,6 +1,6 @@
-import { NetdevTimesError } from '../decode/types.js';
-import { schemasMarkdown, tableMarkdown } from '../emit/schema-doc.js';
-import { tableNames, tableSpec } from '../emit/schema.js';
+import { NetdevTimesError } from '../core/errors.js';
+import { schemasMarkdown, tableMarkdown } from '../tables/schema-doc.js';
+import { tableNames, tableSpec } from '../tables/schema.js';
 import { EXIT } from './errors.js';
 
 export interface SchemaArgs {

@@ -4,7 +4,7 @@
  * here: each command's implementation is loaded by its own run, so `report` never loads the Parquet writers
  * and `schema` never loads the pipeline.
  */
-import { tableNames } from '../emit/schema.js';
+import { tableNames } from '../tables/schema.js';
 import type { ArgReader } from './arg-reader.js';
 import type { ConvertArgs } from './convert-command.js';
 import type { RecordArgs } from './record-command.js';

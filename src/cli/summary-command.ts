@@ -1,5 +1,5 @@
-import { NetdevTimesError } from '../decode/types.js';
-import { formatSummary, summaryJson, type SummaryUnit } from '../emit/summary-format.js';
+import { NetdevTimesError } from '../core/errors.js';
+import { formatSummary, summaryJson, type SummaryUnit } from '../summary/format.js';
 import { stdinAware } from './stdio.js';
 import { EXIT } from './errors.js';
 
@@ -15,7 +15,7 @@ export async function runSummary(a: SummaryArgs): Promise<number> {
   if (a.unit !== 'ms' && a.unit !== 'us') throw new NetdevTimesError(`unknown unit '${a.unit}' (use ms or us)`, EXIT.usage);
   const unit: SummaryUnit = a.unit;
   // Loaded here: reading a dataset back needs apache-arrow and parquet-wasm, which other commands never load.
-  const { summaryOf } = await import('../emit/summary-input.js');
+  const { summaryOf } = await import('../pipeline/summary-input.js');
   const sources = await summaryOf(stdinAware(a.input), { source: a.source, perf: a.perf });
   process.stdout.write(a.json ? JSON.stringify(summaryJson(sources), null, 2) + '\n' : formatSummary(sources, unit));
   return EXIT.ok;

@@ -4,8 +4,8 @@
  * stay yargs' own.
  */
 import yargs, { type Argv, type Options } from 'yargs';
-import { NetdevTimesError } from '../decode/types.js';
-import { toolVersion } from '../emit/version.js';
+import { NetdevTimesError } from '../core/errors.js';
+import { toolVersion } from '../core/version.js';
 import { recordReader } from './arg-reader.js';
 import { EXIT, reportError } from './errors.js';
 import { COMMANDS, NO_COMMAND, USAGE, type Bound, type CommandData, type OptionSpec } from './spec.js';

@@ -1,15 +1,16 @@
-import type { StringTable } from '../decode/strings.js';
+import type { StringTable } from '../core/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
 import { BatchView } from './batch-view.js';
 import { countOutOfOrder, dispatch } from './dispatch.js';
 import { growU8 } from './growable.js';
 import { Receive, type ReceiveRows } from './receive.js';
-import { RowChunks, type ChunkSink, type OutColumnDef } from './row-chunks.js';
+import { RowChunks, type ChunkSink } from './row-chunks.js';
+import type { OutColumnDef } from '../tables/column-def.js';
 import { newAnomalies, newEvictions, type CorrelationStats } from './stats.js';
 import {
   rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
   type SourceTables,
-} from './tables.js';
+} from '../tables/tables.js';
 import { Transmit } from './transmit.js';
 
 export interface CorrelatorOptions {

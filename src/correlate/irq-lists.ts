@@ -1,9 +1,9 @@
 import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
-import { IrqEventId } from './labels.js';
+import { IrqEventId } from '../tables/labels.js';
 import type { RowChunks } from './row-chunks.js';
 import type { Anomalies, PendingEvictions } from './stats.js';
-import { Irq, IrqEv } from './tables.js';
+import { Irq, IrqEv } from '../tables/tables.js';
 
 /**
  * CPU numbers from 0 to MAX_CPUS - 1 have per-CPU state (Linux builds at most 8192 CPUs); an event on a

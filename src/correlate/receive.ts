@@ -1,11 +1,11 @@
 import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair, IrqLists, MAX_CPUS } from './irq-lists.js';
-import { HandledById, IrqEventId } from './labels.js';
+import { HandledById, IrqEventId } from '../tables/labels.js';
 import type { RowChunks } from './row-chunks.js';
 import { RxPackets } from './rx-packets.js';
 import type { Anomalies, PendingEvictions } from './stats.js';
-import { Hunk, Napi } from './tables.js';
+import { Hunk, Napi } from '../tables/tables.js';
 
 /** Output tables of the receive side. */
 export interface ReceiveRows {

@@ -1,15 +1,9 @@
-import type { StringTable } from '../decode/strings.js';
 import {
   dictColumn, i64Column, intColumn, u64Column,
   type Column, type TableChunk,
-} from '../normalise/columns.js';
+} from '../core/columns.js';
 
-/** A column of an output table as the correlate stage writes it; `schemas/<table>.json` names the same. */
-export type OutColumnDef =
-  | { name: string; type: 'int32' }
-  | { name: string; type: 'int64' }
-  | { name: string; type: 'uint64' }
-  | { name: string; type: 'dict'; table: StringTable };
+import type { OutColumnDef } from '../tables/column-def.js';
 
 export type ChunkSink = (table: string, chunk: TableChunk) => void;
 

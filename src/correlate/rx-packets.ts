@@ -2,9 +2,9 @@ import { AddressList } from './address-list.js';
 import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
-import { HandledById } from './labels.js';
+import { HandledById } from '../tables/labels.js';
 import { Fill, fillSpec, PendingRows, type FillSpec, type RowChunks } from './row-chunks.js';
-import { Rx } from './tables.js';
+import { Rx } from '../tables/tables.js';
 
 /**
  * Received packets: every netif_receive_skb the reference records (those inside a NET_RX softirq of

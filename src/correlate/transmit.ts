@@ -2,10 +2,10 @@ import { AddressList } from './address-list.js';
 import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
-import { FreedById, TxStatusId } from './labels.js';
+import { FreedById, TxStatusId } from '../tables/labels.js';
 import { Fill, fillSpec, PendingRows, type FillSpec, type RowChunks } from './row-chunks.js';
 import type { Anomalies } from './stats.js';
-import { Tx } from './tables.js';
+import { Tx } from '../tables/tables.js';
 
 /**
  * Transmit lifecycles: net_dev_queue puts an skb on the queue list; net_dev_xmit with rc 0 moves the

@@ -1,4 +1,4 @@
-import type { StringTable } from './strings.js';
+import type { StringTable } from '../core/strings.js';
 
 /**
  * A batch of decoded event lines as columns. The payload text stays as bytes in one arena per batch (the

@@ -1,6 +1,6 @@
 import type { RawBatch } from '../decode/raw-batch.js';
-import { StringTable } from '../decode/strings.js';
-import { dictColumn, intColumn, u64Column, type DictColumn, type IntColumn, type U64Column } from './columns.js';
+import { StringTable } from '../core/strings.js';
+import { dictColumn, intColumn, u64Column, type DictColumn, type IntColumn, type U64Column } from '../core/columns.js';
 
 /** Dictionaries of the typed string fields, shared by every batch of one input. */
 export class FieldTables {

@@ -1,5 +1,5 @@
 import type { EventBatch } from './event-batch.js';
-import { dictColumnOf, intColumnOf, type I64Column, type IntColumn, type TableChunk } from './columns.js';
+import { dictColumnOf, intColumnOf, type I64Column, type IntColumn, type TableChunk } from '../core/columns.js';
 
 /** Views an EventBatch as rows of the `events` table (schemas/events.json); shares its arrays, copies nothing big. */
 export function eventsChunk(batch: EventBatch): TableChunk {

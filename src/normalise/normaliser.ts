@@ -1,8 +1,8 @@
 import type { RawBatch } from '../decode/raw-batch.js';
-import type { DictColumn, IntColumn, U64Column } from './columns.js';
+import type { DictColumn, IntColumn, U64Column } from '../core/columns.js';
 import { eventBatchOf, FieldTables, newEventBatch, type EventBatch } from './event-batch.js';
 import { EventKind, kindOfName } from './kinds.js';
-import { FastPaths } from './fast-path.js';
+import { FastPaths } from './payload-fast.js';
 import { parseGeneric } from './payload.js';
 
 /** Rows per call of the row loop (see rows()). */

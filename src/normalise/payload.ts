@@ -4,7 +4,7 @@
  * formats (no `work`/`budget`, no `rx_sk`, no consume_skb `location`) and newer extra fields both parse.
  * Unknown fields are not lost: the row keeps its raw payload.
  */
-import type { DictColumn, IntColumn } from './columns.js';
+import type { DictColumn, IntColumn } from '../core/columns.js';
 import type { EventBatch } from './event-batch.js';
 import { EventKind } from './kinds.js';
 import { bytesOf, equals, indexOfEq, putInt, putPointer, startsWith, tokenEnd } from './scan.js';

@@ -1,4 +1,4 @@
-import type { StringTable } from '../decode/strings.js';
+import type { StringTable } from '../core/strings.js';
 
 const SLOTS = 16;
 const MAX = 64;

@@ -1,6 +1,6 @@
 /** Byte-level value parsers for tracepoint payloads: no strings, no regular expressions. */
-import { parseInt32 } from '../decode/digits.js';
-import type { IntColumn, U64Column } from './columns.js';
+import { parseInt32 } from '../decode/text/digits.js';
+import type { IntColumn, U64Column } from '../core/columns.js';
 
 export const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -7,9 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TraceDecoder, type LineCounts } from '../../src/decode/decoder.js';
-import { openTextInput } from '../../src/decode/input.js';
-import { NetdevTimesError } from '../../src/decode/types.js';
+import { TraceDecoder, type LineCounts } from '../../src/decode/text/decoder.js';
+import { openTextInput } from '../../src/input/open.js';
+import { NetdevTimesError } from '../../src/core/errors.js';
 import { TRACES, sampleCounts } from '../helpers/fixtures.js';
 import { BAD, listAll } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TraceDecoder } from '../../src/decode/decoder.js';
+import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { Correlator, DEFAULT_BUDGET, type CorrelationStats } from '../../src/correlate/index.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { BIN, ROOT, TRACES } from '../helpers/fixtures.js';

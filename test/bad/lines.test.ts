@@ -3,7 +3,7 @@
  * with no newline at all, a last line cut short, CRLF, NUL bytes and invalid UTF-8.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_BYTES, TraceDecoder } from '../../src/decode/decoder.js';
+import { MAX_LINE_BYTES, TraceDecoder } from '../../src/decode/text/decoder.js';
 import { decode } from '../decode/helpers.js';
 
 const EVENT = '         swapper     0 [001]  9146.302124:       net:netif_receive_skb: dev=eth0 skbaddr=0xffff8803f1a2e700 len=60';

@@ -3,7 +3,7 @@
  * time per row, worst peak RSS), and shown in both the text and the JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { summarise, type CaseResult } from '../../src/bench/report.js';
+import { summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
 const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({ name, input, events, bytes: events * 110, runs });

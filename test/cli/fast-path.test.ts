@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { fastBind } from '../../src/cli/fast-path.js';
+import { fastBind } from '../../src/cli/parse-fast.js';
 import { COMMANDS, NO_COMMAND, type Bound } from '../../src/cli/spec.js';
 import { cliWords, STDIO_ARG } from '../../src/cli/stdio.js';
 import { runYargs } from '../../src/cli/yargs-cli.js';

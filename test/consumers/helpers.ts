@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { convert } from '../../src/emit/convert.js';
+import { convert } from '../../src/pipeline/convert.js';
 // Worker threads load compiled code: the batch conversion runs from dist/ (npm test compiles first).
-import { convertMany } from '../../dist/emit/convert-many.js';
+import { convertMany } from '../../src/pipeline/convert-many.js';
 import { duck } from '../helpers/duck.js';
 import { TRACES } from '../helpers/fixtures.js';
 

@@ -10,10 +10,10 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convert } from '../../src/emit/convert.js';
+import { convert } from '../../src/pipeline/convert.js';
 import { ROOT, TRACES } from '../helpers/fixtures.js';
 // Worker threads load compiled code: the batch conversion runs from dist/ (npm test compiles first).
-import { convertMany } from '../../dist/emit/convert-many.js';
+import { convertMany } from '../../src/pipeline/convert-many.js';
 import { tmp } from './helpers.js';
 
 const DIR = join(ROOT, 'notebooks');

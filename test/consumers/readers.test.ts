@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableNames, tableSpec } from '../../src/emit/schema.js';
+import { tableNames, tableSpec } from '../../src/tables/schema.js';
 import { types } from '../helpers/duck.js';
 import { arrowColumns, duckColumns, firstDifference, flatDatasets, hyparquetColumns, type Columns } from './helpers.js';
 

@@ -9,10 +9,10 @@ import { join, relative, resolve } from 'node:path';
 import { DataType, tableFromIPC, type Field, type Schema } from 'apache-arrow';
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION_KEY, TABLE_KEY, tableNames, tableSpec, type ColumnSpec } from '../../src/emit/schema.js';
+import { SCHEMA_VERSION_KEY, TABLE_KEY, tableNames, tableSpec, type ColumnSpec } from '../../src/tables/schema.js';
 import { rows } from '../helpers/duck.js';
 import { batchDataset, ethNpmWithRejects, hyparquetMetadata, tmp } from './helpers.js';
-import { convert } from '../../src/emit/convert.js';
+import { convert } from '../../src/pipeline/convert.js';
 
 /** Every file under a folder, relative to it. */
 function walk(dir: string, base = dir): string[] {

@@ -1,10 +1,12 @@
 /** Hand-written traces for the correlate and report tests, and row access for assertions. */
-import { TraceDecoder } from '../../src/decode/decoder.js';
+import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
-import type { TableChunk } from '../../src/normalise/columns.js';
+import type { TableChunk } from '../../src/core/columns.js';
 import { Correlator, type CorrelatorOptions } from '../../src/correlate/index.js';
 import type { CorrelationStats } from '../../src/correlate/stats.js';
-import { renderReport, type NamedChunk, type ReportOptions } from '../../src/emit/report/index.js';
+import { renderReport } from '../../src/pipeline/report.js';
+import { type NamedChunk } from '../../src/tables/named-chunk.js';
+import { type ReportOptions } from '../../src/report/index.js';
 
 export interface Correlated {
   chunks: NamedChunk[];

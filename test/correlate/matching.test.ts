@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../../src/correlate/index.js';
-import { TraceDecoder } from '../../src/decode/decoder.js';
+import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { A, B, C, addr, correlateText, report, rowsOf, Trace } from './helpers.js';
 

@@ -1,5 +1,5 @@
 /** Shared test helpers: decode `perf script` text held in memory and read rows back as plain values. */
-import { TraceDecoder, type LineCounts, type RejectedLine } from '../../src/decode/decoder.js';
+import { TraceDecoder, type LineCounts, type RejectedLine } from '../../src/decode/text/decoder.js';
 import type { RawBatch } from '../../src/decode/raw-batch.js';
 
 export interface Row {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openTextInput, sniff, xzSize } from '../../src/decode/input.js';
-import { NetdevTimesError } from '../../src/decode/types.js';
+import { openTextInput, sniff, xzSize } from '../../src/input/open.js';
+import { NetdevTimesError } from '../../src/core/errors.js';
 import { decode } from './helpers.js';
 
 const FIX = new URL('../fixtures/traces/', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StringTable } from '../../src/decode/strings.js';
+import { StringTable } from '../../src/core/strings.js';
 
 describe('StringTable', () => {
   it('gives one stable id per distinct byte string, through many rehashes', () => {

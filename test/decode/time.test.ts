@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffWords, writeTimeWords, wordsToNumber } from '../../src/decode/time.js';
+import { diffWords, writeTimeWords, wordsToNumber } from '../../src/decode/text/time.js';
 
 function timeOf(secs: number, frac: number, fracDigits: number): bigint {
   const v = new BigInt64Array(1);

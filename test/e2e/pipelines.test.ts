@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../dist/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import { Progress } from '../../src/cli/progress.js';
-import { convert } from '../../src/emit/convert.js';
+import { convert } from '../../src/pipeline/convert.js';
 import { EVENT_NAMES } from '../../src/normalise/kinds.js';
-import { SCHEMA_DIR, tableNames } from '../../src/emit/schema.js';
+import { SCHEMA_DIR, tableNames } from '../../src/tables/schema.js';
 import { rows } from '../helpers/duck.js';
 import { BIN, TRACES } from '../helpers/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemasMarkdown } from '../../src/emit/schema-doc.js';
+import { schemasMarkdown } from '../../src/tables/schema-doc.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');

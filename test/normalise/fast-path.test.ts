@@ -4,8 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateTraceText } from '../../src/bench/generate.js';
-import { TraceDecoder } from '../../src/decode/decoder.js';
+import { generateTraceText } from '../../bench/generate.js';
+import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { newEventBatch } from '../../src/normalise/event-batch.js';
 import { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TraceDecoder, type LineCounts } from '../../src/decode/decoder.js';
-import { openTextInput } from '../../src/decode/input.js';
+import { TraceDecoder, type LineCounts } from '../../src/decode/text/decoder.js';
+import { openTextInput } from '../../src/input/open.js';
 import { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 

@@ -1,8 +1,8 @@
 /** Test helpers: decode and normalise event lines, and read each row's typed fields back as plain values. */
-import type { DictColumn, IntColumn, U64Column } from '../../src/normalise/columns.js';
+import type { DictColumn, IntColumn, U64Column } from '../../src/core/columns.js';
 import type { EventBatch } from '../../src/normalise/event-batch.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
-import { TraceDecoder, type RejectedLine } from '../../src/decode/decoder.js';
+import { TraceDecoder, type RejectedLine } from '../../src/decode/text/decoder.js';
 
 /** The row's kind/parsed/keepPayload and only its non-null typed fields, so that toEqual also checks the nulls. */
 export interface Fields {

@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RejectedLine } from '../../src/decode/decoder.js';
-import { generateTraceText } from '../../src/bench/generate.js';
-import { openTraceSource } from '../../src/normalise/source.js';
+import type { RejectedLine } from '../../src/decode/text/decoder.js';
+import { generateTraceText } from '../../bench/generate.js';
+import { openTraceSource } from '../../src/pipeline/source.js';
 import { TRACES } from '../helpers/fixtures.js';
 import { fieldsOf } from './helpers.js';
 

@@ -2,10 +2,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TABLE_NAMES } from '../../src/correlate/index.js';
-import type { Column, TableChunk } from '../../src/normalise/columns.js';
-import { readTableFile, type NamedChunk, type ReportOptions } from '../../src/emit/report/index.js';
-import { TableOutput, type OutputFormat } from '../../src/emit/table-output.js';
+import { TABLE_NAMES } from '../../src/tables/tables.js';
+import type { Column, TableChunk } from '../../src/core/columns.js';
+import { readTableFile } from '../../src/dataset/read-table.js';
+import { type NamedChunk } from '../../src/tables/named-chunk.js';
+import { type ReportOptions } from '../../src/report/index.js';
+import { TableOutput, type OutputFormat } from '../../src/dataset/table-output.js';
 
 export const TRACES = new URL('../fixtures/traces/', import.meta.url).pathname;
 export const SMALL = ['eth-npm', 'http-lo', 'udp-drop', 'mixed', 'callchain'] as const;

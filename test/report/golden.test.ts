@@ -4,9 +4,11 @@
  * nanosecond text, and with deltas within 0.001 msec from the microsecond text.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { correlateFile } from '../../src/correlate/index.js';
+import { correlateFile } from '../../src/pipeline/correlate-file.js';
 import type { CorrelationStats } from '../../src/correlate/stats.js';
-import { renderReport, ReportRenderer, type NamedChunk } from '../../src/emit/report/index.js';
+import { renderReport } from '../../src/pipeline/report.js';
+import { ReportRenderer } from '../../src/report/index.js';
+import { type NamedChunk } from '../../src/tables/named-chunk.js';
 import { compareWithinAMicrosecond, debugNumbers, goldens, input, readDataset, regroup, SMALL, writeDataset } from './golden-helpers.js';
 
 interface Run {

@@ -1,6 +1,6 @@
 /** The reference's Python number formatting; expected strings were printed by Python 3 itself. */
 import { describe, expect, it } from 'vitest';
-import { diffNs, hex64, msec, secsDotUsecs, signedNs } from '../../src/emit/report/index.js';
+import { diffNs, hex64, msec, secsDotUsecs, signedNs } from '../../src/report/index.js';
 
 const words = (v: bigint): [number, number] => [Number(BigInt.asUintN(32, v)), Number(BigInt.asUintN(32, v >> 32n))];
 const ms = (d: bigint): string => msec(signedNs(...words(d)));

@@ -1,9 +1,10 @@
 /** ReportRenderer as a stream consumer: when it prints, what it waits for, and how it fails on incomplete data. */
 import { describe, expect, it } from 'vitest';
 import { Correlator } from '../../src/correlate/index.js';
-import { TraceDecoder } from '../../src/decode/decoder.js';
+import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
-import { ReportRenderer, renderReport } from '../../src/emit/report/index.js';
+import { ReportRenderer } from '../../src/report/index.js';
+import { renderReport } from '../../src/pipeline/report.js';
 import { A, B, correlateText, Trace } from '../correlate/helpers.js';
 import { sliceChunk } from './golden-helpers.js';
 

@@ -3,8 +3,8 @@
  * the report's counts: transmit lines, hunks, netif_receive_skb lines per hunk, the debug block.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { correlateFile } from '../../src/correlate/index.js';
-import type { NamedChunk } from '../../src/emit/report/index.js';
+import { correlateFile } from '../../src/pipeline/correlate-file.js';
+import type { NamedChunk } from '../../src/tables/named-chunk.js';
 import { rows } from '../helpers/duck.js';
 import { debugNumbers, goldens, input, receiveLinesPerHunk, SMALL, writeDataset } from './golden-helpers.js';
 

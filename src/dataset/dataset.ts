@@ -1,0 +1,84 @@
+/**
+ * A converted dataset read back: the files of each table in a folder written by `convert`, flat
+ * (`<dir>/<table>.parquet|.arrow`) or hive-partitioned (`<dir>/<table>/source=<name>/part-0.*`).
+ */
+import { existsSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NetdevTimesError } from '../core/errors.js';
+import { tableNames } from '../tables/schema.js';
+
+export function isDataset(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The partition names (`source=` values) of a batch dataset; empty for a flat one. */
+export function datasetSources(dir: string, table = 'events'): string[] {
+  const t = join(dir, table);
+  if (!isDataset(t)) return [];
+  return readdirSync(t).filter((d) => d.startsWith('source=')).map((d) => d.slice('source='.length)).sort();
+}
+
+/** The file holding `table` (Parquet preferred, Arrow IPC otherwise) for one source, or null when absent. */
+export function tableFile(dir: string, table: string, source?: string): string | null {
+  const sources = datasetSources(dir);
+  if (sources.length > 0) {
+    const s = source ?? (sources.length === 1 ? sources[0] : undefined);
+    if (s === undefined) {
+      throw new NetdevTimesError(`${dir}: holds ${sources.length} inputs (${sources.join(', ')}); choose one with --source NAME`, 2);
+    }
+    if (!sources.includes(s)) throw new NetdevTimesError(`${dir}: no source '${s}' (there are: ${sources.join(', ')})`, 2);
+    for (const ext of ['parquet', 'arrow']) {
+      const p = join(dir, table, `source=${s}`, `part-0.${ext}`);
+      if (existsSync(p)) return p;
+    }
+    return null;
+  }
+  for (const ext of ['parquet', 'arrow']) {
+    const p = join(dir, `${table}.${ext}`);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/**
+ * After a dataset was replaced (`--force`): removes the table files of the previous one that `keep` (the
+ * files just written) does not name — flat `<table>.<fmt>` files, `source=` partitions of inputs not in this
+ * run, a format not written this time — so that globs and readers see only the new dataset. Only names this
+ * tool writes are touched. Returns the removed paths.
+ */
+export function pruneDataset(dir: string, keep: Iterable<string>): string[] {
+  const kept = new Set([...keep].map((p) => resolve(p)));
+  const removed: string[] = [];
+  const drop = (p: string): void => {
+    if (!existsSync(p) || kept.has(resolve(p))) return;
+    try {
+      unlinkSync(p);
+      removed.push(p);
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  };
+  const rmdirIfEmpty = (d: string): void => {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty: keep it
+    }
+  };
+  for (const table of tableNames()) {
+    for (const ext of ['parquet', 'arrow']) drop(join(dir, `${table}.${ext}`));
+    const tableDir = join(dir, table);
+    if (!isDataset(tableDir)) continue;
+    for (const part of readdirSync(tableDir)) {
+      if (!part.startsWith('source=')) continue;
+      for (const ext of ['parquet', 'arrow']) drop(join(tableDir, part, `part-0.${ext}`));
+      rmdirIfEmpty(join(tableDir, part));
+    }
+    rmdirIfEmpty(tableDir);
+  }
+  return removed;
+}

@@ -1,0 +1,197 @@
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { perfScriptStream } from './perf-script.js';
+import { NetdevTimesError } from '../core/errors.js';
+
+/** What the first bytes of an input say it is. */
+export type InputKind = 'text' | 'gzip' | 'xz' | 'perf-data';
+
+const GZIP = [0x1f, 0x8b];
+const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+const PERFILE2 = [0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32];
+
+const startsWith = (b: Uint8Array, magic: number[]): boolean =>
+  b.length >= magic.length && magic.every((m, i) => b[i] === m);
+
+export function sniff(head: Uint8Array): InputKind {
+  if (startsWith(head, GZIP)) return 'gzip';
+  if (startsWith(head, XZ)) return 'xz';
+  if (startsWith(head, PERFILE2)) return 'perf-data';
+  return 'text';
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  });
+  try {
+    const head = new Uint8Array(8);
+    const { bytesRead } = await fh.read(head, 0, 8, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The decompressed size of an .xz file, from the index xz keeps at its end (`xz --robot --list`: no data is
+ * decompressed); null when xz is missing or cannot tell (a corrupt or truncated file).
+ */
+export function xzSize(path: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    execFile('xz', ['--robot', '--list', '--', path], { encoding: 'utf8' }, (err, stdout) => {
+      const totals = err ? undefined : stdout.split('\n').find((l) => l.startsWith('totals\t'));
+      const size = totals === undefined ? NaN : Number(totals.split('\t')[4]);
+      resolve(Number.isSafeInteger(size) ? size : null);
+    });
+  });
+}
+
+/**
+ * Decompresses xz with the system's `xz`: Node has no xz codec and a child keeps the second core busy.
+ * xz's exit status is known only after its stdout has ended, so it is checked then: a corrupt or truncated
+ * file fails with xz's message instead of ending the input early without a word.
+ */
+async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (err.length < 8192) err += d.toString();
+  });
+  const exit = new Promise<number | null>((resolve, reject) => {
+    child.on('error', () => reject(new NetdevTimesError(`${label}: is xz-compressed but 'xz' could not be run`, 2)));
+    child.on('close', (code) => resolve(code));
+  });
+  exit.catch(() => undefined);
+  child.stdin.on('error', () => undefined);
+  source.on('error', (e: Error) => child.stdout.destroy(new NetdevTimesError(`${label}: cannot read (${e.message})`, 2)));
+  source.pipe(child.stdin);
+  try {
+    for await (const chunk of child.stdout) {
+      const c: Uint8Array = chunk;
+      yield c;
+    }
+    const code = await exit;
+    if (code !== 0) throw new NetdevTimesError(`${label}: xz failed: ${err.trim() || `exit ${code}`}`, 2);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
+}
+
+/** Decompresses gzip; a corrupt or truncated file fails with a NetdevTimesError naming the input. */
+async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const gunzip = createGunzip();
+  source.on('error', (e: Error) => gunzip.destroy(e));
+  source.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) {
+      const c: Uint8Array = chunk;
+      yield c;
+    }
+  } catch (e) {
+    if (e instanceof NetdevTimesError) throw e;
+    throw new NetdevTimesError(`${label}: gzip: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+}
+
+/**
+ * Peeks at the first chunk of an already open stream (stdin) to decide how to decode it, then yields
+ * the decompressed bytes.
+ */
+async function* sniffStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head: Uint8Array = first.value;
+  const kind = sniff(head);
+  if (kind === 'perf-data') throw new NetdevTimesError(`${label}: is a perf.data file; give it as a file path`, 2);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  if (kind === 'text') {
+    yield* rest();
+    return;
+  }
+  const { Readable: R } = await import('node:stream');
+  const raw = R.from(rest());
+  yield* kind === 'gzip' ? gunzipStream(raw, label) : xzStream(raw, label);
+}
+
+export interface OpenedInput {
+  kind: InputKind;
+  /** Decoded `perf script` text bytes, in chunks. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+export interface InputOptions {
+  /** The perf binary used to render perf.data inputs (default `perf`). */
+  perf?: string;
+  /**
+   * Read a plain text file into two buffers that take turns (no allocation per chunk): each chunk is then
+   * valid only until the next one is asked for. For consumers that copy a chunk before asking again, as the
+   * decoder does.
+   */
+  reuseChunks?: boolean;
+}
+
+/** How messages and summaries name an input: `-` is `<stdin>`. */
+export const inputLabel = (path: string): string => (path === '-' ? '<stdin>' : path);
+
+/**
+ * Opens a path (or `-` for stdin) as a stream of `perf script` text chunks: gzip and xz are decompressed and
+ * perf.data is rendered by perf script, all recognised by their magic bytes, not by the name.
+ */
+export async function openTextInput(path: string, options: InputOptions = {}): Promise<OpenedInput> {
+  if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, inputLabel(path)) };
+  const kind = sniff(await readHead(path));
+  if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
+  if (kind === 'text') return { kind, chunks: fileChunks(path, options.reuseChunks === true) };
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (kind === 'gzip') return { kind, chunks: gunzipStream(file, path) };
+  return { kind, chunks: xzStream(file, path) };
+}
+
+const FILE_CHUNK = 1 << 20;
+
+/**
+ * A plain file in 1 MiB chunks without a stream's machinery: the next read is already running while the
+ * current chunk is decoded. Each chunk is a Buffer of its own, as a stream's chunks are, unless `reuse`:
+ * then two buffers take turns and a chunk is valid only until the next one is asked for.
+ */
+async function* fileChunks(path: string, reuse: boolean): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  });
+  const spare = reuse ? [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)] : [];
+  let turn = 0;
+  const readOne = async (): Promise<Uint8Array> => {
+    const b = reuse ? spare[turn++ & 1] : Buffer.allocUnsafeSlow(FILE_CHUNK);
+    try {
+      const { bytesRead } = await fh.read(b, 0, FILE_CHUNK, null);
+      return b.subarray(0, bytesRead);
+    } catch (e) {
+      const err: NodeJS.ErrnoException = e instanceof Error ? e : new Error(String(e));
+      throw new NetdevTimesError(`${path}: cannot read (${err.code ?? err.message})`, 2);
+    }
+  };
+  let next = readOne();
+  try {
+    for (;;) {
+      const chunk = await next;
+      if (chunk.length === 0) return;
+      next = readOne();
+      yield chunk;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await fh.close();
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Many inputs into one hive-partitioned dataset (`<out>/<table>/source=<name>/part-0.parquet`), one input per
+ * worker thread so both cores work. A failed input is reported and leaves the others intact.
+ */
+import { startWorker } from '../core/worker.js';
+import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { NetdevTimesError } from '../core/errors.js';
+import { describeFsError, makeDirs, writeFileAtomic } from '../formats/byte-sink.js';
+import { refuseExistingDataset, type ConvertOptions } from './convert.js';
+import { pruneDataset } from '../dataset/dataset.js';
+import type { InputSummary, Manifest } from '../dataset/manifest.js';
+import { toolVersion } from '../core/version.js';
+
+export interface InputOutcome {
+  input: string;
+  source: string;
+  ok: boolean;
+  error?: string;
+  exitCode?: number;
+  manifest?: Manifest;
+}
+
+export type ManyOptions = Omit<ConvertOptions, 'input' | 'placement' | 'writeManifest' | 'onReject'> & {
+  inputs: string[];
+  /** Worker threads (default: one per core, at most one per input). */
+  jobs?: number;
+  onInputDone?: (o: InputOutcome) => void;
+};
+
+/** Files named by the arguments: directories are walked (sorted, hidden entries skipped). */
+export function expandInputs(args: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      out.push(p); // reported as unreadable by its own conversion
+      return;
+    }
+    if (!st.isDirectory()) {
+      out.push(p);
+      return;
+    }
+    for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+  };
+  for (const a of args) walk(a);
+  return out;
+}
+
+const COMPRESSED = ['.xz', '.gz'];
+
+/** A hive partition value per input: the file name without compression suffix, made unique and path-safe. */
+export function sourceNames(inputs: string[]): string[] {
+  const seen = new Map<string, number>();
+  return inputs.map((p) => {
+    let name = p === '-' ? 'stdin' : basename(p);
+    for (const ext of COMPRESSED) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
+    name = name.replace(/[\/\\=%:*?"<>|\s]/g, '_') || 'input';
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}-${n}`;
+  });
+}
+
+export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
+  refuseExistingDataset(options.outDir, options.force ?? false);
+  // The batch's folder exists before any worker starts: a failed input removes only the folders it created.
+  try {
+    makeDirs(options.outDir);
+  } catch (e) {
+    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
+  }
+  const inputs = expandInputs(options.inputs);
+  if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
+  const sources = sourceNames(inputs);
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), inputs.length));
+  const outcomes: InputOutcome[] = new Array(inputs.length);
+  const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
+  let next = 0;
+  const fail = (i: number, error: string, exitCode: number): InputOutcome => ({ input: inputs[i], source: sources[i], ok: false, error, exitCode });
+  /** One worker converts inputs one after another; a worker that dies fails its input and is replaced. */
+  const runWorker = async (): Promise<void> => {
+    let worker: Worker | null = null;
+    try {
+      for (;;) {
+        const i = next++;
+        if (i >= inputs.length) return;
+        const task: ConvertOptions = {
+          ...common,
+          input: inputs[i],
+          placement: { kind: 'partition', source: sources[i] },
+          writeManifest: false,
+          force: true,
+        };
+        const w: Worker = worker ?? track(startWorker(import.meta.url, 'convert-worker'));
+        worker = w;
+        const outcome = await new Promise<InputOutcome>((resolve) => {
+          const done = (o: InputOutcome): void => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+            resolve(o);
+          };
+          const onMessage = (m: WorkerReply): void =>
+            done(m.ok ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest } : fail(i, m.message, m.exitCode));
+          const dead = (why: string): void => {
+            worker = null;
+            // It could not abort its outputs: remove its temporary files here.
+            removeTempFiles(options.outDir, sources[i]);
+            done(fail(i, `${inputs[i]}: ${why}`, 70));
+          };
+          const onError = (e: Error): void => dead(`internal error in the conversion worker: ${e.message}`);
+          const onExit = (code: number): void => dead(`the conversion worker exited (code ${code})`);
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage(task);
+        });
+        outcomes[i] = outcome;
+        onInputDone?.(outcome);
+      }
+    } finally {
+      await (worker as Worker | null)?.terminate();
+    }
+  };
+  active.add(options.outDir);
+  try {
+    await Promise.all(Array.from({ length: jobs }, runWorker));
+  } finally {
+    active.delete(options.outDir);
+  }
+  const manifest = mergeManifests(outcomes);
+  writeFileAtomic(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
+  if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
+  return { manifest, outcomes };
+}
+
+/** Output folders of the batch conversions running now. */
+const active = new Set<string>();
+
+/**
+ * For SIGINT/SIGTERM: the workers' temporary files live in their threads, out of reach of the main thread's
+ * abortAllFileSinks, so they are removed by name (`.<file>.tmp-<pid>` in the partitions of running batches).
+ */
+export function abortAllBatches(): void {
+  for (const dir of active) removeTempFiles(dir);
+}
+
+const workers = new Set<Worker>();
+
+function track(w: Worker): Worker {
+  workers.add(w);
+  w.once('exit', () => workers.delete(w));
+  return w;
+}
+
+/**
+ * Stops every conversion worker, then removes their temporary files: a worker still running after the
+ * sweep could open a new one.
+ */
+export async function stopAllBatches(): Promise<void> {
+  await Promise.all([...workers].map((w) => w.terminate()));
+  abortAllBatches();
+}
+
+const list = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** Removes this process's temporary files from the partitions (of one source, or all), then empty partitions. */
+function removeTempFiles(outDir: string, source?: string): void {
+  const suffix = `.tmp-${process.pid}`;
+  for (const table of list(outDir)) {
+    const tableDir = join(outDir, table);
+    for (const part of list(tableDir)) {
+      if (!part.startsWith('source=') || (source !== undefined && part !== `source=${source}`)) continue;
+      const partDir = join(tableDir, part);
+      for (const f of list(partDir)) {
+        if (!f.startsWith('.') || !f.endsWith(suffix)) continue;
+        try {
+          unlinkSync(join(partDir, f));
+        } catch {
+          // already renamed or removed
+        }
+      }
+      removeIfEmpty(partDir);
+    }
+    if (source === undefined) removeIfEmpty(tableDir);
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (or not a folder): keep it
+  }
+}
+
+export type WorkerReply = { ok: true; manifest: Manifest } | { ok: false; message: string; exitCode: number };
+
+function mergeManifests(outcomes: InputOutcome[]): Manifest {
+  const inputs: (InputSummary & { source: string })[] = [];
+  const tables = new Map<string, Manifest['tables'][number]>();
+  let schemaVersions: Record<string, string> = {};
+  let correlation: Record<string, unknown> | undefined;
+  for (const o of outcomes) {
+    if (!o.manifest) continue;
+    schemaVersions = { ...schemaVersions, ...o.manifest.schema_versions };
+    for (const inp of o.manifest.inputs) inputs.push({ ...inp, source: o.source });
+    for (const t of o.manifest.tables) {
+      const m = tables.get(t.name) ?? { name: t.name, rows: 0, files: [] };
+      m.rows += t.rows;
+      m.files.push(...t.files);
+      tables.set(t.name, m);
+    }
+    if (o.manifest.correlation !== undefined) (correlation ??= {})[o.source] = o.manifest.correlation;
+  }
+  return {
+    tool: { name: 'netdev-times', version: toolVersion() },
+    schema_versions: schemaVersions,
+    created: new Date().toISOString(),
+    inputs,
+    failed: outcomes.filter((o) => !o.ok).map((o) => ({ path: o.input, source: o.source, error: o.error ?? '' })),
+    tables: [...tables.values()],
+    ...(correlation ? { correlation } : {}),
+  };
+}
