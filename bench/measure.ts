@@ -18,7 +18,7 @@ export interface Measurement {
   exitCode: number;
 }
 
-const PROBE = fileURLToPath(new URL('./rusage-probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./rusage-probe.mjs', import.meta.url));
 const TIME = '/usr/bin/time';
 
 let seq = 0;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { NetdevTimesError } from '../core/errors.js';
 import { abortAllFileSinks } from '../formats/byte-sink.js';
@@ -103,7 +104,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     });
     progress?.done();
     // A replaced dataset keeps nothing of the previous one (partitions of a batch, a format not written now).
-    if (a.force && !toStdout) pruneDataset(a.output, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
+    if (a.force && !toStdout) pruneDataset(a.output, manifest.tables.flatMap((t) => t.files.map((f) => join(a.output, f.path))));
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     if (!a.quiet) {
       process.stderr.write(summaryLine(manifest, toStdout ? 'stdout' : manifestPath.replace(/manifest\.json$/, ''), (performance.now() - t0) / 1000));

@@ -1,12 +1,28 @@
 /** manifest.json: what was read, what was written, and the line accounting that proves nothing was dropped. */
+import { relative } from 'node:path';
 import type { LineCounts } from '../decode/text/decoder.js';
+import type { CorrelationStats } from '../correlate/index.js';
 import type { WrittenFile } from './table-output.js';
 
+/** A JSON value: what the manifest and every --json output are made of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Line accounting of one input: lines = events + header + callchain_frames + blank + rejected. */
+export interface LineAccounting {
+  lines: number;
+  events: number;
+  header: number;
+  callchain_frames: number;
+  blank: number;
+  rejected: number;
+}
+
 export interface InputSummary {
+  /** The input, relative to the dataset folder ('<stdin>' for standard input). */
   path: string;
   bytes: number;
   kind: string;
-  lines: LineCounts;
+  lines: LineAccounting;
   /** Events per event name, as perf prints it. */
   events_by_type: Record<string, number>;
   /** Netdev events whose payload did not parse (kept with their raw payload), per event name. */
@@ -29,13 +45,38 @@ export interface Manifest {
   schema_versions: Record<string, string>;
   created: string;
   inputs: InputSummary[];
-  /** Inputs of a batch conversion that failed (their tables are absent). */
+  /** Inputs of a batch conversion that failed (their tables are absent); paths as in `inputs`. */
   failed?: { path: string; source: string; error: string }[];
+  /** Each table's files, their paths relative to the dataset folder. */
   tables: { name: string; rows: number; files: { format: string; path: string; bytes: number }[] }[];
-  correlation?: unknown;
+  /** What the correlate stage counted (snake_case keys); per partition source in a batch dataset. */
+  correlation?: Json;
 }
 
-export function tablesOf(files: WrittenFile[]): Manifest['tables'] {
+export function lineAccounting(c: LineCounts): LineAccounting {
+  return { lines: c.lines, events: c.events, header: c.header, callchain_frames: c.callchainFrames, blank: c.blank, rejected: c.rejected };
+}
+
+/** A path as the manifest names it: relative to the dataset folder, so that a dataset can be moved or shared. */
+export function datasetRelative(datasetDir: string, path: string): string {
+  return path === '-' ? '<stdin>' : relative(datasetDir, path) || '.';
+}
+
+const snake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The same value with every object key in snake_case (the TypeScript side names them in camelCase). */
+export function snakeKeys(v: unknown): Json {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (typeof v !== 'object') return null;
+  const out: { [key: string]: Json } = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[snake(k)] = snakeKeys(x);
+  return out;
+}
+
+/** The manifest's tables, the files named relative to `datasetDir`. */
+export function tablesOf(files: WrittenFile[], datasetDir: string): Manifest['tables'] {
   const byName = new Map<string, Manifest['tables'][number]>();
   for (const f of files) {
     let t = byName.get(f.table);
@@ -43,7 +84,13 @@ export function tablesOf(files: WrittenFile[]): Manifest['tables'] {
       t = { name: f.table, rows: f.rows, files: [] };
       byName.set(f.table, t);
     }
-    t.files.push({ format: f.format, path: f.path, bytes: f.bytes });
+    t.files.push({ format: f.format, path: datasetRelative(datasetDir, f.path), bytes: f.bytes });
   }
   return [...byName.values()];
+}
+
+/** The correlate stage's counts for the manifest; out-of-order times are the input's `out_of_order`, once. */
+export function correlationJson(stats: CorrelationStats): Json {
+  const { outOfOrderTimestamps: _counted, ...rest } = stats;
+  return snakeKeys(rest);
 }

@@ -11,7 +11,7 @@ import { NetdevTimesError } from '../core/errors.js';
 import { describeFsError, makeDirs, writeFileAtomic } from '../formats/byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from '../dataset/dataset.js';
-import type { InputSummary, Manifest } from '../dataset/manifest.js';
+import { datasetRelative, type InputSummary, type Json, type Manifest } from '../dataset/manifest.js';
 import { toolVersion } from '../core/version.js';
 
 export interface InputOutcome {
@@ -133,10 +133,10 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   } finally {
     active.delete(options.outDir);
   }
-  const manifest = mergeManifests(outcomes);
+  const manifest = mergeManifests(outcomes, options.outDir);
   writeFileAtomic(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
-  if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => f.path)));
+  if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => join(options.outDir, f.path))));
   return { manifest, outcomes };
 }
 
@@ -208,11 +208,11 @@ function removeIfEmpty(dir: string): void {
 
 export type WorkerReply = { ok: true; manifest: Manifest } | { ok: false; message: string; exitCode: number };
 
-function mergeManifests(outcomes: InputOutcome[]): Manifest {
+function mergeManifests(outcomes: InputOutcome[], outDir: string): Manifest {
   const inputs: (InputSummary & { source: string })[] = [];
   const tables = new Map<string, Manifest['tables'][number]>();
   let schemaVersions: Record<string, string> = {};
-  let correlation: Record<string, unknown> | undefined;
+  let correlation: Record<string, Json> | undefined;
   for (const o of outcomes) {
     if (!o.manifest) continue;
     schemaVersions = { ...schemaVersions, ...o.manifest.schema_versions };
@@ -230,7 +230,7 @@ function mergeManifests(outcomes: InputOutcome[]): Manifest {
     schema_versions: schemaVersions,
     created: new Date().toISOString(),
     inputs,
-    failed: outcomes.filter((o) => !o.ok).map((o) => ({ path: o.input, source: o.source, error: o.error ?? '' })),
+    failed: outcomes.filter((o) => !o.ok).map((o) => ({ path: datasetRelative(outDir, o.input), source: o.source, error: o.error ?? '' })),
     tables: [...tables.values()],
     ...(correlation ? { correlation } : {}),
   };

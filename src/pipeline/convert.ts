@@ -2,6 +2,7 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
+import { correlationJson, datasetRelative, lineAccounting, tablesOf, type InputSummary, type Manifest } from '../dataset/manifest.js';
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -18,8 +19,6 @@ import type { TableChunk } from '../core/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from '../tables/reject-rows.js';
 import { openTraceSource } from './source.js';
-import type { InputSummary, Manifest } from '../dataset/manifest.js';
-import { tablesOf } from '../dataset/manifest.js';
 import { tableSpec } from '../tables/schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from '../dataset/table-output.js';
 import { EncoderThread } from '../formats/parquet/encoder-thread.js';
@@ -220,10 +219,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const range = stats.range();
     const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
     const summary: InputSummary = {
-      path: options.input,
+      path: datasetRelative(options.outDir, options.input),
       bytes: options.input === '-' ? input.bytes : statSync(options.input).size,
       kind: input.kind,
-      lines: { ...input.counts },
+      lines: lineAccounting(input.counts),
       events_by_type: keyed(input.events.values, stats.perEvent),
       unparsed_by_type: keyed(input.events.values, idsToArray(input.unparsed)),
       rejected_by_reason: rejectedByReason,
@@ -239,8 +238,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       schema_versions: Object.fromEntries(outputs.map((o) => [o.spec.table, tableSpec(o.spec.table).version])),
       created: new Date().toISOString(),
       inputs: [summary],
-      tables: tablesOf(files),
-      correlation,
+      tables: tablesOf(files, options.outDir),
+      correlation: correlationJson(correlation),
     };
     const manifestPath = join(options.outDir, 'manifest.json');
     if (!stream && (options.writeManifest ?? true)) writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);

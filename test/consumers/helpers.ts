@@ -11,7 +11,6 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { convert } from '../../src/pipeline/convert.js';
-// Worker threads load compiled code: the batch conversion runs from dist/ (npm test compiles first).
 import { convertMany } from '../../src/pipeline/convert-many.js';
 import { duck } from '../helpers/duck.js';
 import { TRACES } from '../helpers/fixtures.js';

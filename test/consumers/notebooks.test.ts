@@ -12,7 +12,6 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/pipeline/convert.js';
 import { ROOT, TRACES } from '../helpers/fixtures.js';
-// Worker threads load compiled code: the batch conversion runs from dist/ (npm test compiles first).
 import { convertMany } from '../../src/pipeline/convert-many.js';
 import { tmp } from './helpers.js';
 

@@ -187,7 +187,7 @@ describe.each(datasets().map(([k]) => k))('%s dataset', (kind) => {
   it('the manifest names the schema version of every table and every file written', () => {
     const m = JSON.parse(readFileSync(join(dir(), 'manifest.json'), 'utf8'));
     expect(m.schema_versions).toEqual(Object.fromEntries(tableNames().map((t) => [t, tableSpec(t).version])));
-    const listed = m.tables.flatMap((t: { files: { path: string }[] }) => t.files.map((f) => resolve(f.path))).sort();
+    const listed = m.tables.flatMap((t: { files: { path: string }[] }) => t.files.map((f) => resolve(dir(), f.path))).sort();
     const onDisk = walk(dir()).filter((f) => f !== 'manifest.json').map((f) => resolve(dir(), f)).sort();
     expect(listed).toEqual(onDisk);
   });

@@ -5,8 +5,9 @@ import { StringTable } from '../../src/core/strings.js';
 import { tableSpec } from '../../src/tables/schema.js';
 import {
   TABLE_NAMES, rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
-  type OutColumnDef, type SourceTables,
+  type SourceTables,
 } from '../../src/tables/tables.js';
+import type { OutColumnDef } from '../../src/tables/column-def.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 const src: SourceTables = { dev: new StringTable(), comm: new StringTable(), irqName: new StringTable(), location: new StringTable(), reason: new StringTable() };

@@ -82,7 +82,7 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
     expect(m.tool.name).toBe('netdev-times');
     expect(m.schema_versions.events).toBe(tableSpec('events').version);
     expect(m.inputs[0].bytes).toBe(readFileSync(`${TRACES}eth-npm.txt`).length);
-    expect(m.inputs[0].lines).toEqual({ lines: 4842, events: 4842, header: 0, callchainFrames: 0, blank: 0, rejected: 0 });
+    expect(m.inputs[0].lines).toEqual({ lines: 4842, events: 4842, header: 0, callchain_frames: 0, blank: 0, rejected: 0 });
     expect(m.inputs[0].events_by_type).toEqual(sampleCounts(`${TRACES}eth-npm.stats.log`));
     expect(m.inputs[0].first_time_ns).toBe('1520292816000');
     expect(m.inputs[0].last_time_ns).toBe('1523824836000');
@@ -122,9 +122,9 @@ describe('callchains', () => {
     const { manifest } = await convert({ input: `${TRACES}callchain.txt.xz`, outDir: out });
     const lines = manifest.inputs[0].lines;
     expect(lines.rejected).toBe(0);
-    expect(lines.lines).toBe(lines.events + lines.header + lines.callchainFrames + lines.blank + lines.rejected);
+    expect(lines.lines).toBe(lines.events + lines.header + lines.callchain_frames + lines.blank + lines.rejected);
     const r = await rows(`SELECT sum(len(callchain))::INTEGER AS frames, count(*)::INTEGER AS n FROM '${out}/events.parquet'`);
-    expect(r[0].frames).toBe(lines.callchainFrames);
+    expect(r[0].frames).toBe(lines.callchain_frames);
     expect(r[0].n).toBe(6466);
     const first = await rows(`SELECT callchain FROM '${out}/events.parquet' WHERE line = 1`);
     const frames = (first[0].callchain as { items: string[] }).items;
@@ -142,7 +142,7 @@ describe('CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stderr.toString()).toMatch(/4842 events, 0 rejected lines/);
     const m = JSON.parse(readFileSync(`${out}/manifest.json`, 'utf8'));
-    expect(m.inputs[0].path).toBe('-');
+    expect(m.inputs[0].path).toBe('<stdin>');
     expect(m.tables.map((t: { name: string }) => t.name)).toContain('events');
   });
 

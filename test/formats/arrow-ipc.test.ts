@@ -3,6 +3,7 @@
  * what the apache-arrow builder makes of the same chunks: same schema, same values, same nulls, for every
  * column kind, and parquet-wasm reads them.
  */
+import type { Table } from 'apache-arrow';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Table as WasmTable } from 'parquet-wasm/node';
@@ -20,7 +21,7 @@ import { emptyChunk } from '../../src/dataset/table-output.js';
 import { TRACES } from '../helpers/fixtures.js';
 import { execFileSync } from 'node:child_process';
 
-type ArrowTable = ReturnType<typeof arrow.tableFromIPC>;
+type ArrowTable = Table;
 const { tableFromIPC } = arrow;
 
 /** Columns of values (bigint, number, string, string[], null), the way apache-arrow reads them. */

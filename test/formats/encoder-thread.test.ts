@@ -1,5 +1,5 @@
 /**
- * The Parquet encoder thread (compiled code from dist/, as worker threads load it) writes exactly
+ * The Parquet encoder thread writes exactly
  * the bytes the in-thread parquet-wasm writer writes, while the caller reuses its arrays after each write;
  * a chunk the thread cannot encode fails the write or the close. Which conversions get it by default.
  */
@@ -54,7 +54,6 @@ describe('Parquet encoder thread', () => {
     for (const c of chunks()) await w.write(c);
     await w.close();
     const thread = EncoderThread.start();
-    if (!thread) throw new Error('dist/emit/parquet/encoder-worker.js is missing: run tsc first');
     try {
       const sink = new MemorySink();
       const r = thread.open(sink, spec, { metadata, rowGroupRows: 2000 });
@@ -73,7 +72,6 @@ describe('Parquet encoder thread', () => {
 
   it('a chunk the thread cannot encode fails the write or the close with its reason', async () => {
     const thread = EncoderThread.start();
-    if (!thread) throw new Error('dist/emit/parquet/encoder-worker.js is missing: run tsc first');
     try {
       const r = thread.open(new MemorySink(), spec, { metadata });
       const c = chunks()[0];

@@ -4,8 +4,16 @@
  * transfer. Watched through V8's own trace of its protector cells, in a process of its own.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ROOT, TRACES } from '../helpers/fixtures.js';
+
+// The sources bundled to plain JavaScript: a TypeScript loader in the child (tsx) detaches buffers itself.
+const bundle = join(mkdtempSync(join(tmpdir(), 'ndt-detach-')), 'source.mjs');
+buildSync({ entryPoints: [`${ROOT}src/pipeline/source.ts`], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'error' });
 
 const INVALIDATED = 'Invalidating protector cell ArrayBufferDetaching';
 
@@ -16,7 +24,7 @@ function protectorTrace(script: string): string {
 describe('detachEarly', () => {
   it('opening a trace gives up the no-detached-buffer assumption before any batch is decoded', () => {
     const out = protectorTrace(`
-      import { openTraceSource } from './dist/normalise/source.js';
+      import { openTraceSource } from ${JSON.stringify(bundle)};
       console.log('before');
       const src = await openTraceSource(${JSON.stringify(`${TRACES}eth-npm.ns.txt`)});
       console.log('opened');
