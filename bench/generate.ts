@@ -31,7 +31,11 @@ class TextSink implements Sink {
   count = 0;
   private clock: number;
 
-  constructor(private readonly limit: number, private readonly layout: Layout, startNs: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly layout: Layout,
+    startNs: number,
+  ) {
     this.clock = startNs;
   }
 

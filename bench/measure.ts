@@ -24,7 +24,11 @@ const TIME = '/usr/bin/time';
 let seq = 0;
 const scratch = (): string => join(tmpdir(), `netdev-times-bench-${process.pid}-${++seq}.json`);
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ wallS: number; exitCode: number; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ wallS: number; exitCode: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
@@ -47,9 +51,17 @@ function parseJsonFile(path: string): Record<string, unknown> | null {
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** A node script (the CLI) with its own rusage report. */
-export async function measureNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement & { stderr: string }> {
+export async function measureNode(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Measurement & { stderr: string }> {
   const file = scratch();
-  const r = await run(process.execPath, ['--import', PROBE, script, ...args], { ...process.env, ...env, NETDEV_TIMES_BENCH_RUSAGE: file });
+  const r = await run(process.execPath, ['--import', PROBE, script, ...args], {
+    ...process.env,
+    ...env,
+    NETDEV_TIMES_BENCH_RUSAGE: file,
+  });
   const u = parseJsonFile(file);
   const rss = num(u?.maxRssKb);
   const user = num(u?.userUs);

@@ -42,8 +42,14 @@ function ratio(a: CaseResult | undefined, b: CaseResult | undefined): number | n
   return a && b ? best(a).wallS / best(b).wallS : null;
 }
 
-export function summarise(cases: CaseResult[], machine: Machine, notes: string[], runs: number): { text: string; json: unknown } {
-  const find = (name: string, input: string): CaseResult | undefined => cases.find((c) => c.name === name && c.input === input);
+export function summarise(
+  cases: CaseResult[],
+  machine: Machine,
+  notes: string[],
+  runs: number,
+): { text: string; json: unknown } {
+  const find = (name: string, input: string): CaseResult | undefined =>
+    cases.find((c) => c.name === name && c.input === input);
   const convert = find('convert', 'tcp-bulk.ns.txt');
   const report = find('report', 'tcp-bulk.ns.txt');
   const perf = find('perf script --ns', 'tcp-bulk.data');
@@ -51,7 +57,7 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
   const scale = big && convert ? big.events / convert.events : null;
   // The default modes; convert forced onto one thread (", 1 thread") is shown in the table, not held to the target.
-  const ours = cases.filter((c) => (c.name === 'convert' || c.name === 'report'));
+  const ours = cases.filter((c) => c.name === 'convert' || c.name === 'report');
   const maxRss = ours.reduce<number | null>((m, c) => {
     const p = peak(c);
     return p === null ? m : Math.max(m ?? 0, p);
@@ -66,21 +72,38 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   add('peak RSS of every convert/report run, default mode (MB)', maxRss, '<= 256', (v) => v <= 256);
   const bigRss = big ? peak(big) : null;
   const bulkRss = convert ? peak(convert) : null;
-  add(`${scale ?? 'N'}x trace: peak RSS / tcp-bulk peak RSS`, bigRss !== null && bulkRss !== null ? bigRss / bulkRss : null, '<= 1.1 (flat)', (v) => v <= 1.1);
-  add(`${scale ?? 'N'}x trace: time / tcp-bulk time`, ratio(big, convert), `<= ${scale ?? 'N'} (linear)`, (v) => scale !== null && v <= scale * 1.15);
+  add(
+    `${scale ?? 'N'}x trace: peak RSS / tcp-bulk peak RSS`,
+    bigRss !== null && bulkRss !== null ? bigRss / bulkRss : null,
+    '<= 1.1 (flat)',
+    (v) => v <= 1.1,
+  );
+  add(
+    `${scale ?? 'N'}x trace: time / tcp-bulk time`,
+    ratio(big, convert),
+    `<= ${scale ?? 'N'} (linear)`,
+    (v) => scale !== null && v <= scale * 1.15,
+  );
 
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
   // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
   // rate the perf script target asks for.
   const arrowOnly = find('convert, Arrow IPC only', 'tcp-bulk.ns.txt');
-  const tiny = (name: string): CaseResult | undefined => cases.find((c) => c.name === name && c.events === STARTUP_EVENTS);
+  const tiny = (name: string): CaseResult | undefined =>
+    cases.find((c) => c.name === name && c.events === STARTUP_EVENTS);
   const bigBest = big ? best(big) : null;
   const cpuPerEventUs = big && bigBest?.cpuS ? (bigBest.cpuS / big.events) * 1e6 : null;
   const rate = (v: number | null): number | null => (v === null ? null : Math.round(v));
   const limits: [string, number | null][] = [
-    [`${scale ?? 'N'}x trace once started: events/s (its time less tcp-bulk's)`, rate(big && convert && bigBest ? (big.events - convert.events) / (bigBest.wallS - best(convert).wallS) : null)],
+    [
+      `${scale ?? 'N'}x trace once started: events/s (its time less tcp-bulk's)`,
+      rate(big && convert && bigBest ? (big.events - convert.events) / (bigBest.wallS - best(convert).wallS) : null),
+    ],
     [`${scale ?? 'N'}x trace: CPU microseconds per event, all threads`, cpuPerEventUs],
-    [`at that cost, ${machine.cpus} cores give at most: events/s`, rate(cpuPerEventUs === null ? null : machine.cpus / (cpuPerEventUs / 1e6))],
+    [
+      `at that cost, ${machine.cpus} cores give at most: events/s`,
+      rate(cpuPerEventUs === null ? null : machine.cpus / (cpuPerEventUs / 1e6)),
+    ],
     ['2x perf script --ns, the target: events/s', rate(perf ? (2 * perf.events) / best(perf).wallS : null)],
     ['convert tcp-bulk without Parquet (-f arrow): wall s', arrowOnly ? best(arrowOnly).wallS : null],
     ...(['convert', 'report'] as const).map((name): [string, number | null] => {
@@ -92,12 +115,25 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const rows: Cell[][] = cases.map((c) => {
     const b = best(c);
     return [
-      c.name, c.input, c.events, c.bytes / MB, b.wallS, Math.round(c.events / b.wallS), c.bytes / MB / b.wallS, peak(c),
-      b.cpuS, b.cpuS === null ? null : b.cpuS / b.wallS,
+      c.name,
+      c.input,
+      c.events,
+      c.bytes / MB,
+      b.wallS,
+      Math.round(c.events / b.wallS),
+      c.bytes / MB / b.wallS,
+      peak(c),
+      b.cpuS,
+      b.cpuS === null ? null : b.cpuS / b.wallS,
     ];
   });
   const header = ['command', 'input', 'events', 'MB', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'CPU s', 'cores'];
-  const targetRows: Cell[][] = targets.map((t) => [t.what, t.measured, t.goal, t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO']);
+  const targetRows: Cell[][] = targets.map((t) => [
+    t.what,
+    t.measured,
+    t.goal,
+    t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO',
+  ]);
   const text = [
     `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node}; best of ${runs} runs (1 for the long trace and the reference), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
     '',
@@ -111,7 +147,13 @@ export function summarise(cases: CaseResult[], machine: Machine, notes: string[]
   const json = {
     machine,
     runs,
-    cases: cases.map((c) => ({ ...c, best: best(c), peakRssMb: peak(c), eventsPerS: c.events / best(c).wallS, mbPerS: c.bytes / MB / best(c).wallS })),
+    cases: cases.map((c) => ({
+      ...c,
+      best: best(c),
+      peakRssMb: peak(c),
+      eventsPerS: c.events / best(c).wallS,
+      mbPerS: c.bytes / MB / best(c).wallS,
+    })),
     targets,
     limits: Object.fromEntries(limits),
     notes,

@@ -74,7 +74,11 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', times = runs):
     run: async () => {
       // Each run into a new folder: replacing the previous output (--force) is not what is measured.
       rmSync(out, { recursive: true, force: true });
-      const m = await measureNode(BIN, ['convert', input.path, '-o', out, '-q', ...extra], mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {});
+      const m = await measureNode(
+        BIN,
+        ['convert', input.path, '-o', out, '-q', ...extra],
+        mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {},
+      );
       rmSync(out, { recursive: true, force: true });
       return m;
     },
@@ -103,11 +107,17 @@ async function runPlans(plans: Plan[]): Promise<CaseResult[]> {
       if (m.exitCode === 0) done[k].push(m);
       else if (p.optional) {
         failed.add(k);
-        notes.push(`${p.name}: skipped, it failed (exit ${m.exitCode}): ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+        notes.push(
+          `${p.name}: skipped, it failed (exit ${m.exitCode}): ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+        );
       } else throw new Error(`${p.name} ${p.input.name} failed (exit ${m.exitCode}): ${stderr.trim().slice(0, 2000)}`);
     }
   }
-  return plans.flatMap((p, k) => (done[k].length === 0 ? [] : [{ name: p.name, input: p.label ?? p.input.name, events: p.input.events, bytes: p.input.bytes, runs: done[k] }]));
+  return plans.flatMap((p, k) =>
+    done[k].length === 0
+      ? []
+      : [{ name: p.name, input: p.label ?? p.input.name, events: p.input.events, bytes: p.input.bytes, runs: done[k] }],
+  );
 }
 
 async function main(): Promise<void> {
@@ -122,7 +132,14 @@ async function main(): Promise<void> {
     notes.push(opts['no-perf'] ? 'perf script: skipped (--no-perf)' : 'perf script: skipped (perf is not installed)');
   } else {
     const data = tcpBulkData(dir);
-    const ext = (name: string, args: string[], times: number): Plan => ({ name, input: bulk, label: 'tcp-bulk.data', times, optional: true, run: () => measureCommand('perf', args) });
+    const ext = (name: string, args: string[], times: number): Plan => ({
+      name,
+      input: bulk,
+      label: 'tcp-bulk.data',
+      times,
+      optional: true,
+      run: () => measureCommand('perf', args),
+    });
     // perf script takes about as long as a conversion: as many runs; the reference (~10 s) once.
     external.push(ext('perf script --ns', ['script', '--ns', '-i', data], runs));
     if (opts['no-reference']) notes.push('reference: skipped (--no-reference)');
@@ -130,8 +147,15 @@ async function main(): Promise<void> {
     else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
   const plans: Plan[] = [
-    convertPlan(bulk), reportPlan(bulk), convertPlan(bulk, 'one thread'), convertPlan(bulk, 'arrow'),
-    convertPlan(synthNs), convertPlan(synthUs), reportPlan(synthNs), convertPlan(tiny), reportPlan(tiny),
+    convertPlan(bulk),
+    reportPlan(bulk),
+    convertPlan(bulk, 'one thread'),
+    convertPlan(bulk, 'arrow'),
+    convertPlan(synthNs),
+    convertPlan(synthUs),
+    reportPlan(synthNs),
+    convertPlan(tiny),
+    reportPlan(tiny),
   ];
   const scale = Number(opts.scale);
   if (scale > 1) {

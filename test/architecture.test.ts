@@ -10,7 +10,10 @@ const doc = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8');
 function layers(): string[][] {
   const m = /```layers\n([\s\S]*?)```/.exec(doc);
   if (!m) throw new Error('ARCHITECTURE.md has no ```layers block');
-  return m[1].trim().split('\n').map((l) => l.trim().split(/\s+/));
+  return m[1]
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
 }
 
 function sourceFiles(dir: string): string[] {
@@ -35,7 +38,8 @@ interface Source {
 
 function imports({ file, text }: Source): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*'(\.[^']+)'/g)) out.push(resolve(dirname(file), m[1]));
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*'(\.[^']+)'/g))
+    out.push(resolve(dirname(file), m[1]));
   for (const m of text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g)) out.push(resolve(dirname(file), m[1]));
   return out;
 }
@@ -56,7 +60,8 @@ function violations(sources: Source[], order: string[][]): string[] {
       if (rf === undefined || rt === undefined) {
         bad.push(`${what} (a folder ARCHITECTURE.md does not place)`);
       } else if (from === to) {
-        if (from === 'decode' && subOf(f) !== '' && subOf(target) !== '' && subOf(f) !== subOf(target)) bad.push(`${what} (peer decoders)`);
+        if (from === 'decode' && subOf(f) !== '' && subOf(target) !== '' && subOf(f) !== subOf(target))
+          bad.push(`${what} (peer decoders)`);
       } else if (rt >= rf) {
         bad.push(`${what} (${rt === rf ? 'peers' : 'against the flow'})`);
       }
@@ -78,13 +83,18 @@ describe('ARCHITECTURE.md', () => {
   });
 
   it('the check finds an import against the flow, between peers and between decoders, and passes one with it', () => {
-    const made = (from: string, spec: string): Source => ({ file: join(SRC, from), text: `import { x } from '${spec}';\n` });
+    const made = (from: string, spec: string): Source => ({
+      file: join(SRC, from),
+      text: `import { x } from '${spec}';\n`,
+    });
     const check = (from: string, spec: string): string[] => violations([made(from, spec)], layers());
     expect(check('decode/text/decoder.ts', '../../pipeline/convert.js')).toEqual([
       'src/decode/text/decoder.ts -> src/pipeline/convert.js (against the flow)',
     ]);
     expect(check('report/x.ts', '../summary/y.js')).toEqual(['src/report/x.ts -> src/summary/y.js (peers)']);
-    expect(check('decode/text/x.ts', '../perf-data/y.js')).toEqual(['src/decode/text/x.ts -> src/decode/perf-data/y.js (peer decoders)']);
+    expect(check('decode/text/x.ts', '../perf-data/y.js')).toEqual([
+      'src/decode/text/x.ts -> src/decode/perf-data/y.js (peer decoders)',
+    ]);
     expect(check('decode/text/x.ts', '../raw-batch.js')).toEqual([]);
     expect(check('pipeline/x.ts', '../decode/text/decoder.js')).toEqual([]);
     expect(check('nowhere/x.ts', '../core/errors.js')).toHaveLength(1);

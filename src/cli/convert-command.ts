@@ -1,3 +1,4 @@
+import { inputLabel } from '../input/open.js';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { NetdevTimesError } from '../core/errors.js';
@@ -31,8 +32,12 @@ const FORMATS: ReadonlySet<string> = new Set(['parquet', 'arrow']);
 
 export function parseFormats(spec: string): OutputFormat[] {
   const out: OutputFormat[] = [];
-  for (const f of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (f !== 'parquet' && f !== 'arrow') throw new NetdevTimesError(`unknown format '${f}' (use ${[...FORMATS].join(', ')})`, EXIT.usage);
+  for (const f of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (f !== 'parquet' && f !== 'arrow')
+      throw new NetdevTimesError(`unknown format '${f}' (use ${[...FORMATS].join(', ')})`, EXIT.usage);
     if (!out.includes(f)) out.push(f);
   }
   if (out.length === 0) throw new NetdevTimesError('--format needs at least one of parquet, arrow', EXIT.usage);
@@ -47,11 +52,12 @@ const isDir = (p: string): boolean => {
   }
 };
 
-function summaryLine(m: Manifest, out: string, secs: number): string {
+/** `inputs` as typed: the manifest names them relative to the dataset instead. */
+function summaryLine(m: Manifest, inputs: readonly string[], out: string, secs: number): string {
   const events = m.inputs.reduce((n, i) => n + i.lines.events, 0);
   const rejected = m.inputs.reduce((n, i) => n + i.lines.rejected, 0);
   const tables = m.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
-  const what = m.inputs.length === 1 ? m.inputs[0].path : `${m.inputs.length} inputs`;
+  const what = inputs.length === 1 ? inputLabel(inputs[0]) : `${inputs.length} inputs`;
   return `netdev-times: ${what}: ${events} events, ${rejected} rejected lines -> ${out} (${tables}) in ${secs.toFixed(2)} s\n`;
 }
 
@@ -71,14 +77,21 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     if (toStdout) throw new NetdevTimesError("'-o -' streams one input; write many inputs to a folder", EXIT.usage);
     if (inputs.includes('-')) throw new NetdevTimesError("stdin ('-') can only be converted alone", EXIT.usage);
     const { manifest, outcomes } = await convertMany({
-      inputs, outDir: a.output, formats, payload: a.payload, perf: a.perf, jobs: a.jobs, force: a.force, strict: a.strict,
+      inputs,
+      outDir: a.output,
+      formats,
+      payload: a.payload,
+      perf: a.perf,
+      jobs: a.jobs,
+      force: a.force,
+      strict: a.strict,
       onInputDone: (o) => {
         if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
         else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
       },
     });
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-    if (!a.quiet) process.stderr.write(summaryLine(manifest, a.output, (performance.now() - t0) / 1000));
+    if (!a.quiet) process.stderr.write(summaryLine(manifest, inputs, a.output, (performance.now() - t0) / 1000));
     const failed = outcomes.filter((o) => !o.ok).length;
     if (failed === 0) return EXIT.ok;
     process.stderr.write(`netdev-times: ${failed} of ${outcomes.length} inputs failed\n`);
@@ -104,17 +117,30 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     });
     progress?.done();
     // A replaced dataset keeps nothing of the previous one (partitions of a batch, a format not written now).
-    if (a.force && !toStdout) pruneDataset(a.output, manifest.tables.flatMap((t) => t.files.map((f) => join(a.output, f.path))));
+    if (a.force && !toStdout)
+      pruneDataset(
+        a.output,
+        manifest.tables.flatMap((t) => t.files.map((f) => join(a.output, f.path))),
+      );
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     if (!a.quiet) {
-      process.stderr.write(summaryLine(manifest, toStdout ? 'stdout' : manifestPath.replace(/manifest\.json$/, ''), (performance.now() - t0) / 1000));
+      process.stderr.write(
+        summaryLine(
+          manifest,
+          inputs,
+          toStdout ? 'stdout' : manifestPath.replace(/manifest\.json$/, ''),
+          (performance.now() - t0) / 1000,
+        ),
+      );
       const rejected = manifest.inputs[0].lines.rejected;
       if (rejected > 0) {
         process.stderr.write(`netdev-times: ${rejected} rejected lines (per reason in the manifest), first ones:\n`);
         for (const r of rejects) process.stderr.write(`  ${r}\n`);
       }
       if (manifest.inputs[0].unterminated_last_line) {
-        process.stderr.write(`netdev-times: ${input}:${manifest.inputs[0].lines.lines}: the last line has no newline (was the file cut short?)\n`);
+        process.stderr.write(
+          `netdev-times: ${input}:${manifest.inputs[0].lines.lines}: the last line has no newline (was the file cut short?)\n`,
+        );
       }
     }
   } finally {

@@ -41,7 +41,9 @@ export class Progress {
     const eta = this.total > 0 && bytes > 0 ? Math.max(0, (secs * (this.total - bytes)) / bytes) : NaN;
     const mb = (bytes / 1e6).toFixed(1);
     const etaText = Number.isFinite(eta) ? `, ETA ${eta.toFixed(0)} s` : '';
-    process.stderr.write(`\r${mb} MB${this.total ? ` (${pct.toFixed(0)}%)` : ''}, ${events} events, ${(rate / 1000).toFixed(0)}k events/s${etaText}   `);
+    process.stderr.write(
+      `\r${mb} MB${this.total ? ` (${pct.toFixed(0)}%)` : ''}, ${events} events, ${(rate / 1000).toFixed(0)}k events/s${etaText}   `,
+    );
     this.shown = true;
   }
 

@@ -18,7 +18,8 @@ export function recordArgs(a: Pick<RecordArgs, 'output' | 'callgraph' | 'command
 const PERMISSION = ['Permission denied', 'perf_event_paranoid', 'Access to performance monitoring', 'No permission'];
 
 export async function runRecord(a: RecordArgs): Promise<number> {
-  if (a.command.length === 0) throw new NetdevTimesError('record needs a command to run: netdev-times record -- COMMAND', 2);
+  if (a.command.length === 0)
+    throw new NetdevTimesError('record needs a command to run: netdev-times record -- COMMAND', 2);
   const child = spawn(a.perf, recordArgs(a), { stdio: ['inherit', 'inherit', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -26,7 +27,14 @@ export async function runRecord(a: RecordArgs): Promise<number> {
     process.stderr.write(d);
   });
   const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', () => reject(new NetdevTimesError(`'${a.perf}' was not found: install perf (Debian: apt install linux-perf) or give --perf PATH`, 2)));
+    child.on('error', () =>
+      reject(
+        new NetdevTimesError(
+          `'${a.perf}' was not found: install perf (Debian: apt install linux-perf) or give --perf PATH`,
+          2,
+        ),
+      ),
+    );
     child.on('close', (c) => resolve(c ?? 1));
   });
   if (code !== 0 && PERMISSION.some((p) => err.includes(p))) {
@@ -37,6 +45,8 @@ export async function runRecord(a: RecordArgs): Promise<number> {
     );
   }
   if (code !== 0) throw new NetdevTimesError(`perf record failed (exit ${code})`, 1);
-  process.stderr.write(`netdev-times: recorded ${a.output}; convert it with: netdev-times convert ${a.output} -o OUTDIR\n`);
+  process.stderr.write(
+    `netdev-times: recorded ${a.output}; convert it with: netdev-times convert ${a.output} -o OUTDIR\n`,
+  );
   return 0;
 }

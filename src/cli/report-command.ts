@@ -42,7 +42,11 @@ export async function runReport(a: ReportArgs): Promise<number> {
     const chunks: NamedChunk[] = [];
     for (const table of TABLE_NAMES) {
       const file = tableFile(input, table, a.source);
-      if (file === null) throw new NetdevTimesError(`${input}: has no ${table} table; convert the trace again with this version`, EXIT.badInput);
+      if (file === null)
+        throw new NetdevTimesError(
+          `${input}: has no ${table} table; convert the trace again with this version`,
+          EXIT.badInput,
+        );
       chunks.push(...readTableFile(file, table));
     }
     write(renderReport(chunks, options));

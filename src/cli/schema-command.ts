@@ -10,7 +10,8 @@ export interface SchemaArgs {
 
 export async function runSchema(a: SchemaArgs): Promise<number> {
   if (a.table) {
-    if (!tableNames().includes(a.table)) throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);
+    if (!tableNames().includes(a.table))
+      throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);
     const spec = tableSpec(a.table);
     process.stdout.write(a.markdown ? tableMarkdown(spec) : JSON.stringify(spec, null, 2) + '\n');
   } else {

@@ -75,17 +75,33 @@ const convert = command<ConvertArgs>(
     name: 'convert',
     describe: 'convert perf traces (text, perf.data, folders) into tables',
     positionals: [
-      { name: 'inputs', required: true, variadic: true, describe: "perf script text (.gz/.xz ok), perf.data, folders of them, or '-' for stdin" },
+      {
+        name: 'inputs',
+        required: true,
+        variadic: true,
+        describe: "perf script text (.gz/.xz ok), perf.data, folders of them, or '-' for stdin",
+      },
     ],
     options: [
-      { name: 'output', alias: 'o', type: 'string', demandOption: true, describe: "output folder, or '-' for an Arrow IPC stream of one table on stdout" },
+      {
+        name: 'output',
+        alias: 'o',
+        type: 'string',
+        demandOption: true,
+        describe: "output folder, or '-' for an Arrow IPC stream of one table on stdout",
+      },
       { name: 'format', alias: 'f', type: 'string', default: 'parquet', describe: 'comma-separated: parquet, arrow' },
       { name: 'table', alias: 't', type: 'string', default: 'events', describe: "the table streamed with '-o -'" },
       { name: 'payload', type: 'boolean', default: false, describe: 'keep the raw payload text of every event' },
       { name: 'json', type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' },
       { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' },
       { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' },
-      { name: 'strict', type: 'boolean', default: false, describe: 'fail (exit 1) on the first line that is not an event' },
+      {
+        name: 'strict',
+        type: 'boolean',
+        default: false,
+        describe: 'fail (exit 1) on the first line that is not an event',
+      },
       { name: 'force', type: 'boolean', default: false, describe: 'replace a dataset already in the output folder' },
       { name: 'jobs', alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' },
     ],
@@ -111,13 +127,28 @@ const report = command<ReportArgs>(
     name: 'report',
     describe: "print netdev-times.py's report (from a trace or a converted dataset)",
     positionals: [
-      { name: 'input', required: true, variadic: false, describe: "perf script text (.gz/.xz), perf.data, a converted dataset folder, or '-'" },
-      { name: 'words', required: false, variadic: true, default: [], describe: "the reference's own words: tx, rx, dev=NAME, debug" },
+      {
+        name: 'input',
+        required: true,
+        variadic: false,
+        describe: "perf script text (.gz/.xz), perf.data, a converted dataset folder, or '-'",
+      },
+      {
+        name: 'words',
+        required: false,
+        variadic: true,
+        default: [],
+        describe: "the reference's own words: tx, rx, dev=NAME, debug",
+      },
     ],
     options: [
       { name: 'tx', type: 'boolean', default: false, describe: 'show only the transmit chart' },
       { name: 'rx', type: 'boolean', default: false, describe: 'show only the receive chart' },
-      { name: 'dev', type: 'string', describe: 'only what relates to this device (substring of IRQ names and devices)' },
+      {
+        name: 'dev',
+        type: 'string',
+        describe: 'only what relates to this device (substring of IRQ names and devices)',
+      },
       { name: 'debug', type: 'boolean', default: false, describe: 'also print the buffer status' },
       { name: 'source', type: 'string', describe: 'which input of a many-input dataset' },
     ],
@@ -149,7 +180,12 @@ const record = command<RecordArgs>(
     ],
     dashDash: true,
   },
-  (r) => ({ output: r.string('output'), perf: r.string('perf'), callgraph: r.boolean('callgraph'), command: r.trailing() }),
+  (r) => ({
+    output: r.string('output'),
+    perf: r.string('perf'),
+    callgraph: r.boolean('callgraph'),
+    command: r.trailing(),
+  }),
   async (a) => (await import('./record-command.js')).runRecord(a),
 );
 
@@ -158,11 +194,27 @@ const summary = command<SummaryArgs>(
     name: 'summary',
     describe: 'packets, drops and latency percentiles per device and direction',
     positionals: [
-      { name: 'input', required: true, variadic: false, describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')" },
+      {
+        name: 'input',
+        required: true,
+        variadic: false,
+        describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')",
+      },
     ],
     options: [
-      { name: 'json', type: 'boolean', default: false, describe: 'print JSON (latencies in integer ns) instead of the table' },
-      { name: 'unit', type: 'string', default: 'ms', choices: ['ms', 'us'], describe: 'latency unit of the table (3 decimals)' },
+      {
+        name: 'json',
+        type: 'boolean',
+        default: false,
+        describe: 'print JSON (latencies in integer ns) instead of the table',
+      },
+      {
+        name: 'unit',
+        type: 'string',
+        default: 'ms',
+        choices: ['ms', 'us'],
+        describe: 'latency unit of the table (3 decimals)',
+      },
       { name: 'source', type: 'string', describe: 'only this input of a many-input dataset (default: each in turn)' },
       { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary used to read a perf.data input' },
     ],
@@ -171,7 +223,13 @@ const summary = command<SummaryArgs>(
       'IRQ->receive and receive->handled (rx) latencies. Percentiles are nearest-rank: pP is the value at rank ' +
       "ceil(P*n/100) of the n sorted values (DuckDB's quantile_disc).",
   },
-  (r) => ({ input: r.string('input'), json: r.boolean('json'), unit: r.string('unit'), source: r.optionalString('source'), perf: r.string('perf') }),
+  (r) => ({
+    input: r.string('input'),
+    json: r.boolean('json'),
+    unit: r.string('unit'),
+    source: r.optionalString('source'),
+    perf: r.string('perf'),
+  }),
   async (a) => (await import('./summary-command.js')).runSummary(a),
 );
 
@@ -180,9 +238,16 @@ const schema = command<SchemaArgs>(
     name: 'schema',
     describe: 'print the schema of the tables (JSON or --markdown)',
     positionals: [
-      { name: 'table', required: false, variadic: false, describe: () => `one table (${tableNames().join(', ')}); all when omitted` },
+      {
+        name: 'table',
+        required: false,
+        variadic: false,
+        describe: () => `one table (${tableNames().join(', ')}); all when omitted`,
+      },
     ],
-    options: [{ name: 'markdown', type: 'boolean', default: false, describe: 'print a markdown table instead of JSON' }],
+    options: [
+      { name: 'markdown', type: 'boolean', default: false, describe: 'print a markdown table instead of JSON' },
+    ],
   },
   (r) => ({ table: r.optionalString('table'), markdown: r.boolean('markdown') }),
   async (a) => (await import('./schema-command.js')).runSchema(a),
@@ -191,5 +256,6 @@ const schema = command<SchemaArgs>(
 /** In the order help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [convert, report, record, summary, schema];
 
-export const USAGE = '$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.';
+export const USAGE =
+  '$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.';
 export const NO_COMMAND = 'name a command: convert, report, summary, schema, record';

@@ -12,7 +12,8 @@ export interface SummaryArgs {
 }
 
 export async function runSummary(a: SummaryArgs): Promise<number> {
-  if (a.unit !== 'ms' && a.unit !== 'us') throw new NetdevTimesError(`unknown unit '${a.unit}' (use ms or us)`, EXIT.usage);
+  if (a.unit !== 'ms' && a.unit !== 'us')
+    throw new NetdevTimesError(`unknown unit '${a.unit}' (use ms or us)`, EXIT.usage);
   const unit: SummaryUnit = a.unit;
   // Loaded here: reading a dataset back needs apache-arrow and parquet-wasm, which other commands never load.
   const { summaryOf } = await import('../pipeline/summary-input.js');

@@ -37,7 +37,11 @@ function builder(c: CommandData): (y: Argv) => Argv {
     if (c.usage !== undefined) y = y.usage(c.usage);
     for (const p of c.positionals) {
       const describe = typeof p.describe === 'function' ? p.describe() : p.describe;
-      y = y.positional(p.name, { type: 'string', describe, ...(p.default !== undefined && { default: [...p.default] }) });
+      y = y.positional(p.name, {
+        type: 'string',
+        describe,
+        ...(p.default !== undefined && { default: [...p.default] }),
+      });
     }
     for (const o of c.options) y = y.option(o.name, yargsOption(o));
     if (c.epilogue !== undefined) y = y.epilogue(c.epilogue);
@@ -59,7 +63,9 @@ export async function runYargs(words: readonly string[], exec: (b: Bound) => Pro
       code = reportError(e);
     }
   };
-  let parser = yargs([...words]).scriptName('netdev-times').usage(USAGE);
+  let parser = yargs([...words])
+    .scriptName('netdev-times')
+    .usage(USAGE);
   for (const c of COMMANDS) {
     parser = parser.command(commandString(c), c.describe, builder(c), (a) => run(() => exec(c.bind(recordReader(a)))));
   }

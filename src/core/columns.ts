@@ -64,7 +64,12 @@ export const intColumnOf = (values: Int32Array, valid: Uint8Array): IntColumn =>
 
 export const intColumn = (n: number): IntColumn => intColumnOf(new Int32Array(n), new Uint8Array(n));
 
-const u64ColumnOf = (values: BigUint64Array, valid: Uint8Array): U64Column => ({ kind: 'uint64', values, words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2), valid });
+const u64ColumnOf = (values: BigUint64Array, valid: Uint8Array): U64Column => ({
+  kind: 'uint64',
+  values,
+  words: new Uint32Array(values.buffer, values.byteOffset, values.length * 2),
+  valid,
+});
 
 export function u64Column(n: number): U64Column {
   return u64ColumnOf(new BigUint64Array(n), new Uint8Array(n));
@@ -77,7 +82,8 @@ export function i64Column(n: number): I64Column {
 
 export const dictColumnOf = (ids: Int32Array, table: StringTable): DictColumn => ({ kind: 'dict', ids, table });
 
-export const dictColumn = (n: number, table: StringTable): DictColumn => dictColumnOf(new Int32Array(n).fill(-1), table);
+export const dictColumn = (n: number, table: StringTable): DictColumn =>
+  dictColumnOf(new Int32Array(n).fill(-1), table);
 
 /** UTF-8 text kept as byte spans of an arena (raw payloads): emitted without building a string per row. */
 export interface SpanColumn {

@@ -8,7 +8,12 @@ import { RowChunks, type ChunkSink } from './row-chunks.js';
 import type { OutColumnDef } from '../tables/column-def.js';
 import { newAnomalies, newEvictions, type CorrelationStats } from './stats.js';
 import {
-  rxHunkColumns, rxIrqColumns, rxIrqEventColumns, rxNapiPollColumns, rxPacketColumns, txPacketColumns,
+  rxHunkColumns,
+  rxIrqColumns,
+  rxIrqEventColumns,
+  rxNapiPollColumns,
+  rxPacketColumns,
+  txPacketColumns,
   type SourceTables,
 } from '../tables/tables.js';
 import { Transmit } from './transmit.js';
@@ -53,13 +58,19 @@ export class Correlator {
   private readonly view = new BatchView();
   private finished: CorrelationStats | undefined;
 
-  constructor(private readonly sink: ChunkSink, options: CorrelatorOptions = {}) {
+  constructor(
+    private readonly sink: ChunkSink,
+    options: CorrelatorOptions = {},
+  ) {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.chunkRows = options.chunkRows ?? 16384;
     this.pendingBudget = options.pendingBudget ?? DEFAULT_BUDGET;
-    if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget))) throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
-    if (!(this.budget >= 0 && Number.isInteger(this.budget))) throw new RangeError(`budget must be a non-negative integer, not ${this.budget}`);
-    if (!(this.chunkRows >= 1 && Number.isInteger(this.chunkRows))) throw new RangeError(`chunkRows must be a positive integer, not ${this.chunkRows}`);
+    if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget)))
+      throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
+    if (!(this.budget >= 0 && Number.isInteger(this.budget)))
+      throw new RangeError(`budget must be a non-negative integer, not ${this.budget}`);
+    if (!(this.chunkRows >= 1 && Number.isInteger(this.chunkRows)))
+      throw new RangeError(`chunkRows must be a positive integer, not ${this.chunkRows}`);
   }
 
   push(batch: EventBatch): void {
@@ -132,7 +143,15 @@ export class Correlator {
   }
 
   /** Records alive in the correlator's state: for tests that inputs built to grow it stay within the budgets. */
-  live(): { irqs: number; irqEvents: number; heldSoftirqEvents: number; rxPackets: number; rxList: number; txQueue: number; txXmit: number } {
+  live(): {
+    irqs: number;
+    irqEvents: number;
+    heldSoftirqEvents: number;
+    rxPackets: number;
+    rxList: number;
+    txQueue: number;
+    txXmit: number;
+  } {
     const s = this.state;
     if (!s) return { irqs: 0, irqEvents: 0, heldSoftirqEvents: 0, rxPackets: 0, rxList: 0, txQueue: 0, txXmit: 0 };
     return {
@@ -148,13 +167,19 @@ export class Correlator {
 
   private stateFor(b: EventBatch): { rx: Receive; tx: Transmit } {
     const tables: SourceTables = {
-      dev: b.dev.table, comm: b.raw.comms, irqName: b.irqName.table, location: b.location.table, reason: b.reason.table,
+      dev: b.dev.table,
+      comm: b.raw.comms,
+      irqName: b.irqName.table,
+      location: b.location.table,
+      reason: b.reason.table,
     };
     if (this.state) {
-      if (!sameTables(this.state.tables, tables)) throw new Error('Correlator: a batch from another input (its dictionaries differ)');
+      if (!sameTables(this.state.tables, tables))
+        throw new Error('Correlator: a batch from another input (its dictionaries differ)');
       return this.state;
     }
-    const chunk = (name: string, defs: OutColumnDef[]): RowChunks => new RowChunks(name, defs, this.chunkRows, this.sink);
+    const chunk = (name: string, defs: OutColumnDef[]): RowChunks =>
+      new RowChunks(name, defs, this.chunkRows, this.sink);
     const rows: ReceiveRows = {
       hunks: chunk('rx_hunks', rxHunkColumns()),
       irqs: chunk('rx_irqs', rxIrqColumns(tables)),
@@ -172,5 +197,11 @@ export class Correlator {
 
 function sameTables(a: SourceTables, b: SourceTables): boolean {
   const same = (x: StringTable, y: StringTable): boolean => x === y;
-  return same(a.dev, b.dev) && same(a.comm, b.comm) && same(a.irqName, b.irqName) && same(a.location, b.location) && same(a.reason, b.reason);
+  return (
+    same(a.dev, b.dev) &&
+    same(a.comm, b.comm) &&
+    same(a.irqName, b.irqName) &&
+    same(a.location, b.location) &&
+    same(a.reason, b.reason)
+  );
 }

@@ -197,7 +197,7 @@ export class IrqLists {
 
   /** Frees an IRQ and its events. */
   discard(id: number): void {
-    for (let e = this.evHead[id]; e >= 0; ) {
+    for (let e = this.evHead[id]; e >= 0;) {
       const next = this.evNext[e];
       this.evIds.release(e);
       e = next;

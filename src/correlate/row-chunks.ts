@@ -1,13 +1,15 @@
-import {
-  dictColumn, i64Column, intColumn, u64Column,
-  type Column, type TableChunk,
-} from '../core/columns.js';
+import { dictColumn, i64Column, intColumn, u64Column, type Column, type TableChunk } from '../core/columns.js';
 
 import type { OutColumnDef } from '../tables/column-def.js';
 
 export type ChunkSink = (table: string, chunk: TableChunk) => void;
 
-export const enum Fill { Int, Dict, Pair, Diff }
+export const enum Fill {
+  Int,
+  Dict,
+  Pair,
+  Diff,
+}
 
 /**
  * How one output column is filled from a record pool: `src[id]` (Int, Dict) or the word pair at id (Pair),
@@ -24,7 +26,13 @@ export interface FillSpec {
 const NO_WORDS = new Int32Array(0);
 
 /** The only place a FillSpec is made (one hidden class). */
-export function fillSpec(column: number, fill: Fill, src: Int32Array, need: number, minus: Int32Array = NO_WORDS): FillSpec {
+export function fillSpec(
+  column: number,
+  fill: Fill,
+  src: Int32Array,
+  need: number,
+  minus: Int32Array = NO_WORDS,
+): FillSpec {
   return { column, fill, src, minus, need };
 }
 
@@ -174,7 +182,16 @@ export class RowChunks {
   }
 
   /** An int64 column of a - b, both word pairs of the record, exact. */
-  fillDiff(c: number, r0: number, ids: Int32Array, n: number, a: Int32Array, b: Int32Array, flags: Uint8Array, need: number): void {
+  fillDiff(
+    c: number,
+    r0: number,
+    ids: Int32Array,
+    n: number,
+    a: Int32Array,
+    b: Int32Array,
+    flags: Uint8Array,
+    need: number,
+  ): void {
     const dst = this.data[c];
     const valid = this.valid[c];
     for (let k = 0; k < n; k++) {
@@ -199,10 +216,18 @@ export class RowChunks {
     for (let s = 0; s < specs.length; s++) {
       const f = specs[s];
       switch (f.fill) {
-        case Fill.Int: this.fillInt(f.column, r0, ids, n, f.src, flags, f.need); break;
-        case Fill.Dict: this.fillDict(f.column, r0, ids, n, f.src, flags, f.need); break;
-        case Fill.Pair: this.fillPair(f.column, r0, ids, n, f.src, flags, f.need); break;
-        case Fill.Diff: this.fillDiff(f.column, r0, ids, n, f.src, f.minus, flags, f.need); break;
+        case Fill.Int:
+          this.fillInt(f.column, r0, ids, n, f.src, flags, f.need);
+          break;
+        case Fill.Dict:
+          this.fillDict(f.column, r0, ids, n, f.src, flags, f.need);
+          break;
+        case Fill.Pair:
+          this.fillPair(f.column, r0, ids, n, f.src, flags, f.need);
+          break;
+        case Fill.Diff:
+          this.fillDiff(f.column, r0, ids, n, f.src, f.minus, flags, f.need);
+          break;
       }
     }
   }

@@ -45,7 +45,10 @@ export class RxPackets {
   /** How each rx_packets column is filled from the arrays above (made again when they grow). */
   private specs: FillSpec[] = [];
 
-  constructor(budget: number, private readonly rows: RowChunks) {
+  constructor(
+    budget: number,
+    private readonly rows: RowChunks,
+  ) {
     this.list = new AddressList(budget);
     this.pending = new PendingRows(rows);
   }
@@ -179,4 +182,7 @@ export class RxPackets {
 }
 
 /** What a received packet saw, as bits of RxPackets.seen. */
-const enum Seen { InHunk = 1, Handled = 2 }
+const enum Seen {
+  InHunk = 1,
+  Handled = 2,
+}

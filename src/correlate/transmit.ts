@@ -47,7 +47,11 @@ export class Transmit {
   /** How each tx_packets column is filled from the arrays above (made again when they grow). */
   private specs: FillSpec[] = [];
 
-  constructor(budget: number, private readonly rows: RowChunks, private readonly anomalies: Anomalies) {
+  constructor(
+    budget: number,
+    private readonly rows: RowChunks,
+    private readonly anomalies: Anomalies,
+  ) {
     this.queue = new AddressList(budget);
     this.xmit = new AddressList(budget);
     this.pending = new PendingRows(rows);
@@ -239,4 +243,9 @@ export class Transmit {
 }
 
 /** What a transmit lifecycle saw, as bits of Transmit.seen. */
-const enum Seen { Xmit = 1, Fail = 2, Free = 4, Complete = 8 }
+const enum Seen {
+  Xmit = 1,
+  Fail = 2,
+  Free = 4,
+  Complete = 8,
+}

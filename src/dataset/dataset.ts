@@ -19,7 +19,10 @@ export function isDataset(path: string): boolean {
 export function datasetSources(dir: string, table = 'events'): string[] {
   const t = join(dir, table);
   if (!isDataset(t)) return [];
-  return readdirSync(t).filter((d) => d.startsWith('source=')).map((d) => d.slice('source='.length)).sort();
+  return readdirSync(t)
+    .filter((d) => d.startsWith('source='))
+    .map((d) => d.slice('source='.length))
+    .sort();
 }
 
 /** The file holding `table` (Parquet preferred, Arrow IPC otherwise) for one source, or null when absent. */
@@ -28,9 +31,13 @@ export function tableFile(dir: string, table: string, source?: string): string |
   if (sources.length > 0) {
     const s = source ?? (sources.length === 1 ? sources[0] : undefined);
     if (s === undefined) {
-      throw new NetdevTimesError(`${dir}: holds ${sources.length} inputs (${sources.join(', ')}); choose one with --source NAME`, 2);
+      throw new NetdevTimesError(
+        `${dir}: holds ${sources.length} inputs (${sources.join(', ')}); choose one with --source NAME`,
+        2,
+      );
     }
-    if (!sources.includes(s)) throw new NetdevTimesError(`${dir}: no source '${s}' (there are: ${sources.join(', ')})`, 2);
+    if (!sources.includes(s))
+      throw new NetdevTimesError(`${dir}: no source '${s}' (there are: ${sources.join(', ')})`, 2);
     for (const ext of ['parquet', 'arrow']) {
       const p = join(dir, table, `source=${s}`, `part-0.${ext}`);
       if (existsSync(p)) return p;

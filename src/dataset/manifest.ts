@@ -54,7 +54,14 @@ export interface Manifest {
 }
 
 export function lineAccounting(c: LineCounts): LineAccounting {
-  return { lines: c.lines, events: c.events, header: c.header, callchain_frames: c.callchainFrames, blank: c.blank, rejected: c.rejected };
+  return {
+    lines: c.lines,
+    events: c.events,
+    header: c.header,
+    callchain_frames: c.callchainFrames,
+    blank: c.blank,
+    rejected: c.rejected,
+  };
 }
 
 /** A path as the manifest names it: relative to the dataset folder, so that a dataset can be moved or shared. */

@@ -43,7 +43,8 @@ function columnOf(v: Vector, n: number): Column | null {
     let r = 0;
     for (const d of v.data) {
       const values: unknown = d.values;
-      if (!(values instanceof BigInt64Array || values instanceof BigUint64Array)) throw new NetdevTimesError('64-bit column without BigInt values');
+      if (!(values instanceof BigInt64Array || values instanceof BigUint64Array))
+        throw new NetdevTimesError('64-bit column without BigInt values');
       // Same bytes either way: copy the words, not the BigInts.
       c.words.set(new Uint32Array(values.buffer, values.byteOffset, 2 * d.length), 2 * r);
       validity(d, c.valid, r);
@@ -58,7 +59,8 @@ function columnOf(v: Vector, n: number): Column | null {
     for (const d of v.data) {
       const dict = d.dictionary;
       const values: unknown = d.values;
-      if (dict === undefined || !(values instanceof Int32Array)) throw new NetdevTimesError('dictionary column without int32 indices and a dictionary');
+      if (dict === undefined || !(values instanceof Int32Array))
+        throw new NetdevTimesError('dictionary column without int32 indices and a dictionary');
       // Intern each dictionary word once, then map indices to ids.
       const idOf = new Int32Array(dict.length);
       for (let k = 0; k < dict.length; k++) {
@@ -112,7 +114,9 @@ export function readTableFile(path: string, table?: string): NamedChunk[] {
     throw new NetdevTimesError(`${path}: cannot read (${e instanceof Error ? e.message : String(e)})`, 2);
   }
   // Batches as large as the writer's row groups: fewer dictionaries to intern again.
-  const t = path.endsWith('.parquet') ? tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream()) : tableFromIPC(bytes);
+  const t = path.endsWith('.parquet')
+    ? tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream())
+    : tableFromIPC(bytes);
   const name = table ?? tableNameOf(t);
   if (name === undefined) throw new NetdevTimesError(`${path}: no table name in its metadata`);
   return t.batches.map((b) => ({ table: name, chunk: chunkFromArrow(b) }));

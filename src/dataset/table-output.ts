@@ -13,11 +13,21 @@ export function emptyChunk(spec: TableSpec): TableChunk {
   for (const c of spec.columns) {
     const e = new Uint8Array(0);
     switch (c.type) {
-      case 'int32': columns[c.name] = intColumn(0); break;
-      case 'int64': columns[c.name] = i64Column(0); break;
-      case 'uint64': columns[c.name] = u64Column(0); break;
-      case 'utf8': columns[c.name] = c.dictionary ? dictColumn(0, new StringTable()) : { kind: 'utf8', values: [] }; break;
-      case 'list<utf8>': columns[c.name] = { kind: 'list_utf8', start: new Int32Array(0), end: new Int32Array(0), items: [], valid: e }; break;
+      case 'int32':
+        columns[c.name] = intColumn(0);
+        break;
+      case 'int64':
+        columns[c.name] = i64Column(0);
+        break;
+      case 'uint64':
+        columns[c.name] = u64Column(0);
+        break;
+      case 'utf8':
+        columns[c.name] = c.dictionary ? dictColumn(0, new StringTable()) : { kind: 'utf8', values: [] };
+        break;
+      case 'list<utf8>':
+        columns[c.name] = { kind: 'list_utf8', start: new Int32Array(0), end: new Int32Array(0), items: [], valid: e };
+        break;
     }
   }
   return { length: 0, columns };
@@ -47,11 +57,18 @@ interface Target {
 class ArrowWriter implements ChunkWriter {
   private impl: Promise<{ write(c: TableChunk): Promise<void>; close(): Promise<void> }> | null = null;
 
-  constructor(private readonly spec: TableSpec, private readonly sink: ByteSink, private readonly kind: 'file' | 'stream') {}
+  constructor(
+    private readonly spec: TableSpec,
+    private readonly sink: ByteSink,
+    private readonly kind: 'file' | 'stream',
+  ) {}
 
   private load(): Promise<{ write(c: TableChunk): Promise<void>; close(): Promise<void> }> {
     this.impl ??= (async () => {
-      const [{ ArrowBatchBuilder }, { IpcTableWriter }] = await Promise.all([import('../formats/arrow/batch.js'), import('../formats/arrow/ipc-writer.js')]);
+      const [{ ArrowBatchBuilder }, { IpcTableWriter }] = await Promise.all([
+        import('../formats/arrow/batch.js'),
+        import('../formats/arrow/ipc-writer.js'),
+      ]);
       const builder = new ArrowBatchBuilder(this.spec, 'delta');
       const writer = new IpcTableWriter(this.sink, builder.schema, this.kind);
       return { write: (c: TableChunk) => writer.write(builder.build(c)), close: () => writer.close() };
@@ -78,7 +95,10 @@ export class TableOutput {
   rows = 0;
 
   /** `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread. */
-  constructor(table: string, private readonly encoder: EncoderThread | null = null) {
+  constructor(
+    table: string,
+    private readonly encoder: EncoderThread | null = null,
+  ) {
     this.spec = tableSpec(table);
   }
 
@@ -100,8 +120,15 @@ export class TableOutput {
   private add(format: WrittenFile['format'], path: string, sink: ByteSink): void {
     let writer: ChunkWriter;
     if (format === 'parquet') {
-      const options = { metadata: new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table]]) };
-      writer = this.encoder ? this.encoder.open(sink, this.spec, options) : new WasmParquetWriter(sink, this.spec, options);
+      const options = {
+        metadata: new Map([
+          [SCHEMA_VERSION_KEY, this.spec.version],
+          [TABLE_KEY, this.spec.table],
+        ]),
+      };
+      writer = this.encoder
+        ? this.encoder.open(sink, this.spec, options)
+        : new WasmParquetWriter(sink, this.spec, options);
     } else {
       writer = new ArrowWriter(this.spec, sink, format === 'arrow' ? 'file' : 'stream');
     }

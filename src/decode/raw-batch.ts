@@ -34,23 +34,27 @@ export interface RawBatch {
 
 /** An empty batch; `arena` is the text its payload spans will point into (the decoder's current text). */
 export function newRawBatch(capacity: number, comms: StringTable, events: StringTable, arena: Uint8Array): RawBatch {
-  return rawBatchOf({
-    length: 0,
-    line: new Int32Array(capacity),
-    timeNs: new BigInt64Array(capacity),
-    cpu: new Int32Array(capacity),
-    pid: new Int32Array(capacity),
-    pidValid: new Uint8Array(capacity),
-    tid: new Int32Array(capacity),
-    comm: new Int32Array(capacity),
-    event: new Int32Array(capacity),
-    payloadStart: new Int32Array(capacity),
-    payloadEnd: new Int32Array(capacity),
-    arena,
-    frameStart: new Int32Array(capacity),
-    frameEnd: new Int32Array(capacity),
-    frames: [],
-  }, comms, events);
+  return rawBatchOf(
+    {
+      length: 0,
+      line: new Int32Array(capacity),
+      timeNs: new BigInt64Array(capacity),
+      cpu: new Int32Array(capacity),
+      pid: new Int32Array(capacity),
+      pidValid: new Uint8Array(capacity),
+      tid: new Int32Array(capacity),
+      comm: new Int32Array(capacity),
+      event: new Int32Array(capacity),
+      payloadStart: new Int32Array(capacity),
+      payloadEnd: new Int32Array(capacity),
+      arena,
+      frameStart: new Int32Array(capacity),
+      frameEnd: new Int32Array(capacity),
+      frames: [],
+    },
+    comms,
+    events,
+  );
 }
 
 /** The arrays of a batch (no dictionaries, no word view). */

@@ -143,7 +143,10 @@ export class FileSink implements ByteSink {
   bytes = 0;
 
   /** With a group, close() leaves the file under its temporary name until the group commits. */
-  constructor(readonly path: string, private readonly group?: CommitGroup) {
+  constructor(
+    readonly path: string,
+    private readonly group?: CommitGroup,
+  ) {
     this.tmp = tempName(path);
     try {
       this.fd = openSync(this.tmp, 'w');

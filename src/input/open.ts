@@ -67,7 +67,9 @@ async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8A
   });
   exit.catch(() => undefined);
   child.stdin.on('error', () => undefined);
-  source.on('error', (e: Error) => child.stdout.destroy(new NetdevTimesError(`${label}: cannot read (${e.message})`, 2)));
+  source.on('error', (e: Error) =>
+    child.stdout.destroy(new NetdevTimesError(`${label}: cannot read (${e.message})`, 2)),
+  );
   source.pipe(child.stdin);
   try {
     for await (const chunk of child.stdout) {

@@ -51,7 +51,11 @@ export async function* perfScriptStream(path: string, perf: string): AsyncGenera
     }
     const code = await exit;
     if (code !== 0) {
-      const why = err.split('\n').filter((l) => l && !l.includes('not valid for')).slice(-3).join('; ');
+      const why = err
+        .split('\n')
+        .filter((l) => l && !l.includes('not valid for'))
+        .slice(-3)
+        .join('; ');
       throw new NetdevTimesError(`${path}: perf script failed (exit ${code}): ${why}`, 2);
     }
   } finally {

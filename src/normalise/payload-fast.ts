@@ -19,18 +19,39 @@ import type { EventBatch } from './event-batch.js';
 import { EventKind } from './kinds.js';
 import { RecentIds } from './recent-ids.js';
 
-const SPACE = 0x20, MINUS = 0x2d, EQ = 0x3d, CLOSE = 0x5d;
+const SPACE = 0x20,
+  MINUS = 0x2d,
+  EQ = 0x3d,
+  CLOSE = 0x5d;
 
 /** The four bytes of `s` as DataView.getUint32(p, true) reads them from text. */
 function word(s: string): number {
   return (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
 }
 
-const DEV_ = word('dev='), SKBA = word('skba'), DDR_ = word('ddr='), LEN_ = word('len='), _RC_ = word(' rc='),
-  VEC_ = word('vec='), BACT = word('[act'), ION_ = word('ion='), LOCA = word('loca'), TION = word('tion'),
-  NAPI = word('napi'), _POL = word(' pol'), L_ON = word('l on'), _NAP = word(' nap'), I_ST = word('i st'),
-  RUCT = word('ruct'), _FOR = word(' for'), _DEV = word(' dev'), ICE_ = word('ice '), _WOR = word(' wor'),
-  _BUD = word(' bud'), GET_ = word('get '), NIL_ = word('(nil');
+const DEV_ = word('dev='),
+  SKBA = word('skba'),
+  DDR_ = word('ddr='),
+  LEN_ = word('len='),
+  _RC_ = word(' rc='),
+  VEC_ = word('vec='),
+  BACT = word('[act'),
+  ION_ = word('ion='),
+  LOCA = word('loca'),
+  TION = word('tion'),
+  NAPI = word('napi'),
+  _POL = word(' pol'),
+  L_ON = word('l on'),
+  _NAP = word(' nap'),
+  I_ST = word('i st'),
+  RUCT = word('ruct'),
+  _FOR = word(' for'),
+  _DEV = word(' dev'),
+  ICE_ = word('ice '),
+  _WOR = word(' wor'),
+  _BUD = word(' bud'),
+  GET_ = word('get '),
+  NIL_ = word('(nil');
 const NAPI_PREFIX = 25; // `napi poll on napi struct `
 
 /** HEX[c]: the value of hex digit c, -1 for any other byte. */
@@ -190,7 +211,14 @@ export class FastPaths {
     if (e - s < 8 || v.getUint32(s, true) !== SKBA || v.getUint32(s + 4, true) !== DDR_) return false;
     const pe = this.pointer(s + 8, e, this.skbWords, this.skbValid, i);
     if (pe === e) return true;
-    if (pe < 0 || e - pe < 10 || v.getUint32(pe + 1, true) !== LOCA || v.getUint32(pe + 5, true) !== TION || b[pe + 9] !== EQ) return false;
+    if (
+      pe < 0 ||
+      e - pe < 10 ||
+      v.getUint32(pe + 1, true) !== LOCA ||
+      v.getUint32(pe + 5, true) !== TION ||
+      b[pe + 9] !== EQ
+    )
+      return false;
     const ls = pe + 10;
     let id = this.location.hit(b, ls, e, e - ls);
     if (id < 0) {
@@ -227,12 +255,26 @@ export class FastPaths {
   private napi(s: number, e: number, i: number): boolean {
     const b = this.b;
     const v = this.view;
-    if (e - s < NAPI_PREFIX || v.getUint32(s, true) !== NAPI || v.getUint32(s + 4, true) !== _POL
-      || v.getUint32(s + 8, true) !== L_ON || v.getUint32(s + 12, true) !== _NAP || v.getUint32(s + 16, true) !== I_ST
-      || v.getUint32(s + 20, true) !== RUCT || b[s + 24] !== SPACE) return false;
+    if (
+      e - s < NAPI_PREFIX ||
+      v.getUint32(s, true) !== NAPI ||
+      v.getUint32(s + 4, true) !== _POL ||
+      v.getUint32(s + 8, true) !== L_ON ||
+      v.getUint32(s + 12, true) !== _NAP ||
+      v.getUint32(s + 16, true) !== I_ST ||
+      v.getUint32(s + 20, true) !== RUCT ||
+      b[s + 24] !== SPACE
+    )
+      return false;
     const pe = this.pointer(s + NAPI_PREFIX, e, this.napiWords, this.napiValid, i);
-    if (pe < 0 || e - pe < 12 || v.getUint32(pe, true) !== _FOR || v.getUint32(pe + 4, true) !== _DEV
-      || v.getUint32(pe + 8, true) !== ICE_) return false;
+    if (
+      pe < 0 ||
+      e - pe < 12 ||
+      v.getUint32(pe, true) !== _FOR ||
+      v.getUint32(pe + 4, true) !== _DEV ||
+      v.getUint32(pe + 8, true) !== ICE_
+    )
+      return false;
     const ds = pe + 12;
     const de = spaceAt(b, ds, e);
     if (de === ds) return false;
@@ -269,9 +311,18 @@ export class FastPaths {
   /** The 16 digits at b[d, d + 16) of a 64-bit kernel's pointer: four words, eight lookups, no loop. */
   private pointer16(d: number, words: Uint32Array, valid: Uint8Array, i: number): number {
     const v = this.view;
-    const w0 = v.getUint32(d, true), w1 = v.getUint32(d + 4, true), w2 = v.getUint32(d + 8, true), w3 = v.getUint32(d + 12, true);
-    const h0 = HEX2[w0 & 0xffff], h1 = HEX2[w0 >>> 16], h2 = HEX2[w1 & 0xffff], h3 = HEX2[w1 >>> 16];
-    const l0 = HEX2[w2 & 0xffff], l1 = HEX2[w2 >>> 16], l2 = HEX2[w3 & 0xffff], l3 = HEX2[w3 >>> 16];
+    const w0 = v.getUint32(d, true),
+      w1 = v.getUint32(d + 4, true),
+      w2 = v.getUint32(d + 8, true),
+      w3 = v.getUint32(d + 12, true);
+    const h0 = HEX2[w0 & 0xffff],
+      h1 = HEX2[w0 >>> 16],
+      h2 = HEX2[w1 & 0xffff],
+      h3 = HEX2[w1 >>> 16];
+    const l0 = HEX2[w2 & 0xffff],
+      l1 = HEX2[w2 >>> 16],
+      l2 = HEX2[w3 & 0xffff],
+      l3 = HEX2[w3 >>> 16];
     if ((h0 | h1 | h2 | h3 | l0 | l1 | l2 | l3) < 0) return -1;
     words[2 * i] = (l0 << 24) | (l1 << 16) | (l2 << 8) | l3;
     words[2 * i + 1] = (h0 << 24) | (h1 << 16) | (h2 << 8) | h3;
@@ -301,7 +352,8 @@ export class FastPaths {
   /** NULL, which glibc's `%p` prints as `(nil)`. */
   private nil(s: number, e: number, words: Uint32Array, valid: Uint8Array, i: number): number {
     const p = s + 5;
-    if (e < p || this.view.getUint32(s, true) !== NIL_ || this.b[s + 4] !== 0x29 || (p < e && this.b[p] !== SPACE)) return -1;
+    if (e < p || this.view.getUint32(s, true) !== NIL_ || this.b[s + 4] !== 0x29 || (p < e && this.b[p] !== SPACE))
+      return -1;
     words[2 * i] = 0;
     words[2 * i + 1] = 0;
     valid[i] = 1;

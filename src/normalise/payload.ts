@@ -9,24 +9,80 @@ import type { EventBatch } from './event-batch.js';
 import { EventKind } from './kinds.js';
 import { bytesOf, equals, indexOfEq, putInt, putPointer, startsWith, tokenEnd } from './scan.js';
 
-const DEV = 1, SKB = 2, LEN = 4, RC = 8, IRQ = 16, NAME = 32, RET = 64, VEC = 128, VECNAME = 256,
-  NAPI = 512, WORK = 1024, BUDGET = 2048, PROTO = 4096, LOC = 8192, REASON = 16384, RXSK = 32768;
+const DEV = 1,
+  SKB = 2,
+  LEN = 4,
+  RC = 8,
+  IRQ = 16,
+  NAME = 32,
+  RET = 64,
+  VEC = 128,
+  VECNAME = 256,
+  NAPI = 512,
+  WORK = 1024,
+  BUDGET = 2048,
+  PROTO = 4096,
+  LOC = 8192,
+  REASON = 16384,
+  RXSK = 32768;
 
 /** Fields each kind may carry, and the ones it must carry to be usable. Indexed by EventKind. */
-const ALLOWED = [0, DEV | SKB | LEN, DEV | SKB | LEN | RC, DEV | SKB | LEN, DEV | SKB | LEN,
-  SKB | PROTO | LOC | REASON | RXSK, SKB | LOC, SKB | LEN, NAPI | DEV | WORK | BUDGET, IRQ | NAME, IRQ | RET,
-  VEC | VECNAME, VEC | VECNAME, VEC | VECNAME];
-const REQUIRED = [0, DEV | SKB | LEN, DEV | SKB | LEN | RC, DEV | SKB | LEN, DEV | SKB | LEN,
-  SKB | PROTO | LOC, SKB, SKB | LEN, NAPI | DEV, IRQ | NAME, IRQ | RET, VEC, VEC, VEC];
+const ALLOWED = [
+  0,
+  DEV | SKB | LEN,
+  DEV | SKB | LEN | RC,
+  DEV | SKB | LEN,
+  DEV | SKB | LEN,
+  SKB | PROTO | LOC | REASON | RXSK,
+  SKB | LOC,
+  SKB | LEN,
+  NAPI | DEV | WORK | BUDGET,
+  IRQ | NAME,
+  IRQ | RET,
+  VEC | VECNAME,
+  VEC | VECNAME,
+  VEC | VECNAME,
+];
+const REQUIRED = [
+  0,
+  DEV | SKB | LEN,
+  DEV | SKB | LEN | RC,
+  DEV | SKB | LEN,
+  DEV | SKB | LEN,
+  SKB | PROTO | LOC,
+  SKB,
+  SKB | LEN,
+  NAPI | DEV,
+  IRQ | NAME,
+  IRQ | RET,
+  VEC,
+  VEC,
+  VEC,
+];
 
 const K = {
-  dev: bytesOf('dev'), skbaddr: bytesOf('skbaddr'), len: bytesOf('len'), rc: bytesOf('rc'),
-  protocol: bytesOf('protocol'), location: bytesOf('location'), rxSk: bytesOf('rx_sk'), irq: bytesOf('irq'),
-  ret: bytesOf('ret'), return: bytesOf('return'), vec: bytesOf('vec'), softirq: bytesOf('softirq'),
-  action: bytesOf('action'), bracketAction: bytesOf('[action'), reason: bytesOf('reason:'),
-  name: bytesOf(' name='), handler: bytesOf(' handler='), irqEq: bytesOf('irq='),
-  napiPrefix: bytesOf('napi poll on napi struct '), forDevice: bytesOf(' for device '),
-  work: bytesOf(' work '), budget: bytesOf(' budget '),
+  dev: bytesOf('dev'),
+  skbaddr: bytesOf('skbaddr'),
+  len: bytesOf('len'),
+  rc: bytesOf('rc'),
+  protocol: bytesOf('protocol'),
+  location: bytesOf('location'),
+  rxSk: bytesOf('rx_sk'),
+  irq: bytesOf('irq'),
+  ret: bytesOf('ret'),
+  return: bytesOf('return'),
+  vec: bytesOf('vec'),
+  softirq: bytesOf('softirq'),
+  action: bytesOf('action'),
+  bracketAction: bytesOf('[action'),
+  reason: bytesOf('reason:'),
+  name: bytesOf(' name='),
+  handler: bytesOf(' handler='),
+  irqEq: bytesOf('irq='),
+  napiPrefix: bytesOf('napi poll on napi struct '),
+  forDevice: bytesOf(' for device '),
+  work: bytesOf(' work '),
+  budget: bytesOf(' budget '),
 };
 
 function putStr(b: Uint8Array, s: number, e: number, col: DictColumn, i: number): boolean {
@@ -97,16 +153,36 @@ function parseKeyValues(batch: EventBatch, b: Uint8Array, s: number, e: number, 
       const vs = eq + 1;
       let ve = te;
       switch (f) {
-        case DEV: ok = putStr(b, vs, ve, batch.dev, i); break;
-        case SKB: ok = putPointer(b, vs, ve, batch.skbaddr, i); break;
-        case LEN: ok = putInt(b, vs, ve, batch.len, i, kind !== EventKind.SkbCopyDatagramIovec); break;
-        case RC: ok = putInt(b, vs, ve, batch.rc, i, false); break;
-        case PROTO: ok = putInt(b, vs, ve, batch.protocol, i, true); break;
-        case LOC: ok = putStr(b, vs, ve, batch.location, i); break;
-        case RXSK: ok = putPointer(b, vs, ve, batch.rxSk, i); break;
-        case IRQ: ok = putInt(b, vs, ve, batch.irq, i, false); break;
-        case RET: ok = putStr(b, vs, ve, batch.ret, i); break;
-        case VEC: ok = putInt(b, vs, ve, batch.vec, i, true); break;
+        case DEV:
+          ok = putStr(b, vs, ve, batch.dev, i);
+          break;
+        case SKB:
+          ok = putPointer(b, vs, ve, batch.skbaddr, i);
+          break;
+        case LEN:
+          ok = putInt(b, vs, ve, batch.len, i, kind !== EventKind.SkbCopyDatagramIovec);
+          break;
+        case RC:
+          ok = putInt(b, vs, ve, batch.rc, i, false);
+          break;
+        case PROTO:
+          ok = putInt(b, vs, ve, batch.protocol, i, true);
+          break;
+        case LOC:
+          ok = putStr(b, vs, ve, batch.location, i);
+          break;
+        case RXSK:
+          ok = putPointer(b, vs, ve, batch.rxSk, i);
+          break;
+        case IRQ:
+          ok = putInt(b, vs, ve, batch.irq, i, false);
+          break;
+        case RET:
+          ok = putStr(b, vs, ve, batch.ret, i);
+          break;
+        case VEC:
+          ok = putInt(b, vs, ve, batch.vec, i, true);
+          break;
         case VECNAME:
           if (ve > vs && b[ve - 1] === 0x5d) ve--;
           ok = putStr(b, vs, ve, batch.vecName, i);
@@ -123,18 +199,40 @@ function parseKeyValues(batch: EventBatch, b: Uint8Array, s: number, e: number, 
 function fieldOfKey(b: Uint8Array, s: number, e: number, allowed: number): number {
   let f = 0;
   switch (e - s) {
-    case 2: f = equals(b, s, e, K.rc) ? RC : 0; break;
+    case 2:
+      f = equals(b, s, e, K.rc) ? RC : 0;
+      break;
     case 3:
-      f = equals(b, s, e, K.dev) ? DEV : equals(b, s, e, K.len) ? LEN : equals(b, s, e, K.irq) ? IRQ
-        : equals(b, s, e, K.ret) ? RET : equals(b, s, e, K.vec) ? VEC : 0;
+      f = equals(b, s, e, K.dev)
+        ? DEV
+        : equals(b, s, e, K.len)
+          ? LEN
+          : equals(b, s, e, K.irq)
+            ? IRQ
+            : equals(b, s, e, K.ret)
+              ? RET
+              : equals(b, s, e, K.vec)
+                ? VEC
+                : 0;
       break;
-    case 5: f = equals(b, s, e, K.rxSk) ? RXSK : 0; break;
-    case 6: f = equals(b, s, e, K.return) ? RET : equals(b, s, e, K.action) ? VECNAME : 0; break;
+    case 5:
+      f = equals(b, s, e, K.rxSk) ? RXSK : 0;
+      break;
+    case 6:
+      f = equals(b, s, e, K.return) ? RET : equals(b, s, e, K.action) ? VECNAME : 0;
+      break;
     case 7:
-      f = equals(b, s, e, K.skbaddr) ? SKB : equals(b, s, e, K.softirq) ? VEC
-        : equals(b, s, e, K.bracketAction) ? VECNAME : 0;
+      f = equals(b, s, e, K.skbaddr)
+        ? SKB
+        : equals(b, s, e, K.softirq)
+          ? VEC
+          : equals(b, s, e, K.bracketAction)
+            ? VECNAME
+            : 0;
       break;
-    case 8: f = equals(b, s, e, K.protocol) ? PROTO : equals(b, s, e, K.location) ? LOC : 0; break;
+    case 8:
+      f = equals(b, s, e, K.protocol) ? PROTO : equals(b, s, e, K.location) ? LOC : 0;
+      break;
   }
   return f & allowed;
 }

@@ -67,7 +67,8 @@ export class TraceStats {
   }
 
   range(): { first: Nanoseconds | null; last: Nanoseconds | null; min: Nanoseconds | null; max: Nanoseconds | null } {
-    const big = (w: Uint32Array): Nanoseconds | null => (this.any ? asNanoseconds((BigInt(w[1]) << 32n) | BigInt(w[0])) : null);
+    const big = (w: Uint32Array): Nanoseconds | null =>
+      this.any ? asNanoseconds((BigInt(w[1]) << 32n) | BigInt(w[0])) : null;
     return { first: big(this.first), last: big(this.last), min: big(this.min), max: big(this.max) };
   }
 }

@@ -81,7 +81,13 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   const outcomes: InputOutcome[] = new Array(inputs.length);
   const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
   let next = 0;
-  const fail = (i: number, error: string, exitCode: number): InputOutcome => ({ input: inputs[i], source: sources[i], ok: false, error, exitCode });
+  const fail = (i: number, error: string, exitCode: number): InputOutcome => ({
+    input: inputs[i],
+    source: sources[i],
+    ok: false,
+    error,
+    exitCode,
+  });
   /** One worker converts inputs one after another; a worker that dies fails its input and is replaced. */
   const runWorker = async (): Promise<void> => {
     let worker: Worker | null = null;
@@ -106,7 +112,11 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
             resolve(o);
           };
           const onMessage = (m: WorkerReply): void =>
-            done(m.ok ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest } : fail(i, m.message, m.exitCode));
+            done(
+              m.ok
+                ? { input: inputs[i], source: sources[i], ok: true, manifest: m.manifest }
+                : fail(i, m.message, m.exitCode),
+            );
           const dead = (why: string): void => {
             worker = null;
             // It could not abort its outputs: remove its temporary files here.
@@ -136,7 +146,11 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   const manifest = mergeManifests(outcomes, options.outDir);
   writeFileAtomic(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
-  if (options.force) pruneDataset(options.outDir, manifest.tables.flatMap((t) => t.files.map((f) => join(options.outDir, f.path))));
+  if (options.force)
+    pruneDataset(
+      options.outDir,
+      manifest.tables.flatMap((t) => t.files.map((f) => join(options.outDir, f.path))),
+    );
   return { manifest, outcomes };
 }
 
@@ -230,7 +244,9 @@ function mergeManifests(outcomes: InputOutcome[], outDir: string): Manifest {
     schema_versions: schemaVersions,
     created: new Date().toISOString(),
     inputs,
-    failed: outcomes.filter((o) => !o.ok).map((o) => ({ path: datasetRelative(outDir, o.input), source: o.source, error: o.error ?? '' })),
+    failed: outcomes
+      .filter((o) => !o.ok)
+      .map((o) => ({ path: datasetRelative(outDir, o.input), source: o.source, error: o.error ?? '' })),
     tables: [...tables.values()],
     ...(correlation ? { correlation } : {}),
   };

@@ -10,9 +10,10 @@ if (port) {
     convert(task).then(
       ({ manifest }) => port.postMessage({ ok: true, manifest } satisfies WorkerReply),
       (e: unknown) => {
-        const reply: WorkerReply = e instanceof NetdevTimesError
-          ? { ok: false, message: e.message, exitCode: e.exitCode }
-          : { ok: false, message: e instanceof Error ? e.message : String(e), exitCode: 70 };
+        const reply: WorkerReply =
+          e instanceof NetdevTimesError
+            ? { ok: false, message: e.message, exitCode: e.exitCode }
+            : { ok: false, message: e instanceof Error ? e.message : String(e), exitCode: 70 };
         port.postMessage(reply);
       },
     );

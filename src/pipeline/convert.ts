@@ -2,7 +2,14 @@
  * The whole pipeline for one input: decode -> normalise -> correlate -> emit, streamed batch by batch.
  * Memory holds one input chunk's batches, the correlator's bounded state and the encoders' row groups.
  */
-import { correlationJson, datasetRelative, lineAccounting, tablesOf, type InputSummary, type Manifest } from '../dataset/manifest.js';
+import {
+  correlationJson,
+  datasetRelative,
+  lineAccounting,
+  tablesOf,
+  type InputSummary,
+  type Manifest,
+} from '../dataset/manifest.js';
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -22,7 +29,16 @@ import { openTraceSource } from './source.js';
 import { tableSpec } from '../tables/schema.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from '../dataset/table-output.js';
 import { EncoderThread } from '../formats/parquet/encoder-thread.js';
-import { CommitGroup, StreamSink, describeFsError, forgetMadeFolder, makeDirs, noteMadeFolder, removeEmptyUpTo, writeFileAtomic } from '../formats/byte-sink.js';
+import {
+  CommitGroup,
+  StreamSink,
+  describeFsError,
+  forgetMadeFolder,
+  makeDirs,
+  noteMadeFolder,
+  removeEmptyUpTo,
+  writeFileAtomic,
+} from '../formats/byte-sink.js';
 import { toolVersion } from '../core/version.js';
 
 /** Where a table's files go: `<outDir>/<table>.<fmt>`, or hive-style `<outDir>/<table>/source=<name>/part-0.<fmt>`. */
@@ -102,7 +118,10 @@ export async function parquetThreadPays(path: string, kind: InputKind): Promise<
   if (path === '-' || availableParallelism() < 2) return false;
   if (kind === 'xz') return ((await xzSize(path)) ?? 0) >= PARQUET_THREAD_BYTES;
   if (kind !== 'text') return false;
-  return stat(path).then((s) => s.isFile() && s.size >= PARQUET_THREAD_BYTES, () => false);
+  return stat(path).then(
+    (s) => s.isFile() && s.size >= PARQUET_THREAD_BYTES,
+    () => false,
+  );
 }
 
 export async function convert(options: ConvertOptions): Promise<ConvertResult> {
@@ -128,7 +147,10 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   });
   // Started before the first batch is decoded: its start-up (a V8 isolate, parquet-wasm loaded and compiled)
   // overlaps this thread's first batches.
-  const encoder = !stream && formats.includes('parquet') && (await parquetThreadPays(options.input, input.kind)) ? EncoderThread.start() : null;
+  const encoder =
+    !stream && formats.includes('parquet') && (await parquetThreadPays(options.input, input.kind))
+      ? EncoderThread.start()
+      : null;
   /** Folders this run created, as [deepest, first created]: removed again (when empty) if it fails. */
   const createdDirs: [string, string][] = [];
   const makeDir = (dir: string): void => {
@@ -189,9 +211,12 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const correlated = new Map<string, TableOutput | null>();
   for (const t of TABLE_NAMES) correlated.set(t, target(t));
   const chunks: { table: string; chunk: TableChunk }[] = [];
-  const correlator = new Correlator((table, chunk) => {
-    if (correlated.get(table)) chunks.push({ table, chunk });
-  }, { budget: options.budget });
+  const correlator = new Correlator(
+    (table, chunk) => {
+      if (correlated.get(table)) chunks.push({ table, chunk });
+    },
+    { budget: options.budget },
+  );
   const stats = new TraceStats();
   const rejectsOut = target('rejects');
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
@@ -242,7 +267,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       correlation: correlationJson(correlation),
     };
     const manifestPath = join(options.outDir, 'manifest.json');
-    if (!stream && (options.writeManifest ?? true)) writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);
+    if (!stream && (options.writeManifest ?? true))
+      writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);
     group.commit();
     for (const made of createdDirs) forgetMadeFolder(made);
     return { manifest, manifestPath };

@@ -13,7 +13,11 @@ export interface CorrelateFileOptions extends CorrelatorOptions {
 }
 
 /** Decodes, normalises and correlates one trace (`perf script` text, plain, .gz or .xz, or a perf.data), streaming. */
-export async function correlateFile(path: string, sink: ChunkSink, options: CorrelateFileOptions = {}): Promise<CorrelationStats> {
+export async function correlateFile(
+  path: string,
+  sink: ChunkSink,
+  options: CorrelateFileOptions = {},
+): Promise<CorrelationStats> {
   const correlator = new Correlator(sink, options);
   const input = await openTraceSource(path, { onReject: options.onReject, perf: options.perf, recycle: true });
   for await (const batch of input.batches()) correlator.push(batch);

@@ -59,11 +59,19 @@ class StreamSource implements TraceSource {
 
   private readonly recycle: boolean;
 
-  constructor(readonly kind: InputKind, private readonly chunks: AsyncIterable<Uint8Array>, options: SourceOptions) {
+  constructor(
+    readonly kind: InputKind,
+    private readonly chunks: AsyncIterable<Uint8Array>,
+    options: SourceOptions,
+  ) {
     this.recycle = options.recycle ?? false;
     this.normaliser = new Normaliser(options.keepAllPayloads ?? false);
     this.decoder = new TraceDecoder((b) => this.pending.push(b), {
-      batchSize: options.batchSize, maxLineBytes: options.maxLineBytes, onReject: options.onReject, comms: this.comms, events: this.events,
+      batchSize: options.batchSize,
+      maxLineBytes: options.maxLineBytes,
+      onReject: options.onReject,
+      comms: this.comms,
+      events: this.events,
     });
   }
 

@@ -13,11 +13,17 @@ const TABLES = ['tx_packets', 'rx_packets'] as const;
 /** Reading table files needs apache-arrow and parquet-wasm (~0.2 s to load): only a dataset's summary loads them. */
 type ReadTableFile = typeof import('../dataset/read-table.js').readTableFile;
 
-function summaryOfFiles(readTableFile: ReadTableFile, dir: string, source: string | undefined, label: string): SourceSummary {
+function summaryOfFiles(
+  readTableFile: ReadTableFile,
+  dir: string,
+  source: string | undefined,
+  label: string,
+): SourceSummary {
   const builder = new SummaryBuilder();
   for (const table of TABLES) {
     const file = tableFile(dir, table, source);
-    if (file === null) throw new NetdevTimesError(`${dir}: has no ${table} table; convert the trace again with this version`, 1);
+    if (file === null)
+      throw new NetdevTimesError(`${dir}: has no ${table} table; convert the trace again with this version`, 1);
     for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
   }
   return { source: label, devices: builder.finish() };
@@ -43,8 +49,12 @@ export async function summaryOfTrace(path: string, perf = 'perf'): Promise<Sourc
 }
 
 /** A dataset folder or a trace, whichever `path` is. */
-export async function summaryOf(path: string, options: { source?: string; perf?: string } = {}): Promise<SourceSummary[]> {
+export async function summaryOf(
+  path: string,
+  options: { source?: string; perf?: string } = {},
+): Promise<SourceSummary[]> {
   if (path !== '-' && isDataset(path)) return summaryOfDataset(path, options.source);
-  if (options.source !== undefined) throw new NetdevTimesError('--source chooses an input of a dataset folder, not of a trace', 2);
+  if (options.source !== undefined)
+    throw new NetdevTimesError('--source chooses an input of a dataset folder, not of a trace', 2);
   return [await summaryOfTrace(path, options.perf)];
 }

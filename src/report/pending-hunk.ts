@@ -56,15 +56,22 @@ export class PendingHunk {
   gotPackets = 0;
 
   get complete(): boolean {
-    return this.hasHunkRow && this.gotIrqs === this.expectIrqs && this.gotIrqEvents === this.expectIrqEvents &&
-      this.gotNapis === this.expectNapis && this.gotPackets === this.expectPackets;
+    return (
+      this.hasHunkRow &&
+      this.gotIrqs === this.expectIrqs &&
+      this.gotIrqEvents === this.expectIrqEvents &&
+      this.gotNapis === this.expectNapis &&
+      this.gotPackets === this.expectPackets
+    );
   }
 
   /** What is missing, for errors about incomplete datasets. */
   describeMissing(): string {
     if (!this.hasHunkRow) return 'its rx_hunks row';
-    return `rx_irqs ${this.gotIrqs}/${this.expectIrqs}, rx_irq_events ${this.gotIrqEvents}/${this.expectIrqEvents}, ` +
-      `rx_napi_polls ${this.gotNapis}/${this.expectNapis}, rx_packets ${this.gotPackets}/${this.expectPackets}`;
+    return (
+      `rx_irqs ${this.gotIrqs}/${this.expectIrqs}, rx_irq_events ${this.gotIrqEvents}/${this.expectIrqEvents}, ` +
+      `rx_napi_polls ${this.gotNapis}/${this.expectNapis}, rx_packets ${this.gotPackets}/${this.expectPackets}`
+    );
   }
 
   /** IRQ at index k, created on first mention (its events may come first). */
@@ -104,7 +111,10 @@ export class PendingHunk {
       const h = e.handled;
       if (h !== null) {
         // The reference tests 'comm' before 'handle', so a kfree_skb prints as skb_copy_datagram_iovec too.
-        lines.push('         |            |', `         |      skb_copy_datagram_iovec(+${rel(h.tLo, h.tHi)}msec ${h.pid}:${h.comm})`);
+        lines.push(
+          '         |            |',
+          `         |      skb_copy_datagram_iovec(+${rel(h.tLo, h.tHi)}msec ${h.pid}:${h.comm})`,
+        );
       }
       lines.push(JOINT);
     });

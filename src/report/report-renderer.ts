@@ -34,12 +34,22 @@ export class ReportRenderer {
   /** Transmit lines by report_order; null when dev= hides the line. */
   private readonly txLines: (string | null)[] = [];
   private txRows = 0;
-  private readonly counted: BufferStatus = { txQueueRemain: 0, txQueueOverflow: 0, txXmitRemain: 0, txXmitOverflow: 0, rxRemain: 0, rxOverflow: 0 };
+  private readonly counted: BufferStatus = {
+    txQueueRemain: 0,
+    txQueueOverflow: 0,
+    txXmitRemain: 0,
+    txXmitOverflow: 0,
+    rxRemain: 0,
+    rxOverflow: 0,
+  };
   private buf: string[] = [];
   private bufLen = 0;
   private done = false;
 
-  constructor(private readonly write: (text: string) => void, options: ReportOptions = {}) {
+  constructor(
+    private readonly write: (text: string) => void,
+    options: ReportOptions = {},
+  ) {
     const both = !options.tx && !options.rx;
     this.showTx = both || options.tx === true;
     this.showRx = both || options.rx === true;
@@ -50,13 +60,26 @@ export class ReportRenderer {
   push(table: string, chunk: TableChunk): void {
     if (this.done) throw new Error('ReportRenderer.push after finish');
     switch (table) {
-      case 'rx_hunks': this.hunkRows(chunk); break;
-      case 'rx_irqs': this.irqRows(chunk); break;
-      case 'rx_irq_events': this.irqEventRows(chunk); break;
-      case 'rx_napi_polls': this.napiRows(chunk); break;
-      case 'rx_packets': this.packetRows(chunk); break;
-      case 'tx_packets': this.txPacketRows(chunk); break;
-      default: return;
+      case 'rx_hunks':
+        this.hunkRows(chunk);
+        break;
+      case 'rx_irqs':
+        this.irqRows(chunk);
+        break;
+      case 'rx_irq_events':
+        this.irqEventRows(chunk);
+        break;
+      case 'rx_napi_polls':
+        this.napiRows(chunk);
+        break;
+      case 'rx_packets':
+        this.packetRows(chunk);
+        break;
+      case 'tx_packets':
+        this.txPacketRows(chunk);
+        break;
+      default:
+        return;
     }
     this.printReadyHunks();
     // Hand printed hunks on now: a stream's reader should not wait for the next 64 KiB.
@@ -73,15 +96,18 @@ export class ReportRenderer {
         let first = Infinity;
         for (const id of this.hunks.keys()) first = Math.min(first, id);
         const h = this.hunks.get(first);
-        throw new Error(`report: receive hunk ${first} is incomplete (${h ? h.describeMissing() : 'no rows'}); ` +
-          `expected hunk ${this.nextHunk} next`);
+        throw new Error(
+          `report: receive hunk ${first} is incomplete (${h ? h.describeMissing() : 'no rows'}); ` +
+            `expected hunk ${this.nextHunk} next`,
+        );
       }
     }
     if (this.showTx) {
       this.emit(TX_HEADER);
       for (let k = 0; k < this.txLines.length; k++) {
         const line = this.txLines[k];
-        if (line === undefined) throw new Error(`report: tx_packets has no row with report_order ${k} (of ${this.txRows})`);
+        if (line === undefined)
+          throw new Error(`report: tx_packets has no row with report_order ${k} (of ${this.txRows})`);
         if (line !== null) this.emit(line);
       }
     }
@@ -169,7 +195,10 @@ export class ReportRenderer {
       h.gotIrqEvents++;
       if (dictAt(event, r) !== 'netif_rx') continue;
       h.irqAt(index.values[r]).netifRx.push({
-        eventIndex: evIndex.values[r], tLo: t[2 * r], tHi: t[2 * r + 1], skb: hex64(skb.words[2 * r], skb.words[2 * r + 1]),
+        eventIndex: evIndex.values[r],
+        tLo: t[2 * r],
+        tHi: t[2 * r + 1],
+        skb: hex64(skb.words[2 * r], skb.words[2 * r + 1]),
       });
     }
   }
@@ -207,8 +236,14 @@ export class ReportRenderer {
       if (!this.showRx || !id.valid[r]) continue;
       const h = this.hunk(id.values[r]);
       h.events[evIndex.values[r]] = {
-        kind: 'packet', tLo: t[2 * r], tHi: t[2 * r + 1], skb: hex64(skb.words[2 * r], skb.words[2 * r + 1]), len: len.values[r],
-        handled: handled ? { tLo: ht[2 * r], tHi: ht[2 * r + 1], pid: pid.values[r], comm: dictAt(comm, r) ?? '' } : null,
+        kind: 'packet',
+        tLo: t[2 * r],
+        tHi: t[2 * r + 1],
+        skb: hex64(skb.words[2 * r], skb.words[2 * r + 1]),
+        len: len.values[r],
+        handled: handled
+          ? { tLo: ht[2 * r], tHi: ht[2 * r + 1], pid: pid.values[r], comm: dictAt(comm, r) ?? '' }
+          : null,
       };
       h.gotPackets++;
     }
@@ -241,7 +276,8 @@ export class ReportRenderer {
       let line: string | null = null;
       if (this.dev === undefined || d.includes(this.dev)) {
         // `%6d.%06d`: the micro part is always 7 characters, so padding the whole to 13 pads the seconds to 6.
-        line = `${pad(d, 7)} ${pad(len.values[r], 5)} ${pad(secsDotUsecs(queue[2 * r], queue[2 * r + 1]), 13)}sec ` +
+        line =
+          `${pad(d, 7)} ${pad(len.values[r], 5)} ${pad(secsDotUsecs(queue[2 * r], queue[2 * r + 1]), 13)}sec ` +
           `${pad(msec(signedNs(qdisc[2 * r], qdisc[2 * r + 1])), 12)}msec      ${pad(msec(signedNs(device[2 * r], device[2 * r + 1])), 12)}msec`;
       }
       this.txLines[order.values[r]] = line;

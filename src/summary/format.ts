@@ -27,10 +27,18 @@ export function fixed3(ns: bigint, unit: SummaryUnit): string {
 
 function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
-const counts = (m: Record<string, number>): string => Object.entries(m).map(([k, n]) => `${k} ${n}`).join(', ');
+const counts = (m: Record<string, number>): string =>
+  Object.entries(m)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 function dropsLine(d: DeviceSummary): string | null {
   const parts: string[] = [];
@@ -49,7 +57,17 @@ export function formatSource(s: SourceSummary, unit: SummaryUnit): string {
   const v = (x: bigint | null): string => (x === null ? '-' : fixed3(x, unit));
   for (const d of s.devices) {
     Object.entries(d.latency).forEach(([name, st]: [string, LatencyStats], k) => {
-      rows.push([k === 0 ? d.dev : '', k === 0 ? d.direction : '', k === 0 ? String(d.packets) : '', LATENCY_LABEL[name] ?? name, String(st.n), v(st.p50), v(st.p90), v(st.p99), v(st.max)]);
+      rows.push([
+        k === 0 ? d.dev : '',
+        k === 0 ? d.direction : '',
+        k === 0 ? String(d.packets) : '',
+        LATENCY_LABEL[name] ?? name,
+        String(st.n),
+        v(st.p50),
+        v(st.p90),
+        v(st.p99),
+        v(st.max),
+      ]);
     });
   }
   out.push(...table(rows, new Set([2, 4, 5, 6, 7, 8])));
@@ -81,9 +99,15 @@ export function summaryJson(sources: SourceSummary[]): unknown {
         dev: d.dev,
         direction: d.direction,
         packets: d.packets,
-        drops: d.direction === 'tx' ? { not_complete: d.not_complete, kfree_skb: d.kfree_skb } : { kfree_skb: d.kfree_skb, unhandled: d.unhandled },
+        drops:
+          d.direction === 'tx'
+            ? { not_complete: d.not_complete, kfree_skb: d.kfree_skb }
+            : { kfree_skb: d.kfree_skb, unhandled: d.unhandled },
         latency_ns: Object.fromEntries(
-          Object.entries(d.latency).map(([name, st]) => [name, { n: st.n, p50: jsonNs(st.p50), p90: jsonNs(st.p90), p99: jsonNs(st.p99), max: jsonNs(st.max) }]),
+          Object.entries(d.latency).map(([name, st]) => [
+            name,
+            { n: st.n, p50: jsonNs(st.p50), p90: jsonNs(st.p90), p99: jsonNs(st.p99), max: jsonNs(st.max) },
+          ]),
         ),
       })),
     })),

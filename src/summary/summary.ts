@@ -69,7 +69,13 @@ export function nearestRank(sorted: BigInt64Array, p: number): bigint | null {
 
 export function latencyStats(values: BigInt64Array): LatencyStats {
   const sorted = values.slice().sort();
-  return { n: sorted.length, p50: nearestRank(sorted, 50), p90: nearestRank(sorted, 90), p99: nearestRank(sorted, 99), max: nearestRank(sorted, 100) };
+  return {
+    n: sorted.length,
+    p50: nearestRank(sorted, 50),
+    p90: nearestRank(sorted, 90),
+    p99: nearestRank(sorted, 99),
+    max: nearestRank(sorted, 100),
+  };
 }
 
 /** A growing list of int64 values. */
@@ -134,7 +140,15 @@ export class SummaryBuilder {
     const key = `${direction}\u0000${dev}`;
     let g = this.groups.get(key);
     if (!g) {
-      g = { dev, direction, packets: 0, notComplete: new Map(), kfree: new Map(), unhandled: 0, latencies: LATENCIES[direction].map(() => new I64List()) };
+      g = {
+        dev,
+        direction,
+        packets: 0,
+        notComplete: new Map(),
+        kfree: new Map(),
+        unhandled: 0,
+        latencies: LATENCIES[direction].map(() => new I64List()),
+      };
       this.groups.set(key, g);
     }
     return g;
@@ -165,7 +179,9 @@ export class SummaryBuilder {
     const sortedCounts = (m: Map<string, number>): Record<string, number> =>
       Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
     return [...this.groups.values()]
-      .sort((a, b) => (a.dev < b.dev ? -1 : a.dev > b.dev ? 1 : a.direction === b.direction ? 0 : a.direction === 'tx' ? -1 : 1))
+      .sort((a, b) =>
+        a.dev < b.dev ? -1 : a.dev > b.dev ? 1 : a.direction === b.direction ? 0 : a.direction === 'tx' ? -1 : 1,
+      )
       .map((g) => ({
         dev: g.dev,
         direction: g.direction,
@@ -173,7 +189,9 @@ export class SummaryBuilder {
         not_complete: sortedCounts(g.notComplete),
         kfree_skb: sortedCounts(g.kfree),
         unhandled: g.unhandled,
-        latency: Object.fromEntries(LATENCIES[g.direction].map((l, k) => [l.name, latencyStats(g.latencies[k].values())])),
+        latency: Object.fromEntries(
+          LATENCIES[g.direction].map((l, k) => [l.name, latencyStats(g.latencies[k].values())]),
+        ),
       }));
   }
 }

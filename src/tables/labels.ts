@@ -13,16 +13,31 @@ function table(words: readonly string[]): StringTable {
 export const TX_STATUS_WORDS = ['complete', 'dropped_before_xmit', 'xmit_failed', 'not_freed', 'evicted'] as const;
 export type TxStatus = (typeof TX_STATUS_WORDS)[number];
 export const txStatusTable = table(TX_STATUS_WORDS);
-export const enum TxStatusId { Complete = 0, DroppedBeforeXmit = 1, XmitFailed = 2, NotFreed = 3, Evicted = 4 }
+export const enum TxStatusId {
+  Complete = 0,
+  DroppedBeforeXmit = 1,
+  XmitFailed = 2,
+  NotFreed = 3,
+  Evicted = 4,
+}
 
 export const FREED_BY_WORDS = ['consume_skb', 'kfree_skb'] as const;
 export const freedByTable = table(FREED_BY_WORDS);
-export const enum FreedById { ConsumeSkb = 0, KfreeSkb = 1 }
+export const enum FreedById {
+  ConsumeSkb = 0,
+  KfreeSkb = 1,
+}
 
 export const HANDLED_BY_WORDS = ['skb_copy_datagram_iovec', 'kfree_skb'] as const;
 export const handledByTable = table(HANDLED_BY_WORDS);
-export const enum HandledById { SkbCopyDatagramIovec = 0, KfreeSkb = 1 }
+export const enum HandledById {
+  SkbCopyDatagramIovec = 0,
+  KfreeSkb = 1,
+}
 
 export const IRQ_EVENT_WORDS = ['softirq_raise', 'netif_rx'] as const;
 export const irqEventTable = table(IRQ_EVENT_WORDS);
-export const enum IrqEventId { SoftirqRaise = 0, NetifRx = 1 }
+export const enum IrqEventId {
+  SoftirqRaise = 0,
+  NetifRx = 1,
+}

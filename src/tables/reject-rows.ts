@@ -38,7 +38,10 @@ export class RejectRows {
       line.values[i] = this.lines[i];
       line.valid[i] = 1;
     }
-    const chunk: TableChunk = { length: n, columns: { input, line, reason, text: { kind: 'utf8', values: this.texts } } };
+    const chunk: TableChunk = {
+      length: n,
+      columns: { input, line, reason, text: { kind: 'utf8', values: this.texts } },
+    };
     this.lines = [];
     this.reasonIds = [];
     this.texts = [];

@@ -33,12 +33,18 @@ const cache = new Map<string, TableSpec>();
 function isTableSpec(v: unknown): v is TableSpec {
   if (typeof v !== 'object' || v === null) return false;
   const o: Record<string, unknown> = { ...v };
-  return typeof o.table === 'string' && typeof o.version === 'string' && Array.isArray(o.columns) &&
+  return (
+    typeof o.table === 'string' &&
+    typeof o.version === 'string' &&
+    Array.isArray(o.columns) &&
     o.columns.every((c: unknown) => {
       if (typeof c !== 'object' || c === null) return false;
       const f: Record<string, unknown> = { ...c };
-      return typeof f.name === 'string' && typeof f.type === 'string' && TYPES.has(f.type) && typeof f.nullable === 'boolean';
-    });
+      return (
+        typeof f.name === 'string' && typeof f.type === 'string' && TYPES.has(f.type) && typeof f.nullable === 'boolean'
+      );
+    })
+  );
 }
 
 export function tableSpec(table: string): TableSpec {
@@ -58,7 +64,10 @@ export function tableSpec(table: string): TableSpec {
 
 /** Names of every table that has a schema file. */
 export function tableNames(): string[] {
-  return readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /** Metadata key carrying the schema version in every written file (Arrow schema and Parquet key-value). */

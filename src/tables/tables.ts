@@ -20,7 +20,14 @@ export interface SourceTables {
   reason: StringTable;
 }
 
-export const TABLE_NAMES = ['rx_hunks', 'rx_irqs', 'rx_irq_events', 'rx_napi_polls', 'rx_packets', 'tx_packets'] as const;
+export const TABLE_NAMES = [
+  'rx_hunks',
+  'rx_irqs',
+  'rx_irq_events',
+  'rx_napi_polls',
+  'rx_packets',
+  'tx_packets',
+] as const;
 export type CorrelateTable = (typeof TABLE_NAMES)[number];
 
 /** The columns of `table` from its schema file, each dictionary column bound to its table in `dicts`. */
@@ -29,40 +36,121 @@ export function columnsOf(table: CorrelateTable, dicts: Readonly<Record<string, 
     if (c.type === 'int32' || c.type === 'int64' || c.type === 'uint64') return { name: c.name, type: c.type };
     const dict = dicts[c.name];
     if (c.type !== 'utf8' || !c.dictionary || dict === undefined) {
-      throw new NetdevTimesError(`schemas/${table}.json: column ${c.name} (${c.type}) has no place in the correlate stage`, 70);
+      throw new NetdevTimesError(
+        `schemas/${table}.json: column ${c.name} (${c.type}) has no place in the correlate stage`,
+        70,
+      );
     }
     return { name: c.name, type: 'dict', table: dict };
   });
 }
 
-export const enum Hunk { HunkId, Cpu, BaseNs, SoftirqEntryNs, SoftirqExitNs, IrqCount, IrqEventCount, NapiPollCount, PacketCount }
+export const enum Hunk {
+  HunkId,
+  Cpu,
+  BaseNs,
+  SoftirqEntryNs,
+  SoftirqExitNs,
+  IrqCount,
+  IrqEventCount,
+  NapiPollCount,
+  PacketCount,
+}
 export const rxHunkColumns = (): OutColumnDef[] => columnsOf('rx_hunks', {});
 
-export const enum Irq { HunkId, IrqIndex, Cpu, Irq, IrqName, EntryNs, ExitNs, EventCount }
+export const enum Irq {
+  HunkId,
+  IrqIndex,
+  Cpu,
+  Irq,
+  IrqName,
+  EntryNs,
+  ExitNs,
+  EventCount,
+}
 export const rxIrqColumns = (t: SourceTables): OutColumnDef[] => columnsOf('rx_irqs', { irq_name: t.irqName });
 
-export const enum IrqEv { HunkId, IrqIndex, EventIndex, Event, TimeNs, Skbaddr, Len, Dev }
+export const enum IrqEv {
+  HunkId,
+  IrqIndex,
+  EventIndex,
+  Event,
+  TimeNs,
+  Skbaddr,
+  Len,
+  Dev,
+}
 export const rxIrqEventColumns = (t: SourceTables): OutColumnDef[] =>
   columnsOf('rx_irq_events', { event: irqEventTable, dev: t.dev });
 
-export const enum Napi { HunkId, EventIndex, TimeNs, Dev, Napi, Work, Budget }
+export const enum Napi {
+  HunkId,
+  EventIndex,
+  TimeNs,
+  Dev,
+  Napi,
+  Work,
+  Budget,
+}
 export const rxNapiPollColumns = (t: SourceTables): OutColumnDef[] => columnsOf('rx_napi_polls', { dev: t.dev });
 
 export const enum Rx {
-  HunkId, EventIndex, Cpu, TimeNs, Skbaddr, Len, Dev, HandledBy, HandledNs, HandledCpu, HandledPid, HandledComm,
-  KfreeLocation, KfreeReason, IrqToReceiveNs, ReceiveToHandledNs, Evicted,
+  HunkId,
+  EventIndex,
+  Cpu,
+  TimeNs,
+  Skbaddr,
+  Len,
+  Dev,
+  HandledBy,
+  HandledNs,
+  HandledCpu,
+  HandledPid,
+  HandledComm,
+  KfreeLocation,
+  KfreeReason,
+  IrqToReceiveNs,
+  ReceiveToHandledNs,
+  Evicted,
 }
 export const rxPacketColumns = (t: SourceTables): OutColumnDef[] =>
   columnsOf('rx_packets', {
-    dev: t.dev, handled_by: handledByTable, handled_comm: t.comm, kfree_location: t.location, kfree_reason: t.reason,
+    dev: t.dev,
+    handled_by: handledByTable,
+    handled_comm: t.comm,
+    kfree_location: t.location,
+    kfree_reason: t.reason,
   });
 
 export const enum Tx {
-  ReportOrder, Status, Dev, Skbaddr, Len, QueueNs, QueueCpu, QueuePid, QueueComm, XmitNs, XmitCpu, FailedXmitRc,
-  FailedXmitNs, FreeNs, FreeCpu, FreedBy, KfreeLocation, KfreeReason, QdiscNs, DeviceNs, Evicted,
+  ReportOrder,
+  Status,
+  Dev,
+  Skbaddr,
+  Len,
+  QueueNs,
+  QueueCpu,
+  QueuePid,
+  QueueComm,
+  XmitNs,
+  XmitCpu,
+  FailedXmitRc,
+  FailedXmitNs,
+  FreeNs,
+  FreeCpu,
+  FreedBy,
+  KfreeLocation,
+  KfreeReason,
+  QdiscNs,
+  DeviceNs,
+  Evicted,
 }
 export const txPacketColumns = (t: SourceTables): OutColumnDef[] =>
   columnsOf('tx_packets', {
-    status: txStatusTable, dev: t.dev, queue_comm: t.comm, freed_by: freedByTable, kfree_location: t.location,
+    status: txStatusTable,
+    dev: t.dev,
+    queue_comm: t.comm,
+    freed_by: freedByTable,
+    kfree_location: t.location,
     kfree_reason: t.reason,
   });

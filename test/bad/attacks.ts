@@ -20,8 +20,14 @@ export type Attack =
   | 'many-cpus';
 
 export const ATTACKS: Attack[] = [
-  'queued-never-sent', 'sent-never-freed', 'irq-never-exits', 'endless-raises', 'irqs-never-taken', 'endless-hunk',
-  'received-never-freed', 'many-cpus',
+  'queued-never-sent',
+  'sent-never-freed',
+  'irq-never-exits',
+  'endless-raises',
+  'irqs-never-taken',
+  'endless-hunk',
+  'received-never-freed',
+  'many-cpus',
 ];
 
 const NAPI = 'napi poll on napi struct 0xffff8881024052c0 for device eth0 work 1 budget 64';
@@ -34,7 +40,9 @@ export function* attackTrace(kind: Attack, lines: number): Generator<string> {
   const ev = (cpu: number, event: string, payload: string, comm = 'swapper', pid = 0): void => {
     if (n >= lines) return;
     const ns = 100_000_000_000 + us++ * 1000;
-    out.push(`${comm.padStart(16)} ${String(pid).padStart(5)} [${String(cpu).padStart(3, '0')}] ${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')}: ${event.padStart(27)}: ${payload}`);
+    out.push(
+      `${comm.padStart(16)} ${String(pid).padStart(5)} [${String(cpu).padStart(3, '0')}] ${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')}: ${event.padStart(27)}: ${payload}`,
+    );
     n++;
   };
   const skb = (i: number): string => `0xffff8881${(i >>> 0).toString(16).padStart(8, '0')}`;

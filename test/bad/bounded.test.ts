@@ -28,17 +28,20 @@ function correlateAttack(kind: Attack, lines: number): Run {
   const n = new Normaliser();
   const c = new Correlator(() => undefined, { budget: B, pendingBudget: B });
   const peak: Record<string, number> = {};
-  const dec = new TraceDecoder((raw) => {
-    c.push(n.normalise(raw));
-    for (const [k, v] of Object.entries(c.live())) peak[k] = Math.max(peak[k] ?? 0, v);
-  }, { batchSize: 512 });
+  const dec = new TraceDecoder(
+    (raw) => {
+      c.push(n.normalise(raw));
+      for (const [k, v] of Object.entries(c.live())) peak[k] = Math.max(peak[k] ?? 0, v);
+    },
+    { batchSize: 512 },
+  );
   const enc = new TextEncoder();
   for (const chunk of attackTrace(kind, lines)) dec.push(enc.encode(chunk));
   dec.end();
   return { stats: c.finish(), peak };
 }
 
-describe('the correlator\'s state stays within its budgets (budgets of 4096, attacks of 8,960 lines)', () => {
+describe("the correlator's state stays within its budgets (budgets of 4096, attacks of 8,960 lines)", () => {
   const LINES = 8960;
   const runs = new Map<Attack, Run>();
   beforeAll(() => {
@@ -147,7 +150,7 @@ describe('convert (the CLI) on 200,000-line attacks: peak memory of a real trace
   }, 180_000);
 
   it('each attack peaks within 25% (+16 MB) of the real trace, and its evictions are in the manifest', () => {
-    const normal = results.get("normal")?.rssMb ?? 0;
+    const normal = results.get('normal')?.rssMb ?? 0;
     expect(normal).toBeGreaterThan(0);
     for (const a of attacks) {
       const r = results.get(a);

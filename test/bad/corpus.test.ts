@@ -32,25 +32,55 @@ async function convertNow(file: string, extra: string[]): Promise<Converted> {
   const out = join(tmp(), 'out');
   const r = await runCli(['convert', `${BAD}${file}`, '-o', out, ...extra]);
   const m = join(out, 'manifest.json');
-  return { status: r.status ?? -1, stderr: r.stderr, out, manifest: existsSync(m) ? JSON.parse(readFileSync(m, 'utf8')) : null };
+  return {
+    status: r.status ?? -1,
+    stderr: r.stderr,
+    out,
+    manifest: existsSync(m) ? JSON.parse(readFileSync(m, 'utf8')) : null,
+  };
 }
 
-const identity = (l: Record<string, number>): boolean => l.lines === l.events + l.header + l.callchain_frames + l.blank + l.rejected;
+const identity = (l: Record<string, number>): boolean =>
+  l.lines === l.events + l.header + l.callchain_frames + l.blank + l.rejected;
 
 describe('files that are not perf output: exit 1, the file named with what it looks like, nothing written', () => {
   const cases: [string, string, string][] = [
     ['random.bin', 'no perf event line in 17 lines (17 rejected)', 'binary data, not text'],
     ['not-perf/program.elf', 'no perf event line in 1 lines (1 rejected)', 'an ELF executable or library, not text'],
-    ['not-perf/capture.pcap', 'no perf event line in 2 lines (2 rejected)', "a packet capture (pcap/pcapng, as tcpdump writes), not 'perf script' output"],
-    ['not-perf/ftrace.txt', 'no perf event line in 11 lines (3 rejected)', 'an ftrace text dump (/sys/kernel/tracing/trace), not perf script output'],
-    ['not-perf/trace-cmd.txt', 'no perf event line in 3 lines (3 rejected)', "a 'trace-cmd report' text, not 'perf script' output"],
-    ['not-perf/report.txt', 'no perf event line in 12 lines (11 rejected)', "a netdev-times report (the output of the analysis), not 'perf script' output"],
+    [
+      'not-perf/capture.pcap',
+      'no perf event line in 2 lines (2 rejected)',
+      "a packet capture (pcap/pcapng, as tcpdump writes), not 'perf script' output",
+    ],
+    [
+      'not-perf/ftrace.txt',
+      'no perf event line in 11 lines (3 rejected)',
+      'an ftrace text dump (/sys/kernel/tracing/trace), not perf script output',
+    ],
+    [
+      'not-perf/trace-cmd.txt',
+      'no perf event line in 3 lines (3 rejected)',
+      "a 'trace-cmd report' text, not 'perf script' output",
+    ],
+    [
+      'not-perf/report.txt',
+      'no perf event line in 12 lines (11 rejected)',
+      "a netdev-times report (the output of the analysis), not 'perf script' output",
+    ],
     ['not-perf/trace.json', 'no perf event line in 1 lines (1 rejected)', 'JSON'],
     ['not-perf/trace.json.gz', 'no perf event line in 1 lines (1 rejected)', 'JSON'],
     ['not-perf/trace.csv', 'no perf event line in 3 lines (3 rejected)', 'CSV'],
     ['not-perf/page.html', 'no perf event line in 2 lines (2 rejected)', 'XML/HTML'],
-    ['not-perf/perf-data.xz', 'no perf event line in 1 lines (1 rejected)', 'a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)'],
-    ['not-perf/notes.txt', 'no perf event line in 2 lines (2 rejected)', "text whose first line is 'Please find attached the trace you asked for.'"],
+    [
+      'not-perf/perf-data.xz',
+      'no perf event line in 1 lines (1 rejected)',
+      'a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)',
+    ],
+    [
+      'not-perf/notes.txt',
+      'no perf event line in 2 lines (2 rejected)',
+      "text whose first line is 'Please find attached the trace you asked for.'",
+    ],
   ];
   for (const [file, what, looks] of cases) {
     it(file, async () => {
@@ -69,13 +99,17 @@ describe('files that are not perf output: exit 1, the file named with what it lo
     const out = join(tmp(), 'out');
     const r = await runCli(['convert', path, '-o', out]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no perf event line in 90001 lines \(90001 rejected\); it looks like text whose first line is 'Dear team, the trace follows\.'\n$/);
+    expect(r.stderr).toMatch(
+      /no perf event line in 90001 lines \(90001 rejected\); it looks like text whose first line is 'Dear team, the trace follows\.'\n$/,
+    );
   });
 
   it('a corrupt perf.data (right magic, garbage after it): perf script fails, exit 2', async () => {
     const c = await convert('not-perf/corrupt.data');
     expect(c.status).toBe(2);
-    expect(c.stderr).toMatch(/^netdev-times: .*corrupt\.data: perf script failed|^netdev-times: .*corrupt\.data: .*perf/);
+    expect(c.stderr).toMatch(
+      /^netdev-times: .*corrupt\.data: perf script failed|^netdev-times: .*corrupt\.data: .*perf/,
+    );
     expect(cleanError(c.stderr)).toBe(true);
     expect(existsSync(c.out)).toBe(false);
   });
@@ -85,7 +119,9 @@ describe('report on the same files', () => {
   it('says the same as convert (exit 1, what it looks like); an empty file is an empty report', async () => {
     const bad = await runCli(['report', `${BAD}not-perf/report.txt`]);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe(`netdev-times: ${BAD}not-perf/report.txt: no perf event line in 12 lines (11 rejected); it looks like a netdev-times report (the output of the analysis), not 'perf script' output\n`);
+    expect(bad.stderr).toBe(
+      `netdev-times: ${BAD}not-perf/report.txt: no perf event line in 12 lines (11 rejected); it looks like a netdev-times report (the output of the analysis), not 'perf script' output\n`,
+    );
     expect(bad.stdout).toBe('');
     const empty = await runCli(['report', `${BAD}empty.txt`]);
     expect([empty.status, empty.stderr]).toEqual([0, '']);
@@ -96,22 +132,50 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
   it('an empty file: valid empty tables', async () => {
     const c = await convert('empty.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.inputs[0].lines).toEqual({ lines: 0, events: 0, header: 0, callchain_frames: 0, blank: 0, rejected: 0 });
+    expect(c.manifest.inputs[0].lines).toEqual({
+      lines: 0,
+      events: 0,
+      header: 0,
+      callchain_frames: 0,
+      blank: 0,
+      rejected: 0,
+    });
     expect(c.manifest.tables.every((t: { rows: number }) => t.rows === 0)).toBe(true);
-    expect(c.manifest.tables.map((t: { name: string }) => t.name).sort()).toEqual(
-      ['events', 'rejects', 'rx_hunks', 'rx_irq_events', 'rx_irqs', 'rx_napi_polls', 'rx_packets', 'tx_packets'],
-    );
+    expect(c.manifest.tables.map((t: { name: string }) => t.name).sort()).toEqual([
+      'events',
+      'rejects',
+      'rx_hunks',
+      'rx_irq_events',
+      'rx_irqs',
+      'rx_napi_polls',
+      'rx_packets',
+      'tx_packets',
+    ]);
     expect(await rows(`SELECT count(*)::INTEGER AS n FROM '${c.out}/events.parquet'`)).toEqual([{ n: 0 }]);
   });
 
   it('one bad line among good ones: converted, the line in the rejects table, listed as file:line: reason', async () => {
     const c = await convert('one-bad-line.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.inputs[0].lines).toEqual({ lines: 21, events: 20, header: 0, callchain_frames: 0, blank: 0, rejected: 1 });
+    expect(c.manifest.inputs[0].lines).toEqual({
+      lines: 21,
+      events: 20,
+      header: 0,
+      callchain_frames: 0,
+      blank: 0,
+      rejected: 1,
+    });
     expect(c.manifest.inputs[0].rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 1 });
-    expect(c.stderr).toContain(`netdev-times: 1 rejected lines (per reason in the manifest), first ones:\n  ${BAD}one-bad-line.txt:10: no [cpu] field after a thread id\n`);
+    expect(c.stderr).toContain(
+      `netdev-times: 1 rejected lines (per reason in the manifest), first ones:\n  ${BAD}one-bad-line.txt:10: no [cpu] field after a thread id\n`,
+    );
     expect(await rows(`SELECT input, line, reason, text FROM '${c.out}/rejects.parquet'`)).toEqual([
-      { input: `${BAD}one-bad-line.txt`, line: 10, reason: 'no [cpu] field after a thread id', text: 'this line was pasted into the trace by mistake' },
+      {
+        input: `${BAD}one-bad-line.txt`,
+        line: 10,
+        reason: 'no [cpu] field after a thread id',
+        text: 'this line was pasted into the trace by mistake',
+      },
     ]);
   });
 
@@ -126,7 +190,9 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     const c = await convert('cut-mid-line.txt');
     expect(c.status).toBe(0);
     expect(c.manifest.inputs[0].unterminated_last_line).toBe(true);
-    expect(c.stderr).toContain(`netdev-times: ${BAD}cut-mid-line.txt:13: the last line has no newline (was the file cut short?)\n`);
+    expect(c.stderr).toContain(
+      `netdev-times: ${BAD}cut-mid-line.txt:13: the last line has no newline (was the file cut short?)\n`,
+    );
     // The cut address is what was printed: 0xffff. The flag is how a reader knows to distrust it.
     expect(await rows(`SELECT skbaddr FROM '${c.out}/events.parquet' WHERE line = 13`)).toEqual([{ skbaddr: 0xffffn }]);
   });
@@ -150,15 +216,27 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     expect(c.status).toBe(0);
     expect(c.manifest.inputs[0].lines.rejected).toBe(0);
     expect(c.manifest.inputs[0].unparsed_by_type).toEqual({
-      'irq:irq_handler_exit': 1, 'irq:softirq_entry': 1, 'napi:napi_poll': 1, 'net:netif_receive_skb': 2, 'net:net_dev_queue': 1,
+      'irq:irq_handler_exit': 1,
+      'irq:softirq_entry': 1,
+      'napi:napi_poll': 1,
+      'net:netif_receive_skb': 2,
+      'net:net_dev_queue': 1,
     });
-    const kept = await rows(`SELECT line, payload FROM '${c.out}/events.parquet' WHERE payload IS NOT NULL ORDER BY line`);
+    const kept = await rows(
+      `SELECT line, payload FROM '${c.out}/events.parquet' WHERE payload IS NOT NULL ORDER BY line`,
+    );
     // Every event with an unknown field or event name keeps its text; the typed columns still hold what parsed.
     expect(kept.map((r) => r.line)).toEqual([5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 19]);
     // `reason: %s` is the last field and runs to the end of the line: a field after it lands in the reason.
-    expect(await rows(`SELECT reason FROM '${c.out}/events.parquet' WHERE line = 14`)).toEqual([{ reason: 'NO_SOCKET newfield=1' }]);
+    expect(await rows(`SELECT reason FROM '${c.out}/events.parquet' WHERE line = 14`)).toEqual([
+      { reason: 'NO_SOCKET newfield=1' },
+    ]);
     const [r7] = await rows(`SELECT skbaddr, len, payload FROM '${c.out}/events.parquet' WHERE line = 7`);
-    expect(r7).toEqual({ skbaddr: 0xffff8803f1a2e700n, len: 1500, payload: 'dev=eth0 skbaddr=0xffff8803f1a2e700 len=1500 gso_type=0x1 hash=0xdeadbeef' });
+    expect(r7).toEqual({
+      skbaddr: 0xffff8803f1a2e700n,
+      len: 1500,
+      payload: 'dev=eth0 skbaddr=0xffff8803f1a2e700 len=1500 gso_type=0x1 hash=0xdeadbeef',
+    });
   });
 
   it('impossible values: len=-1, 20-digit addresses, huge numbers are unparsed payloads; impossible header fields are rejected lines', async () => {
@@ -166,13 +244,31 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     expect(c.status).toBe(0);
     const i = c.manifest.inputs[0];
     expect(i.lines).toEqual({ lines: 15, events: 10, header: 0, callchain_frames: 0, blank: 0, rejected: 5 });
-    expect(i.unparsed_by_type).toEqual({ 'net:netif_receive_skb': 3, 'net:net_dev_xmit': 1, 'irq:softirq_raise': 1, 'skb:kfree_skb': 1, 'napi:napi_poll': 1 });
-    expect(i.rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 2, 'timestamp beyond the int64 nanosecond range': 2, 'malformed timestamp': 1 });
-    const r = await rows(`SELECT line, skbaddr, len, payload FROM '${c.out}/events.parquet' WHERE line <= 3 ORDER BY line`);
-    expect(r.map((x) => [x.line, x.skbaddr, x.len])).toEqual([[1, 0xffff8803f1a2e700n, null], [2, null, 60], [3, null, 60]]);
+    expect(i.unparsed_by_type).toEqual({
+      'net:netif_receive_skb': 3,
+      'net:net_dev_xmit': 1,
+      'irq:softirq_raise': 1,
+      'skb:kfree_skb': 1,
+      'napi:napi_poll': 1,
+    });
+    expect(i.rejected_by_reason).toEqual({
+      'no [cpu] field after a thread id': 2,
+      'timestamp beyond the int64 nanosecond range': 2,
+      'malformed timestamp': 1,
+    });
+    const r = await rows(
+      `SELECT line, skbaddr, len, payload FROM '${c.out}/events.parquet' WHERE line <= 3 ORDER BY line`,
+    );
+    expect(r.map((x) => [x.line, x.skbaddr, x.len])).toEqual([
+      [1, 0xffff8803f1a2e700n, null],
+      [2, null, 60],
+      [3, null, 60],
+    ]);
     expect(r[1].payload).toBe('dev=eth0 skbaddr=0x1234567890123456789 len=60');
     // The largest time perf can print in int64 nanoseconds is kept exactly.
-    expect(await rows(`SELECT time_ns FROM '${c.out}/events.parquet' WHERE line = 14`)).toEqual([{ time_ns: 9223372036854775807n }]);
+    expect(await rows(`SELECT time_ns FROM '${c.out}/events.parquet' WHERE line = 14`)).toEqual([
+      { time_ns: 9223372036854775807n },
+    ]);
     expect(c.manifest.correlation.anomalies.cpu_out_of_range).toBe(1);
   });
 
@@ -184,24 +280,34 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     expect(await rows(`SELECT irq_to_receive_ns, receive_to_handled_ns FROM '${c.out}/rx_packets.parquet'`)).toEqual([
       { irq_to_receive_ns: -104000n, receive_to_handled_ns: -302009000n },
     ]);
-    expect(await rows(`SELECT status, qdisc_ns, device_ns FROM '${c.out}/tx_packets.parquet'`)).toEqual([{ status: 'complete', qdisc_ns: -1000n, device_ns: -1000n }]);
+    expect(await rows(`SELECT status, qdisc_ns, device_ns FROM '${c.out}/tx_packets.parquet'`)).toEqual([
+      { status: 'complete', qdisc_ns: -1000n, device_ns: -1000n },
+    ]);
   });
 
   it('an IRQ exit with no entry (and one that matches nothing): counted anomalies', async () => {
     const c = await convert('irq-exit-no-entry.txt');
     expect(c.status).toBe(0);
-    expect(c.manifest.correlation.anomalies).toMatchObject({ irq_exit_without_list: 2, irq_exit_mismatch: 1, softirqs_without_irq: 1 });
+    expect(c.manifest.correlation.anomalies).toMatchObject({
+      irq_exit_without_list: 2,
+      irq_exit_mismatch: 1,
+      softirqs_without_irq: 1,
+    });
     expect(c.manifest.correlation.rows.rx_hunks).toBe(0);
   });
 
   it('an skb address reused before it was freed: matched most recent first, like the reference', async () => {
     const c = await convert('skb-reused.txt');
     expect(c.status).toBe(0);
-    expect(await rows(`SELECT report_order, len, status FROM '${c.out}/tx_packets.parquet' ORDER BY report_order`)).toEqual([
-      { report_order: 0, len: 200, status: 'complete' }, { report_order: 1, len: 100, status: 'complete' },
+    expect(
+      await rows(`SELECT report_order, len, status FROM '${c.out}/tx_packets.parquet' ORDER BY report_order`),
+    ).toEqual([
+      { report_order: 0, len: 200, status: 'complete' },
+      { report_order: 1, len: 100, status: 'complete' },
     ]);
     expect(await rows(`SELECT len, handled_ns FROM '${c.out}/rx_packets.parquet' ORDER BY len`)).toEqual([
-      { len: 60, handled_ns: 9146302501000n }, { len: 61, handled_ns: 9146302500000n },
+      { len: 60, handled_ns: 9146302501000n },
+      { len: 61, handled_ns: 9146302500000n },
     ]);
   });
 
@@ -209,9 +315,14 @@ describe('bad inputs that still convert (exit 0): counted, never a stack trace',
     const c = await convert('new-cpu.txt');
     expect(c.status).toBe(0);
     expect(c.manifest.inputs[0].rejected_by_reason).toEqual({ 'no [cpu] field after a thread id': 1 });
-    expect(await rows(`SELECT cpu FROM '${c.out}/rx_hunks.parquet' ORDER BY hunk_id`)).toEqual([{ cpu: 0 }, { cpu: 191 }]);
+    expect(await rows(`SELECT cpu FROM '${c.out}/rx_hunks.parquet' ORDER BY hunk_id`)).toEqual([
+      { cpu: 0 },
+      { cpu: 191 },
+    ]);
     expect(c.manifest.correlation.anomalies.cpu_out_of_range).toBe(2);
-    expect(await rows(`SELECT count(*)::INTEGER AS n FROM '${c.out}/events.parquet' WHERE cpu = 2147483647`)).toEqual([{ n: 6 }]);
+    expect(await rows(`SELECT count(*)::INTEGER AS n FROM '${c.out}/events.parquet' WHERE cpu = 2147483647`)).toEqual([
+      { n: 6 },
+    ]);
   });
 });
 

@@ -4,7 +4,16 @@
  * folder) and no temporary file; a dataset is not replaced without --force.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, TRACES } from '../helpers/fixtures.js';
@@ -57,7 +66,11 @@ describe('SIGINT and SIGTERM', () => {
   });
 
   /** Starts a conversion of the 63 MB trace, waits until its temporary files exist, then signals it. */
-  async function interrupt(out: string, signal: NodeJS.Signals, extra: string[] = []): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
+  async function interrupt(
+    out: string,
+    signal: NodeJS.Signals,
+    extra: string[] = [],
+  ): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
     const child = spawn('node', [BIN, 'convert', big, '-o', out, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -85,7 +98,10 @@ describe('SIGINT and SIGTERM', () => {
     await Promise.all([go('SIGINT', 'SIGINT', true), go('SIGTERM', 'SIGTERM', true), go('fresh', 'SIGINT', false)]);
   });
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} with a previous dataset (--force): exit ${code}, the previous dataset intact, no temporary file`, () => {
       const r = runs.get(signal) as Run;
       expect(r.sawTemp).toBe(true);
@@ -123,10 +139,12 @@ describe('an output that cannot be written: a clear error, exit 3', () => {
     writeFileSync(file, 'x');
     const r = await runCli(['convert', SMALL, '-o', join(file, 'out')]);
     expect(r.status).toBe(3);
-    expect(r.stderr).toBe(`netdev-times: ${join(file, 'out')}: cannot create the output folder (a file of that name is in the way)\n`);
+    expect(r.stderr).toBe(
+      `netdev-times: ${join(file, 'out')}: cannot create the output folder (a file of that name is in the way)\n`,
+    );
   });
 
-  it('a folder under /proc (where Node\'s own recursive mkdir never returns)', async () => {
+  it("a folder under /proc (where Node's own recursive mkdir never returns)", async () => {
     const r = await runCli(['convert', SMALL, '-o', '/proc/netdev-times-out']);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/^netdev-times: \/proc\/netdev-times-out: cannot create the output folder \(.+\)\n$/);
@@ -152,39 +170,43 @@ describe('an output that cannot be written: a clear error, exit 3', () => {
       expect(r.stderr).toBe(`netdev-times: ${m.dir}/events.parquet: cannot write (read-only file system)\n`);
       const sub = await runCli(['convert', SMALL, '-o', join(m.dir, 'sub')]);
       expect(sub.status).toBe(3);
-      expect(sub.stderr).toBe(`netdev-times: ${join(m.dir, 'sub')}: cannot create the output folder (read-only file system)\n`);
+      expect(sub.stderr).toBe(
+        `netdev-times: ${join(m.dir, 'sub')}: cannot create the output folder (read-only file system)\n`,
+      );
     } finally {
       m.unmount();
     }
   });
 
   // A full disk needs a small file system: a tmpfs, which only root with mount rights can make.
-  it.skipIf(!canMount)('a full disk, early or on the very last file: no table, no manifest, the previous dataset intact', async () => {
-    // The dataset's size in pages (what tmpfs charges), from a conversion to a normal folder.
-    const ref = join(tmp(), 'ref');
-    expect((await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', ref, '-q'])).status).toBe(0);
-    const pages = listAll(ref).reduce((n, p) => n + Math.ceil(statSync(join(ref, p)).size / 4096), 0);
-    // 40%: the events table does not fit; one page short: everything but the last file fits.
-    for (const size of [Math.floor(pages * 0.4), pages - 1]) {
-      const m = mountTmpfs(`${size * 4}k`);
-      if (!m) throw new Error('tmpfs mount failed');
-      try {
-        const out = join(m.dir, 'out');
-        const r = await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', out]);
-        expect(r.status, `${size} pages`).toBe(3);
-        expect(r.stderr).toMatch(/^netdev-times: .*\.(parquet|json): write failed \(no space left on the device\)\n/);
-        expect(cleanError(r.stderr)).toBe(true);
-        expect(listAll(m.dir), `${size} pages`).toEqual([]);
-        // A small dataset fits; replacing it with the big one fails and leaves it as it was.
-        if (size < pages - 1) continue;
-        expect((await runCli(['convert', SMALL, '-o', out, '-q'])).status).toBe(0);
-        const before = snapshot(out);
-        expect((await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', out, '--force'])).status).toBe(3);
-        expect(snapshot(out)).toEqual(before);
-      } finally {
-        m.unmount();
+  it.skipIf(!canMount)(
+    'a full disk, early or on the very last file: no table, no manifest, the previous dataset intact',
+    async () => {
+      // The dataset's size in pages (what tmpfs charges), from a conversion to a normal folder.
+      const ref = join(tmp(), 'ref');
+      expect((await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', ref, '-q'])).status).toBe(0);
+      const pages = listAll(ref).reduce((n, p) => n + Math.ceil(statSync(join(ref, p)).size / 4096), 0);
+      // 40%: the events table does not fit; one page short: everything but the last file fits.
+      for (const size of [Math.floor(pages * 0.4), pages - 1]) {
+        const m = mountTmpfs(`${size * 4}k`);
+        if (!m) throw new Error('tmpfs mount failed');
+        try {
+          const out = join(m.dir, 'out');
+          const r = await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', out]);
+          expect(r.status, `${size} pages`).toBe(3);
+          expect(r.stderr).toMatch(/^netdev-times: .*\.(parquet|json): write failed \(no space left on the device\)\n/);
+          expect(cleanError(r.stderr)).toBe(true);
+          expect(listAll(m.dir), `${size} pages`).toEqual([]);
+          // A small dataset fits; replacing it with the big one fails and leaves it as it was.
+          if (size < pages - 1) continue;
+          expect((await runCli(['convert', SMALL, '-o', out, '-q'])).status).toBe(0);
+          const before = snapshot(out);
+          expect((await runCli(['convert', `${TRACES}eth-npm.txt`, '-o', out, '--force'])).status).toBe(3);
+          expect(snapshot(out)).toEqual(before);
+        } finally {
+          m.unmount();
+        }
       }
-    }
-  });
+    },
+  );
 });
-

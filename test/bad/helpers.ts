@@ -64,7 +64,9 @@ export function mountTmpfs(size: string, readOnly = false): { dir: string; unmou
   const dir = join(tmp(), 'mnt');
   mkdirSync(dir);
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `${readOnly ? 'ro,' : ''}size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `${readOnly ? 'ro,' : ''}size=${size}`, 'tmpfs', dir], {
+      stdio: 'ignore',
+    });
   } catch {
     return null;
   }
@@ -105,8 +107,10 @@ export async function runCli(args: string[]): Promise<CliResult> {
   } finally {
     process.stdout.write = origOut;
     process.stderr.write = origErr;
-    for (const e of events) for (const l of process.listeners(e)) if (!before.get(e)?.includes(l)) process.off(e, l as () => void);
-    for (const l of process.stdout.listeners('error')) if (!stdoutErr.includes(l)) process.stdout.off('error', l as () => void);
+    for (const e of events)
+      for (const l of process.listeners(e)) if (!before.get(e)?.includes(l)) process.off(e, l as () => void);
+    for (const l of process.stdout.listeners('error'))
+      if (!stdoutErr.includes(l)) process.stdout.off('error', l as () => void);
   }
   return { status, ...out };
 }

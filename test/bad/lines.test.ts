@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, TraceDecoder } from '../../src/decode/text/decoder.js';
 import { decode } from '../decode/helpers.js';
 
-const EVENT = '         swapper     0 [001]  9146.302124:       net:netif_receive_skb: dev=eth0 skbaddr=0xffff8803f1a2e700 len=60';
+const EVENT =
+  '         swapper     0 [001]  9146.302124:       net:netif_receive_skb: dev=eth0 skbaddr=0xffff8803f1a2e700 len=60';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Feeds `parts` (strings or byte counts of filler) in chunks of `chunk` bytes, without building the whole text. */
@@ -50,7 +51,14 @@ describe('long lines', () => {
       const text = enc(`${EVENT}\n${'q'.repeat(max + 1)}\n${'r'.repeat(max)}\n${EVENT}\n`);
       for (let o = 0; o < text.length; o += chunk) dec.push(text.subarray(o, o + chunk));
       dec.end();
-      expect(dec.counts, `chunk ${chunk}`).toEqual({ lines: 4, events: 2, header: 0, callchainFrames: 0, blank: 0, rejected: 2 });
+      expect(dec.counts, `chunk ${chunk}`).toEqual({
+        lines: 4,
+        events: 2,
+        header: 0,
+        callchainFrames: 0,
+        blank: 0,
+        rejected: 2,
+      });
       expect(rejects.map((r) => [r.line, r.reason, r.text.length])).toEqual([
         [2, 'line longer than 1000 bytes', 200],
         [3, 'no [cpu] field after a thread id', 200],
@@ -80,7 +88,16 @@ describe('line ends and bytes', () => {
   });
 
   it('CRLF, CR-only lines, NUL bytes and invalid UTF-8 never break the accounting', () => {
-    const bytes = new Uint8Array([...enc(`${EVENT}\r\n\r\n`), 0, 0xff, 0xfe, 0x0a, ...enc(EVENT.replace('swapper', 'sw\u0000p\u00ff')), 0x0a, 0x0d]);
+    const bytes = new Uint8Array([
+      ...enc(`${EVENT}\r\n\r\n`),
+      0,
+      0xff,
+      0xfe,
+      0x0a,
+      ...enc(EVENT.replace('swapper', 'sw\u0000p\u00ff')),
+      0x0a,
+      0x0d,
+    ]);
     const d = decode(bytes);
     expect(d.counts).toEqual({ lines: 5, events: 2, header: 0, callchainFrames: 0, blank: 2, rejected: 1 });
     expect(d.rows[1].comm).toBe('sw\u0000p\u00ff');

@@ -17,7 +17,11 @@ describe('IRQ lists are bounded', () => {
     // 10 IRQs and one raise with room for 4: IRQs 40..45 went first, then 46 to make room for the raise.
     expect(c.stats.evictions).toEqual({ irqs: 7, irqEvents: 0, softirqs: 0, softirqEvents: 0 });
     expect(c.stats.anomalies.irqExitMismatch).toBe(0);
-    expect(rowsOf(c.chunks, 'rx_irqs').map((r) => [r.irq_index, r.irq])).toEqual([[0, 47], [1, 48], [2, 49]]);
+    expect(rowsOf(c.chunks, 'rx_irqs').map((r) => [r.irq_index, r.irq])).toEqual([
+      [0, 47],
+      [1, 48],
+      [2, 49],
+    ]);
     expect(rowsOf(c.chunks, 'rx_hunks')).toHaveLength(1);
   });
 
@@ -32,7 +36,13 @@ describe('IRQ lists are bounded', () => {
   });
 
   it('irq_handler_exit after its IRQ was evicted finds an empty list (counted), then the CPU works normally', () => {
-    const t = new Trace().irqEntry(0, 0, 38).irqEntry(0, 1, 39).irqEntry(0, 2, 40).irqExit(0, 3, 40).irqExit(0, 4, 39).irqExit(0, 5, 38);
+    const t = new Trace()
+      .irqEntry(0, 0, 38)
+      .irqEntry(0, 1, 39)
+      .irqEntry(0, 2, 40)
+      .irqExit(0, 3, 40)
+      .irqExit(0, 4, 39)
+      .irqExit(0, 5, 38);
     t.hunk(0, 10, 38, (x) => x.receive(0, 15, B));
     const c = correlateText(t.text, { pendingBudget: 2 });
     expect(c.stats.evictions.irqs).toBe(1);
@@ -55,7 +65,11 @@ describe('open NET_RX softirqs are bounded', () => {
     const c = correlateText(t.text, { pendingBudget: 3 });
     // 3 held, the 4th receive gives the softirq up; the 5th receive and the poll are outside any softirq.
     expect(c.stats.evictions).toEqual({ irqs: 0, irqEvents: 0, softirqs: 1, softirqEvents: 3 });
-    expect(c.stats.anomalies).toMatchObject({ receiveOutsideSoftirq: 2, napiPollOutsideSoftirq: 1, softirqExitWithoutEntry: 1 });
+    expect(c.stats.anomalies).toMatchObject({
+      receiveOutsideSoftirq: 2,
+      napiPollOutsideSoftirq: 1,
+      softirqExitWithoutEntry: 1,
+    });
     expect(rowsOf(c.chunks, 'rx_hunks')).toEqual([]);
     const packets = rowsOf(c.chunks, 'rx_packets');
     expect(packets).toHaveLength(3);
@@ -87,7 +101,7 @@ describe('open NET_RX softirqs are bounded', () => {
 });
 
 describe('CPU numbers', () => {
-  it('an event from a CPU never seen before starts that CPU\'s state; a CPU number no kernel has is not correlated', () => {
+  it("an event from a CPU never seen before starts that CPU's state; a CPU number no kernel has is not correlated", () => {
     const t = new Trace().hunk(0, 0, 38, (x) => x.receive(0, 10, A));
     t.hunk(37, 200, 40, (x) => x.receive(37, 210, B));
     t.hunk(2147483647, 400, 41, (x) => x.receive(2147483647, 410, C));
@@ -95,6 +109,10 @@ describe('CPU numbers', () => {
     expect(rowsOf(c.chunks, 'rx_hunks').map((h) => h.cpu)).toEqual([0, 37]);
     // entry + raise + exit + softirq_entry are skipped for the impossible CPU (the rest finds no state).
     expect(c.stats.anomalies.cpuOutOfRange).toBe(2);
-    expect(c.stats.anomalies).toMatchObject({ irqExitWithoutList: 1, receiveOutsideSoftirq: 1, softirqExitWithoutEntry: 1 });
+    expect(c.stats.anomalies).toMatchObject({
+      irqExitWithoutList: 1,
+      receiveOutsideSoftirq: 1,
+      softirqExitWithoutEntry: 1,
+    });
   });
 });

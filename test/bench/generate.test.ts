@@ -41,7 +41,8 @@ describe('synthetic trace generator', () => {
     const c = new Correlator((table, chunk) => rows.set(table, (rows.get(table) ?? 0) + chunk.length));
     for (const b of d.batches) c.push(normaliser.normalise(b));
     c.finish();
-    for (const t of ['rx_hunks', 'rx_irqs', 'rx_napi_polls', 'rx_packets', 'tx_packets']) expect(rows.get(t) ?? 0).toBeGreaterThan(0);
+    for (const t of ['rx_hunks', 'rx_irqs', 'rx_napi_polls', 'rx_packets', 'tx_packets'])
+      expect(rows.get(t) ?? 0).toBeGreaterThan(0);
   });
 
   it('repeats a trace with shifted times into one time-ordered trace', () => {

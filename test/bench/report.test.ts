@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
-const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({ name, input, events, bytes: events * 110, runs });
+const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({
+  name,
+  input,
+  events,
+  bytes: events * 110,
+  runs,
+});
 
 const cases: CaseResult[] = [
   row('convert', 'tcp-bulk.ns.txt', 2000, [run(2, 3, 100), run(1.5, 2.5, 120)]),

@@ -41,7 +41,26 @@ async function underYargs(words: string[]): Promise<YargsRun> {
 /** Command lines of normal runs: the fast path takes them. */
 const ACCEPTED: string[][] = [
   ['convert', 'a.txt', '-o', 'out'],
-  ['convert', 'a', 'b', 'c', '--output=out', '-f', 'parquet,arrow', '-t', 'tx_packets', '--payload', '--json', '-q', '--perf', '/usr/bin/perf', '--strict', '--force', '-j', '3'],
+  [
+    'convert',
+    'a',
+    'b',
+    'c',
+    '--output=out',
+    '-f',
+    'parquet,arrow',
+    '-t',
+    'tx_packets',
+    '--payload',
+    '--json',
+    '-q',
+    '--perf',
+    '/usr/bin/perf',
+    '--strict',
+    '--force',
+    '-j',
+    '3',
+  ],
   ['convert', STDIO_ARG, '-o', STDIO_ARG, '--table', 'events', '-q'],
   ['convert', '-o', 'out', 'a'],
   ['convert', 'a', '-qo', 'out'],
@@ -128,7 +147,11 @@ describe('the fast path and yargs agree', () => {
   });
 
   it('declined lines yargs takes still run their command', async () => {
-    for (const words of [['convert', 'a', '-o', 'help'], ['convert', 'a', '-q', '-o', 'o', '--', 'b'], ['report', 'a', '--input', 'b']]) {
+    for (const words of [
+      ['convert', 'a', '-o', 'help'],
+      ['convert', 'a', '-q', '-o', 'o', '--', 'b'],
+      ['report', 'a', '--input', 'b'],
+    ]) {
       const r = await underYargs(words);
       expect(r.code, words.join(' ')).toBe(0);
       expect(r.bound?.command).toBe(words[0]);

@@ -23,7 +23,10 @@ writeFileSync(
 }
 `,
 );
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+writeFileSync(
+  register,
+  `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+);
 
 /** The module URLs a run of the CLI resolved. */
 function loaded(args: string[]): string[] {

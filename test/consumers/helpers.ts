@@ -44,7 +44,12 @@ export async function flatDatasets(): Promise<{ eth: string; callchain: string }
 /** A batch (hive-partitioned) dataset of two inputs, parquet and arrow. */
 export async function batchDataset(): Promise<string> {
   const out = join(tmp(), 'batch');
-  const { outcomes } = await convertMany({ inputs: [`${TRACES}eth-npm.ns.txt`, `${TRACES}udp-drop.ns.txt`], outDir: out, formats: ['parquet', 'arrow'], jobs: 2 });
+  const { outcomes } = await convertMany({
+    inputs: [`${TRACES}eth-npm.ns.txt`, `${TRACES}udp-drop.ns.txt`],
+    outDir: out,
+    formats: ['parquet', 'arrow'],
+    jobs: 2,
+  });
   if (!outcomes.every((o) => o.ok)) throw new Error(`batch conversion failed: ${JSON.stringify(outcomes)}`);
   return out;
 }

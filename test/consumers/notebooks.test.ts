@@ -16,7 +16,9 @@ import { convertMany } from '../../src/pipeline/convert-many.js';
 import { tmp } from './helpers.js';
 
 const DIR = join(ROOT, 'notebooks');
-const NOTEBOOKS = readdirSync(DIR).filter((f) => f.endsWith('.ipynb')).sort();
+const NOTEBOOKS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 interface Cell {
   cell_type: string;
@@ -26,12 +28,17 @@ interface Cell {
 
 const cells = (nb: string): Cell[] => JSON.parse(readFileSync(join(DIR, nb), 'utf8')).cells;
 const text = (c: Cell): string => (Array.isArray(c.source) ? c.source.join('') : c.source);
-const code = (nb: string): string[] => cells(nb).filter((c) => c.cell_type === 'code').map(text);
+const code = (nb: string): string[] =>
+  cells(nb)
+    .filter((c) => c.cell_type === 'code')
+    .map(text);
 
 /** The `NAME_SQL = """..."""` statements of a notebook, in order. */
 function statements(nb: string): { name: string; sql: string }[] {
   const out: { name: string; sql: string }[] = [];
-  for (const src of code(nb)) for (const m of src.matchAll(/^([A-Z][A-Z0-9_]*_SQL)\s*=\s*"""([\s\S]*?)"""/gm)) out.push({ name: m[1], sql: m[2] });
+  for (const src of code(nb))
+    for (const m of src.matchAll(/^([A-Z][A-Z0-9_]*_SQL)\s*=\s*"""([\s\S]*?)"""/gm))
+      out.push({ name: m[1], sql: m[2] });
   return out;
 }
 
@@ -45,7 +52,9 @@ function format(template: string, values: Record<string, string>): string {
 
 /** The tables the notebook makes views of: its `TABLES = [...]` list. */
 function tablesOf(nb: string): string[] {
-  const m = code(nb).join('\n').match(/^TABLES\s*=\s*\[([^\]]*)\]/m);
+  const m = code(nb)
+    .join('\n')
+    .match(/^TABLES\s*=\s*\[([^\]]*)\]/m);
   if (!m) throw new Error(`${nb}: no TABLES list`);
   return [...m[1].matchAll(/'([^']+)'/g)].map((x) => x[1]);
 }
@@ -78,56 +87,67 @@ it('there are notebooks, each with SQL statements', () => {
 
 describe.each(NOTEBOOKS)('%s', (nb) => {
   it('passes only *_SQL names to con.sql / con.execute (so this test sees every statement)', () => {
-    const calls = code(nb).flatMap((src) => [...src.matchAll(/\bcon\.(?:sql|execute)\(\s*([^,)]+)/g)].map((m) => m[1].trim()));
+    const calls = code(nb).flatMap((src) =>
+      [...src.matchAll(/\bcon\.(?:sql|execute)\(\s*([^,)]+)/g)].map((m) => m[1].trim()),
+    );
     expect(calls.length).toBeGreaterThan(0);
     for (const arg of calls) expect(arg, nb).toMatch(/^[A-Z][A-Z0-9_]*_SQL(\.format\(.*)?$/);
     const names = new Set(statements(nb).map((s) => s.name));
     for (const arg of calls) expect(names.has(arg.replace(/\.format\(.*$/, '')), arg).toBe(true);
   });
 
-  it.each(['batch', 'flat'])('every statement runs in DuckDB on a %s dataset of eth-npm and every query returns rows', async (kind) => {
-    const dataset = kind === 'batch' ? batch : flat;
-    const source = kind === 'batch' ? 'eth-npm.ns.txt' : basename(flat);
-    const con = await (await DuckDBInstance.create(':memory:')).connect();
-    const all = statements(nb);
-    const template = (name: string): string => {
-      const t = all.find((s) => s.name === name);
-      if (!t) throw new Error(`${nb}: no ${name}`);
-      return t.sql;
-    };
-    // The setup cell's loop: a view per table, partitioned or flat.
-    for (const table of tablesOf(nb)) {
-      const sql = isDir(join(dataset, table))
-        ? format(template('VIEW_SQL'), { dataset, table })
-        : format(template('FLAT_VIEW_SQL'), { dataset, table, source });
-      await con.run(sql);
-    }
-    expect(isDir(join(dataset, 'events'))).toBe(kind === 'batch');
-    let queries = 0;
-    for (const { name, sql } of all) {
-      if (name === 'VIEW_SQL' || name === 'FLAT_VIEW_SQL') continue;
-      expect(sql, `${name} has placeholders only the view templates may have`).not.toMatch(/\{\w+\}/);
-      const params = sql.includes('$source') ? { source } : undefined;
-      const r = await con.runAndReadAll(sql, params).catch((e: unknown) => {
-        throw new Error(`${nb}: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
-      });
-      if (/^\s*(SELECT|WITH)\b/i.test(sql)) {
-        queries++;
-        expect(r.currentRowCount, `${nb}: ${name} returns rows`).toBeGreaterThan(0);
+  it.each(['batch', 'flat'])(
+    'every statement runs in DuckDB on a %s dataset of eth-npm and every query returns rows',
+    async (kind) => {
+      const dataset = kind === 'batch' ? batch : flat;
+      const source = kind === 'batch' ? 'eth-npm.ns.txt' : basename(flat);
+      const con = await (await DuckDBInstance.create(':memory:')).connect();
+      const all = statements(nb);
+      const template = (name: string): string => {
+        const t = all.find((s) => s.name === name);
+        if (!t) throw new Error(`${nb}: no ${name}`);
+        return t.sql;
+      };
+      // The setup cell's loop: a view per table, partitioned or flat.
+      for (const table of tablesOf(nb)) {
+        const sql = isDir(join(dataset, table))
+          ? format(template('VIEW_SQL'), { dataset, table })
+          : format(template('FLAT_VIEW_SQL'), { dataset, table, source });
+        await con.run(sql);
       }
-    }
-    expect(queries).toBeGreaterThanOrEqual(3);
-  });
+      expect(isDir(join(dataset, 'events'))).toBe(kind === 'batch');
+      let queries = 0;
+      for (const { name, sql } of all) {
+        if (name === 'VIEW_SQL' || name === 'FLAT_VIEW_SQL') continue;
+        expect(sql, `${name} has placeholders only the view templates may have`).not.toMatch(/\{\w+\}/);
+        const params = sql.includes('$source') ? { source } : undefined;
+        const r = await con.runAndReadAll(sql, params).catch((e: unknown) => {
+          throw new Error(`${nb}: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+        });
+        if (/^\s*(SELECT|WITH)\b/i.test(sql)) {
+          queries++;
+          expect(r.currentRowCount, `${nb}: ${name} returns rows`).toBeGreaterThan(0);
+        }
+      }
+      expect(queries).toBeGreaterThanOrEqual(3);
+    },
+  );
 
   it('is saved with its outputs: every code cell ran, no error, the plots are PNG images', () => {
     const codeCells = cells(nb).filter((c) => c.cell_type === 'code');
     for (const c of codeCells) {
       expect(c.outputs?.some((o) => o.output_type === 'error') ?? false, text(c).slice(0, 60)).toBe(false);
     }
-    expect(codeCells.slice(1).every((c) => (c.outputs?.length ?? 0) > 0), 'every cell after the setup shows something').toBe(true);
+    expect(
+      codeCells.slice(1).every((c) => (c.outputs?.length ?? 0) > 0),
+      'every cell after the setup shows something',
+    ).toBe(true);
     const images = codeCells.flatMap((c) => c.outputs ?? []).filter((o) => typeof o.data?.['image/png'] === 'string');
     expect(images.length).toBeGreaterThanOrEqual(2);
-    const md = cells(nb).filter((c) => c.cell_type === 'markdown').map(text).join('\n');
+    const md = cells(nb)
+      .filter((c) => c.cell_type === 'markdown')
+      .map(text)
+      .join('\n');
     expect(md).toMatch(/How the saved outputs were produced/);
   });
 });

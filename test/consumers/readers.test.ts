@@ -11,7 +11,13 @@ import { types } from '../helpers/duck.js';
 import { arrowColumns, duckColumns, firstDifference, flatDatasets, hyparquetColumns, type Columns } from './helpers.js';
 
 const TABLES = tableNames();
-const DUCK_TYPE: Record<string, string> = { int32: 'INTEGER', int64: 'BIGINT', uint64: 'UBIGINT', utf8: 'VARCHAR', 'list<utf8>': 'VARCHAR[]' };
+const DUCK_TYPE: Record<string, string> = {
+  int32: 'INTEGER',
+  int64: 'BIGINT',
+  uint64: 'UBIGINT',
+  utf8: 'VARCHAR',
+  'list<utf8>': 'VARCHAR[]',
+};
 
 let sets: { eth: string; callchain: string };
 beforeAll(async () => {
@@ -22,7 +28,10 @@ function expectSame(table: string, reader: string, got: Columns, want: Columns):
   expect(Object.keys(got), `${reader}: ${table} column names`).toEqual(Object.keys(want));
   for (const [name, values] of Object.entries(want)) {
     const i = firstDifference(got[name], values);
-    expect(i, `${reader}: ${table}.${name} differs from the Arrow file first at row ${i}: ${String(got[name][i])} vs ${String(values[i])}`).toBe(-1);
+    expect(
+      i,
+      `${reader}: ${table}.${name} differs from the Arrow file first at row ${i}: ${String(got[name][i])} vs ${String(values[i])}`,
+    ).toBe(-1);
   }
 }
 
@@ -53,7 +62,9 @@ describe('exact values', () => {
     expect(high).toContain(0xffff88812f183d00n);
     const hy = await hyparquetColumns(file);
     const dk = await duckColumns(file);
-    expect(hy.skbaddr.filter((v) => v === 0xffff88812f183d00n).length).toBe(arrow.skbaddr.filter((v) => v === 0xffff88812f183d00n).length);
+    expect(hy.skbaddr.filter((v) => v === 0xffff88812f183d00n).length).toBe(
+      arrow.skbaddr.filter((v) => v === 0xffff88812f183d00n).length,
+    );
     expect(dk.skbaddr).toEqual(arrow.skbaddr);
     // ns times are the text's digits: 1520.292816586 is the first event's time.
     expect(arrow.time_ns[0]).toBe(1520292816586n);

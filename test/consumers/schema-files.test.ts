@@ -34,7 +34,10 @@ beforeAll(async () => {
   batch = await batchDataset();
 });
 
-const datasets = (): [string, string][] => [['flat', flat], ['batch', batch]];
+const datasets = (): [string, string][] => [
+  ['flat', flat],
+  ['batch', batch],
+];
 
 // ---- Arrow IPC -------------------------------------------------------------------------------------------
 
@@ -55,7 +58,10 @@ function checkArrowField(f: Field, c: ColumnSpec): void {
       break;
     case 'utf8':
       if (c.dictionary) {
-        expect(DataType.isDictionary(t) && DataType.isUtf8(t.dictionary) && t.indices.bitWidth === 32, `${where}: ${String(t)}`).toBe(true);
+        expect(
+          DataType.isDictionary(t) && DataType.isUtf8(t.dictionary) && t.indices.bitWidth === 32,
+          `${where}: ${String(t)}`,
+        ).toBe(true);
       } else {
         expect(DataType.isUtf8(t), `${where}: ${String(t)}`).toBe(true);
       }
@@ -98,13 +104,22 @@ function checkParquetColumn(md: FileMetaData, c: ColumnSpec): void {
   const [e, ...nested] = elementsOf(md, c.name);
   const where = `column ${c.name}`;
   expect(e.repetition_type, `${where} nullability`).toBe(c.nullable ? 'OPTIONAL' : 'REQUIRED');
-  const intOf = (x: SchemaElement): unknown => x.logical_type && x.logical_type.type === 'INTEGER' ? [x.logical_type.bitWidth, x.logical_type.isSigned] : null;
+  const intOf = (x: SchemaElement): unknown =>
+    x.logical_type && x.logical_type.type === 'INTEGER' ? [x.logical_type.bitWidth, x.logical_type.isSigned] : null;
   switch (c.type) {
     case 'int32':
-      expect([e.type, e.converted_type ?? 'INT_32', intOf(e) ?? [32, true]], where).toEqual(['INT32', 'INT_32', [32, true]]);
+      expect([e.type, e.converted_type ?? 'INT_32', intOf(e) ?? [32, true]], where).toEqual([
+        'INT32',
+        'INT_32',
+        [32, true],
+      ]);
       break;
     case 'int64':
-      expect([e.type, e.converted_type ?? 'INT_64', intOf(e) ?? [64, true]], where).toEqual(['INT64', 'INT_64', [64, true]]);
+      expect([e.type, e.converted_type ?? 'INT_64', intOf(e) ?? [64, true]], where).toEqual([
+        'INT64',
+        'INT_64',
+        [64, true],
+      ]);
       break;
     case 'uint64':
       expect([e.type, e.converted_type, intOf(e)], where).toEqual(['INT64', 'UINT_64', [64, false]]);
@@ -146,7 +161,10 @@ function checkParquetFile(path: string, table: string): void {
     for (const chunk of rg.columns) {
       const c = spec.columns.find((x) => x.name === chunk.meta_data?.path_in_schema[0]);
       if (c?.dictionary && chunk.meta_data && chunk.meta_data.num_values > 0n) {
-        expect(chunk.meta_data.encodings.some((e) => e === 'RLE_DICTIONARY' || e === 'PLAIN_DICTIONARY'), `${c.name} encodings`).toBe(true);
+        expect(
+          chunk.meta_data.encodings.some((e) => e === 'RLE_DICTIONARY' || e === 'PLAIN_DICTIONARY'),
+          `${c.name} encodings`,
+        ).toBe(true);
       }
     }
   }
@@ -187,8 +205,13 @@ describe.each(datasets().map(([k]) => k))('%s dataset', (kind) => {
   it('the manifest names the schema version of every table and every file written', () => {
     const m = JSON.parse(readFileSync(join(dir(), 'manifest.json'), 'utf8'));
     expect(m.schema_versions).toEqual(Object.fromEntries(tableNames().map((t) => [t, tableSpec(t).version])));
-    const listed = m.tables.flatMap((t: { files: { path: string }[] }) => t.files.map((f) => resolve(dir(), f.path))).sort();
-    const onDisk = walk(dir()).filter((f) => f !== 'manifest.json').map((f) => resolve(dir(), f)).sort();
+    const listed = m.tables
+      .flatMap((t: { files: { path: string }[] }) => t.files.map((f) => resolve(dir(), f.path)))
+      .sort();
+    const onDisk = walk(dir())
+      .filter((f) => f !== 'manifest.json')
+      .map((f) => resolve(dir(), f))
+      .sort();
     expect(listed).toEqual(onDisk);
   });
 });

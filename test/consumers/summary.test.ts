@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NetdevTimesError } from '../../src/core/errors.js';
-import { LATENCIES, latencyStats, nearestRank, type DeviceSummary, type SourceSummary } from '../../src/summary/summary.js';
+import {
+  LATENCIES,
+  latencyStats,
+  nearestRank,
+  type DeviceSummary,
+  type SourceSummary,
+} from '../../src/summary/summary.js';
 import { fixed3, formatSummary, summaryJson } from '../../src/summary/format.js';
 import { summaryOfDataset, summaryOfTrace } from '../../src/pipeline/summary-input.js';
 import { rows } from '../helpers/duck.js';
@@ -57,19 +63,27 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
 
   it('one block per source, one row per device and direction', async () => {
     expect(summary.map((s) => s.source)).toEqual(['eth-npm.ns.txt', 'udp-drop.ns.txt']);
-    for (const [dir, table] of [['tx', 'tx_packets'], ['rx', 'rx_packets']]) {
+    for (const [dir, table] of [
+      ['tx', 'tx_packets'],
+      ['rx', 'rx_packets'],
+    ]) {
       const want = await rows(
         `SELECT source, dev, count(*)::INTEGER AS n FROM read_parquet('${out}/${table}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
       );
       expect(want.length).toBeGreaterThan(0);
-      const got = summary.flatMap((s) => s.devices.filter((d) => d.direction === dir).map((d) => ({ source: s.source, dev: d.dev, n: d.packets })));
+      const got = summary.flatMap((s) =>
+        s.devices.filter((d) => d.direction === dir).map((d) => ({ source: s.source, dev: d.dev, n: d.packets })),
+      );
       expect(got).toEqual(want);
     }
   });
 
   it('p50/p90/p99/max of every latency are quantile_disc(0.5/0.9/0.99) and max', async () => {
     let compared = 0;
-    for (const [dir, table] of [['tx', 'tx_packets'], ['rx', 'rx_packets']] as const) {
+    for (const [dir, table] of [
+      ['tx', 'tx_packets'],
+      ['rx', 'rx_packets'],
+    ] as const) {
       for (const { name, column } of LATENCIES[dir]) {
         const want = await rows(
           `SELECT source, dev, count(${column})::INTEGER AS n, quantile_disc(${column}, 0.5) AS p50, quantile_disc(${column}, 0.9) AS p90,
@@ -78,7 +92,13 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
         );
         for (const w of want) {
           const got = find(String(w.source), dir, String(w.dev)).latency[name];
-          expect(got, `${String(w.source)} ${String(w.dev)} ${dir} ${name}`).toEqual({ n: w.n, p50: w.p50, p90: w.p90, p99: w.p99, max: w.max });
+          expect(got, `${String(w.source)} ${String(w.dev)} ${dir} ${name}`).toEqual({
+            n: w.n,
+            p50: w.p50,
+            p90: w.p90,
+            p99: w.p99,
+            max: w.max,
+          });
           if (got.n > 0) compared++;
         }
       }
@@ -94,10 +114,22 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
       for (const x of r) (o[`${String(x.source)} ${String(x.dev)}`] ??= {})[String(x.k)] = Number(x.n);
       return o;
     };
-    const status = byKey(await rows(`SELECT source, dev, status AS k, count(*) AS n FROM ${src} WHERE status <> 'complete' GROUP BY ALL`));
-    const txKfree = byKey(await rows(`SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${src} WHERE freed_by = 'kfree_skb' GROUP BY ALL`));
-    const rxKfree = byKey(await rows(`SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by = 'kfree_skb' GROUP BY ALL`));
-    const unhandled = byKey(await rows(`SELECT source, dev, 'u' AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by IS NULL GROUP BY ALL`));
+    const status = byKey(
+      await rows(`SELECT source, dev, status AS k, count(*) AS n FROM ${src} WHERE status <> 'complete' GROUP BY ALL`),
+    );
+    const txKfree = byKey(
+      await rows(
+        `SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${src} WHERE freed_by = 'kfree_skb' GROUP BY ALL`,
+      ),
+    );
+    const rxKfree = byKey(
+      await rows(
+        `SELECT source, dev, coalesce(nullif(kfree_reason, ''), '(none)') AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by = 'kfree_skb' GROUP BY ALL`,
+      ),
+    );
+    const unhandled = byKey(
+      await rows(`SELECT source, dev, 'u' AS k, count(*) AS n FROM ${rxSrc} WHERE handled_by IS NULL GROUP BY ALL`),
+    );
     for (const s of summary) {
       for (const d of s.devices) {
         const key = `${s.source} ${d.dev}`;
@@ -125,9 +157,19 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     const text = formatSummary(summary, 'ms');
     const eth = find('eth-npm.ns.txt', 'tx', 'eth0').latency.qdisc;
     expect(text).toContain('source eth-npm.ns.txt');
-    expect(text).toMatch(new RegExp(`eth0\\s+tx\\s+65\\s+qdisc\\s+${eth.n}\\s+${fixed3(eth.p50 ?? 0n, 'ms')}\\s+${fixed3(eth.p90 ?? 0n, 'ms')}`));
+    expect(text).toMatch(
+      new RegExp(
+        `eth0\\s+tx\\s+65\\s+qdisc\\s+${eth.n}\\s+${fixed3(eth.p50 ?? 0n, 'ms')}\\s+${fixed3(eth.p90 ?? 0n, 'ms')}`,
+      ),
+    );
     const json = JSON.parse(JSON.stringify(summaryJson(summary)));
-    expect(json.sources[0].devices[0].latency_ns.qdisc).toEqual({ n: eth.n, p50: Number(eth.p50), p90: Number(eth.p90), p99: Number(eth.p99), max: Number(eth.max) });
+    expect(json.sources[0].devices[0].latency_ns.qdisc).toEqual({
+      n: eth.n,
+      p50: Number(eth.p50),
+      p90: Number(eth.p90),
+      p99: Number(eth.p99),
+      max: Number(eth.max),
+    });
   });
 
   it("the README's example is what summary prints for eth-npm.ns.txt", async () => {
@@ -139,14 +181,23 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
 
   it('CLI: summary OUTDIR prints the table; a trace with --json the JSON; an unknown --source is a usage error', async () => {
     const run = (args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
-      new Promise((resolve) => execFile('node', [BIN, ...args], (e, stdout, stderr) => resolve({ status: e ? Number(e.code) : 0, stdout, stderr })));
-    const [table, json] = await Promise.all([run(['summary', out, '--unit', 'us']), run(['summary', `${TRACES}eth-npm.ns.txt`, '--json'])]);
+      new Promise((resolve) =>
+        execFile('node', [BIN, ...args], (e, stdout, stderr) =>
+          resolve({ status: e ? Number(e.code) : 0, stdout, stderr }),
+        ),
+      );
+    const [table, json] = await Promise.all([
+      run(['summary', out, '--unit', 'us']),
+      run(['summary', `${TRACES}eth-npm.ns.txt`, '--json']),
+    ]);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^latencies in µs;/);
     expect(table.stdout).toContain('source udp-drop.ns.txt');
     expect(table.stdout).toMatch(/lo\s+tx: not complete: not_freed \d+; kfree_skb: SOCKET_RCVBUFF \d+/);
     expect(json.status, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(summaryJson([{ ...summary[0], source: `${TRACES}eth-npm.ns.txt` }]))));
+    expect(JSON.parse(json.stdout)).toEqual(
+      JSON.parse(JSON.stringify(summaryJson([{ ...summary[0], source: `${TRACES}eth-npm.ns.txt` }]))),
+    );
     let err: unknown;
     try {
       await summaryOfDataset(out, 'nope');

@@ -8,7 +8,11 @@ import { AddressList } from '../../src/correlate/address-list.js';
 import { growI32 } from '../../src/correlate/growable.js';
 import { prng } from '../report/golden-helpers.js';
 
-interface Entry { lo: number; hi: number; value: number }
+interface Entry {
+  lo: number;
+  hi: number;
+  value: number;
+}
 
 describe('AddressList', () => {
   it.each([1, 2, 7, 64])('matches the reference list model with budget %i', (budget) => {

@@ -28,7 +28,8 @@ export function correlateText(text: string, options: CorrelatorOptions = {}): Co
   return { chunks, stats: correlator.finish() };
 }
 
-export const report = (c: Correlated, options: ReportOptions = {}): string => renderReport(c.chunks, options, c.stats.debug);
+export const report = (c: Correlated, options: ReportOptions = {}): string =>
+  renderReport(c.chunks, options, c.stats.debug);
 
 export type Cell = number | bigint | string | null;
 export type Row = Record<string, Cell>;
@@ -46,11 +47,18 @@ export function chunkRows(chunk: TableChunk): Row[] {
     const row: Row = {};
     for (const [name, c] of Object.entries(chunk.columns)) {
       switch (c.kind) {
-        case 'int32': row[name] = c.valid[r] ? c.values[r] : null; break;
+        case 'int32':
+          row[name] = c.valid[r] ? c.values[r] : null;
+          break;
         case 'int64':
-        case 'uint64': row[name] = c.valid[r] ? c.values[r] : null; break;
-        case 'dict': row[name] = c.ids[r] >= 0 ? c.table.values[c.ids[r]] : null; break;
-        default: throw new Error(`unexpected column kind ${c.kind}`);
+        case 'uint64':
+          row[name] = c.valid[r] ? c.values[r] : null;
+          break;
+        case 'dict':
+          row[name] = c.ids[r] >= 0 ? c.table.values[c.ids[r]] : null;
+          break;
+        default:
+          throw new Error(`unexpected column kind ${c.kind}`);
       }
     }
     out.push(row);
@@ -68,7 +76,9 @@ export class Trace {
   private ev(cpu: number, us: number, event: string, payload: string, comm = 'swapper', pid = 0): this {
     const ns = 100_000_000_000 + Math.round(us * 1000);
     const t = `${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')}`;
-    this.lines.push(`${comm.padStart(16)} ${String(pid).padStart(5)} [${String(cpu).padStart(3, '0')}] ${t}: ${event.padStart(25)}: ${payload}`);
+    this.lines.push(
+      `${comm.padStart(16)} ${String(pid).padStart(5)} [${String(cpu).padStart(3, '0')}] ${t}: ${event.padStart(25)}: ${payload}`,
+    );
     return this;
   }
 
@@ -88,7 +98,12 @@ export class Trace {
     return this.ev(cpu, us, 'irq:softirq_exit', `vec=${vec} [action=${name}]`);
   }
   napiPoll(cpu: number, us: number, dev = 'eth0'): this {
-    return this.ev(cpu, us, 'napi:napi_poll', `napi poll on napi struct 0xffff8881024052c0 for device ${dev} work 1 budget 64`);
+    return this.ev(
+      cpu,
+      us,
+      'napi:napi_poll',
+      `napi poll on napi struct 0xffff8881024052c0 for device ${dev} work 1 budget 64`,
+    );
   }
   receive(cpu: number, us: number, skb: string, len = 60, dev = 'eth0'): this {
     return this.ev(cpu, us, 'net:netif_receive_skb', `dev=${dev} skbaddr=0x${skb} len=${len}`);
@@ -100,7 +115,14 @@ export class Trace {
     return this.ev(cpu, us, 'skb:skb_copy_datagram_iovec', `skbaddr=0x${skb} len=60`, comm, pid);
   }
   kfree(cpu: number, us: number, skb: string, reason = 'NO_SOCKET', comm = 'curl', pid = 4242): this {
-    return this.ev(cpu, us, 'skb:kfree_skb', `skbaddr=0x${skb} rx_sk=(nil) protocol=2048 location=tcp_v4_rcv+0x1e4 reason: ${reason}`, comm, pid);
+    return this.ev(
+      cpu,
+      us,
+      'skb:kfree_skb',
+      `skbaddr=0x${skb} rx_sk=(nil) protocol=2048 location=tcp_v4_rcv+0x1e4 reason: ${reason}`,
+      comm,
+      pid,
+    );
   }
   consume(cpu: number, us: number, skb: string): this {
     return this.ev(cpu, us, 'skb:consume_skb', `skbaddr=0x${skb} location=tcp_recvmsg+0x59`);
@@ -112,7 +134,12 @@ export class Trace {
     return this.ev(cpu, us, 'net:net_dev_xmit', `dev=${dev} skbaddr=0x${skb} len=${len} rc=${rc}`);
   }
   other(cpu: number, us: number): this {
-    return this.ev(cpu, us, 'sched:sched_switch', 'prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=curl next_pid=4242 next_prio=120');
+    return this.ev(
+      cpu,
+      us,
+      'sched:sched_switch',
+      'prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=curl next_pid=4242 next_prio=120',
+    );
   }
   /** A raw line, for malformed payloads. */
   raw(cpu: number, us: number, event: string, payload: string): this {
@@ -121,7 +148,10 @@ export class Trace {
 
   /** A NET_RX hunk on `cpu` from one IRQ: entry, raise, exit, softirq_entry, `body`, softirq_exit. */
   hunk(cpu: number, us: number, irq: number, body: (t: this) => void, exitUs = us + 100): this {
-    this.irqEntry(cpu, us, irq).raise(cpu, us + 1).irqExit(cpu, us + 2, irq).softirqEntry(cpu, us + 3);
+    this.irqEntry(cpu, us, irq)
+      .raise(cpu, us + 1)
+      .irqExit(cpu, us + 2, irq)
+      .softirqEntry(cpu, us + 3);
     body(this);
     return this.softirqExit(cpu, exitUs);
   }

@@ -79,7 +79,9 @@ export function decode(text: string | Uint8Array, opts: DecodeOptions = {}): Dec
 export function decodeOne(line: string): Row {
   const d = decode(line + '\n');
   if (d.rows.length !== 1) {
-    throw new Error(`expected one event from ${JSON.stringify(line)}, got ${d.rows.length}: ${JSON.stringify(d.rejects)}`);
+    throw new Error(
+      `expected one event from ${JSON.stringify(line)}, got ${d.rows.length}: ${JSON.stringify(d.rejects)}`,
+    );
   }
   return d.rows[0];
 }

@@ -91,7 +91,12 @@ describe('lines decode the same after a line with the same head or the same even
         const at = rand(l.length + 1);
         const c = alphabet[rand(alphabet.length)];
         const op = rand(3);
-        l = op === 0 ? l.slice(0, at) + c + l.slice(at) : op === 1 ? l.slice(0, at) + l.slice(at + 1) : l.slice(0, at) + c + l.slice(at + 1);
+        l =
+          op === 0
+            ? l.slice(0, at) + c + l.slice(at)
+            : op === 1
+              ? l.slice(0, at) + l.slice(at + 1)
+              : l.slice(0, at) + c + l.slice(at + 1);
       }
       lines.push(l);
     }

@@ -50,10 +50,14 @@ describe('-g callchains', () => {
       ['ffffffff81360e5d raise_softirq+0x8d ([kernel.kallsyms])'],
       [],
     ]);
-    expect(d.rows.map((r) => [r.comm, r.tid, r.line])).toEqual([['bash', 15480, 1], ['bash', 15480, 7], ['ksoftirqd/1', 22, 10]]);
+    expect(d.rows.map((r) => [r.comm, r.tid, r.line])).toEqual([
+      ['bash', 15480, 1],
+      ['bash', 15480, 7],
+      ['ksoftirqd/1', 22, 10],
+    ]);
   });
 
-  it('keeps each event\'s frames when batches are flushed between events', () => {
+  it("keeps each event's frames when batches are flushed between events", () => {
     const whole = decode(CALLCHAIN.join('\n'));
     for (const batchSize of [1, 2]) {
       const d = decode(CALLCHAIN.join('\n'), { batchSize });
@@ -105,11 +109,21 @@ describe('chunk boundaries', () => {
 
   it('the reference decode is complete', () => {
     // CALLCHAIN's last '' only ends its last line.
-    expect(whole.counts).toEqual({ lines: MIXED.length + CALLCHAIN.length - 1, events: 10, header: 3, callchainFrames: 7, blank: 3, rejected: 0 });
-    expect(whole.counts.lines).toBe(whole.counts.events + whole.counts.header + whole.counts.callchainFrames + whole.counts.blank);
+    expect(whole.counts).toEqual({
+      lines: MIXED.length + CALLCHAIN.length - 1,
+      events: 10,
+      header: 3,
+      callchainFrames: 7,
+      blank: 3,
+      rejected: 0,
+    });
+    expect(whole.counts.lines).toBe(
+      whole.counts.events + whole.counts.header + whole.counts.callchainFrames + whole.counts.blank,
+    );
   });
 
-  const json = (d: Decoded): string => JSON.stringify(shape(d), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  const json = (d: Decoded): string =>
+    JSON.stringify(shape(d), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   const ref = json(whole);
 
   it('gives identical results for chunks of every size from 1 byte to the whole text', () => {
@@ -168,6 +182,14 @@ describe('batches', () => {
     const d = decode(MIXED.concat(MIXED).join('\n'), { batchSize: 2 });
     const comms = d.batches[0].comms;
     for (const b of d.batches) expect(b.comms).toBe(comms);
-    expect([...comms.values].sort()).toEqual([':-1', 'bash', 'kworker/1:0-vir', 'kworker/3:1', 'node', 'npm view left-p', 'polars-1']);
+    expect([...comms.values].sort()).toEqual([
+      ':-1',
+      'bash',
+      'kworker/1:0-vir',
+      'kworker/3:1',
+      'node',
+      'npm view left-p',
+      'polars-1',
+    ]);
   });
 });

@@ -37,7 +37,10 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
 
   it('keeps exact 64-bit addresses and nanoseconds (compared with the text, field by field)', async () => {
     // "npm view left-p 14937 [001]  1520.844139: net:netif_receive_skb: dev=eth0 skbaddr=0xffff88812f183d00 len=64"
-    const line = readFileSync(`${TRACES}eth-npm.txt`, 'utf8').split('\n').findIndex((l) => l.includes('skbaddr=0xffff88812f183d00 len=64')) + 1;
+    const line =
+      readFileSync(`${TRACES}eth-npm.txt`, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('skbaddr=0xffff88812f183d00 len=64')) + 1;
     const [r] = await rows(`SELECT * FROM '${out}/events.parquet' WHERE line = ${line}`);
     expect(r.event).toBe('net:netif_receive_skb');
     expect(r.comm).toBe('npm view left-p');
@@ -49,18 +52,26 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
     expect(r.dev).toBe('eth0');
     expect(r.len).toBe(64);
     expect(r.payload).toBeNull();
-    const hit = await rows(`SELECT count(*)::INTEGER AS n FROM '${out}/events.parquet' WHERE skbaddr = ${0xffff88812f183d00n}::UBIGINT`);
+    const hit = await rows(
+      `SELECT count(*)::INTEGER AS n FROM '${out}/events.parquet' WHERE skbaddr = ${0xffff88812f183d00n}::UBIGINT`,
+    );
     expect(hit[0].n).toBeGreaterThan(0);
   });
 
   it('types the fields of kfree_skb, napi_poll and the IRQ events', async () => {
-    const k = await rows(`SELECT protocol, location, reason, rx_sk FROM '${out}/events.parquet' WHERE event = 'skb:kfree_skb' AND reason IS NOT NULL LIMIT 1`);
+    const k = await rows(
+      `SELECT protocol, location, reason, rx_sk FROM '${out}/events.parquet' WHERE event = 'skb:kfree_skb' AND reason IS NOT NULL LIMIT 1`,
+    );
     expect(k[0].protocol).toBeTypeOf('number');
     expect(String(k[0].location)).toMatch(/^[\w.]+\+0x[0-9a-f]+$/);
     expect(k[0].rx_sk).toBeTypeOf('bigint');
-    const n = await rows(`SELECT dev, work, budget FROM '${out}/events.parquet' WHERE event = 'napi:napi_poll' AND dev = 'eth0' LIMIT 1`);
+    const n = await rows(
+      `SELECT dev, work, budget FROM '${out}/events.parquet' WHERE event = 'napi:napi_poll' AND dev = 'eth0' LIMIT 1`,
+    );
     expect(n[0].budget).toBe(64);
-    const irq = await rows(`SELECT irq, irq_name FROM '${out}/events.parquet' WHERE irq_name = 'virtio2-input.0' LIMIT 1`);
+    const irq = await rows(
+      `SELECT irq, irq_name FROM '${out}/events.parquet' WHERE irq_name = 'virtio2-input.0' LIMIT 1`,
+    );
     expect(irq[0].irq).toBe(38);
   });
 
@@ -82,7 +93,14 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
     expect(m.tool.name).toBe('netdev-times');
     expect(m.schema_versions.events).toBe(tableSpec('events').version);
     expect(m.inputs[0].bytes).toBe(readFileSync(`${TRACES}eth-npm.txt`).length);
-    expect(m.inputs[0].lines).toEqual({ lines: 4842, events: 4842, header: 0, callchain_frames: 0, blank: 0, rejected: 0 });
+    expect(m.inputs[0].lines).toEqual({
+      lines: 4842,
+      events: 4842,
+      header: 0,
+      callchain_frames: 0,
+      blank: 0,
+      rejected: 0,
+    });
     expect(m.inputs[0].events_by_type).toEqual(sampleCounts(`${TRACES}eth-npm.stats.log`));
     expect(m.inputs[0].first_time_ns).toBe('1520292816000');
     expect(m.inputs[0].last_time_ns).toBe('1523824836000');
@@ -106,12 +124,16 @@ describe('every layout of the same recording gives the same events', () => {
     const base = await rows(q(layouts[0]));
     expect(base.length).toBe(13284);
     for (const l of layouts.slice(1)) expect(await rows(q(l))).toEqual(base);
-    const pids = await rows(`SELECT count(*)::INTEGER AS n FROM '${dirs['mixed.tid.txt.xz']}/events.parquet' WHERE pid IS NOT NULL`);
+    const pids = await rows(
+      `SELECT count(*)::INTEGER AS n FROM '${dirs['mixed.tid.txt.xz']}/events.parquet' WHERE pid IS NOT NULL`,
+    );
     expect(pids[0].n).toBe(13284);
   });
 
   it('keeps unrelated events (sched_switch) with their raw payload', async () => {
-    const r = await rows(`SELECT payload FROM '${dirs['mixed.ns.txt']}/events.parquet' WHERE event = 'sched:sched_switch' LIMIT 1`);
+    const r = await rows(
+      `SELECT payload FROM '${dirs['mixed.ns.txt']}/events.parquet' WHERE event = 'sched:sched_switch' LIMIT 1`,
+    );
     expect(String(r[0].payload)).toContain('prev_comm=');
   });
 });
@@ -123,7 +145,9 @@ describe('callchains', () => {
     const lines = manifest.inputs[0].lines;
     expect(lines.rejected).toBe(0);
     expect(lines.lines).toBe(lines.events + lines.header + lines.callchain_frames + lines.blank + lines.rejected);
-    const r = await rows(`SELECT sum(len(callchain))::INTEGER AS frames, count(*)::INTEGER AS n FROM '${out}/events.parquet'`);
+    const r = await rows(
+      `SELECT sum(len(callchain))::INTEGER AS frames, count(*)::INTEGER AS n FROM '${out}/events.parquet'`,
+    );
     expect(r[0].frames).toBe(lines.callchain_frames);
     expect(r[0].n).toBe(6466);
     const first = await rows(`SELECT callchain FROM '${out}/events.parquet' WHERE line = 1`);
@@ -157,7 +181,9 @@ describe('CLI', () => {
   });
 
   it('prints --version and --help', () => {
-    expect(execFileSync('node', [BIN, '--version']).toString().trim()).toBe(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version);
+    expect(execFileSync('node', [BIN, '--version']).toString().trim()).toBe(
+      JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version,
+    );
     expect(execFileSync('node', [BIN, '--help']).toString()).toMatch(/convert <inputs\.\.>/);
   });
 });
@@ -175,8 +201,18 @@ describe('NETDEV_TIMES_THREADS', () => {
     const one = convertWith(undefined);
     const two = convertWith('2');
     // Same rows and the same key-value metadata; the order arrow-rs lists the metadata in may differ.
-    const kv = (path: string): string[] => (hyparquetMetadata(path).key_value_metadata ?? []).map((e) => `${e.key}=${e.value ?? ''}`).sort();
-    for (const t of ['events', 'rx_hunks', 'rx_irqs', 'rx_irq_events', 'rx_napi_polls', 'rx_packets', 'tx_packets', 'rejects']) {
+    const kv = (path: string): string[] =>
+      (hyparquetMetadata(path).key_value_metadata ?? []).map((e) => `${e.key}=${e.value ?? ''}`).sort();
+    for (const t of [
+      'events',
+      'rx_hunks',
+      'rx_irqs',
+      'rx_irq_events',
+      'rx_napi_polls',
+      'rx_packets',
+      'tx_packets',
+      'rejects',
+    ]) {
       const a = join(one, `${t}.parquet`);
       const b = join(two, `${t}.parquet`);
       expect(await hyparquetColumns(b), t).toEqual(await hyparquetColumns(a));

@@ -4,7 +4,16 @@
  * `-o - --table` into apache-arrow's stream reader, `--json`, the `schema` command and `record`.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
@@ -18,7 +27,8 @@ import { rows } from '../helpers/duck.js';
 import { BIN, TRACES } from '../helpers/fixtures.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-pipes-'));
-const cli = (args: string[], input?: Buffer): SpawnSyncReturns<Buffer> => spawnSync('node', [BIN, ...args], { input, maxBuffer: 1 << 28 });
+const cli = (args: string[], input?: Buffer): SpawnSyncReturns<Buffer> =>
+  spawnSync('node', [BIN, ...args], { input, maxBuffer: 1 << 28 });
 
 interface Run {
   status: number | null;
@@ -33,10 +43,12 @@ interface Run {
 async function inProcess(args: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
-  const capture = (to: string[]) => (chunk: string | Uint8Array): boolean => {
-    to.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-    return true;
-  };
+  const capture =
+    (to: string[]) =>
+    (chunk: string | Uint8Array): boolean => {
+      to.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+      return true;
+    };
   const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture(out));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture(err));
   try {
@@ -56,7 +68,9 @@ function run(args: string[]): Promise<Run> {
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (status) =>
+      resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }),
+    );
   });
 }
 
@@ -64,49 +78,61 @@ const hasPerf = spawnSync('perf', ['--version']).status === 0;
 const isRoot = process.getuid?.() === 0;
 
 /** Every typed column but `location` and `callchain`, which perf script symbolises with the machine's own symbols. */
-const COLS = 'time_ns, cpu, tid, comm, event, dev, skbaddr, len, rc, irq, irq_name, ret, vec, vec_name, napi, work, budget, protocol, reason, rx_sk, payload';
+const COLS =
+  'time_ns, cpu, tid, comm, event, dev, skbaddr, len, rc, irq, irq_name, ret, vec, vec_name, napi, work, budget, protocol, reason, rx_sk, payload';
 
 /** perf prints the address of a symbol it cannot resolve here; the text fixture has the recording machine's symbol. */
 function sameLocation(fromData: unknown, fromText: unknown): boolean {
-  return fromData === fromText || (typeof fromData === 'string' && /^0x[0-9a-f]+$/.test(fromData) && typeof fromText === 'string');
+  return (
+    fromData === fromText ||
+    (typeof fromData === 'string' && /^0x[0-9a-f]+$/.test(fromData) && typeof fromText === 'string')
+  );
 }
 
 describe('perf.data input', () => {
-  it.skipIf(!hasPerf)('eth-npm.data gives the events of its perf script text, row by row, with pid from the pid/tid layout; --json prints the manifest', async () => {
-    const dir = tmp();
-    const [r] = await Promise.all([
-      run(['convert', `${TRACES}eth-npm.data`, '-o', `${dir}/data`, '-q', '--json']),
-      convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: `${dir}/text` }),
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    // --json: the manifest, and only it, on stdout.
-    const manifest = JSON.parse(r.stdout);
-    expect(manifest).toEqual(JSON.parse(readFileSync(`${dir}/data/manifest.json`, 'utf8')));
-    expect(manifest.inputs[0].kind).toBe('perf-data');
-    const data = await rows(`SELECT ${COLS}, location, pid FROM '${dir}/data/events.parquet' ORDER BY line`);
-    const texts = await rows(`SELECT ${COLS}, location FROM '${dir}/text/events.parquet' ORDER BY line`);
-    expect(data.length).toBe(4842);
-    expect(data.map(({ location: _l, pid: _p, ...x }) => x)).toEqual(texts.map(({ location: _l, ...x }) => x));
-    expect(data.filter((d, i) => !sameLocation(d.location, texts[i].location))).toEqual([]);
-    // The pid/tid layout of the same recording (eth-npm.tid.txt: "comm pid/tid [cpu] ...") has the same pids.
-    const pids = readFileSync(`${TRACES}eth-npm.tid.txt`, 'utf8').split('\n').filter(Boolean).map((l) => Number(/ (-?\d+)\/-?\d+\s+\[/.exec(l)?.[1]));
-    expect(data.map((d) => d.pid)).toEqual(pids);
-  });
+  it.skipIf(!hasPerf)(
+    'eth-npm.data gives the events of its perf script text, row by row, with pid from the pid/tid layout; --json prints the manifest',
+    async () => {
+      const dir = tmp();
+      const [r] = await Promise.all([
+        run(['convert', `${TRACES}eth-npm.data`, '-o', `${dir}/data`, '-q', '--json']),
+        convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: `${dir}/text` }),
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      // --json: the manifest, and only it, on stdout.
+      const manifest = JSON.parse(r.stdout);
+      expect(manifest).toEqual(JSON.parse(readFileSync(`${dir}/data/manifest.json`, 'utf8')));
+      expect(manifest.inputs[0].kind).toBe('perf-data');
+      const data = await rows(`SELECT ${COLS}, location, pid FROM '${dir}/data/events.parquet' ORDER BY line`);
+      const texts = await rows(`SELECT ${COLS}, location FROM '${dir}/text/events.parquet' ORDER BY line`);
+      expect(data.length).toBe(4842);
+      expect(data.map(({ location: _l, pid: _p, ...x }) => x)).toEqual(texts.map(({ location: _l, ...x }) => x));
+      expect(data.filter((d, i) => !sameLocation(d.location, texts[i].location))).toEqual([]);
+      // The pid/tid layout of the same recording (eth-npm.tid.txt: "comm pid/tid [cpu] ...") has the same pids.
+      const pids = readFileSync(`${TRACES}eth-npm.tid.txt`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(/ (-?\d+)\/-?\d+\s+\[/.exec(l)?.[1]));
+      expect(data.map((d) => d.pid)).toEqual(pids);
+    },
+  );
 
-  it.skipIf(!hasPerf)('callchain.data: the same events and, frame by frame, the same callchain addresses as its text', async () => {
-    const dir = tmp();
-    await Promise.all([
-      convert({ input: `${TRACES}callchain.data`, outDir: `${dir}/data` }),
-      convert({ input: `${TRACES}callchain.ns.txt.xz`, outDir: `${dir}/text` }),
-    ]);
-    const q = (d: string): string =>
-      `SELECT ${COLS}, list_transform(callchain, f -> split_part(f, ' ', 1)) AS frames FROM '${d}/events.parquet' ORDER BY time_ns, line`;
-    const data = await rows(q(`${dir}/data`));
-    const text = await rows(q(`${dir}/text`));
-    expect(data.length).toBe(6466);
-    expect(data).toEqual(text);
-  });
-
+  it.skipIf(!hasPerf)(
+    'callchain.data: the same events and, frame by frame, the same callchain addresses as its text',
+    async () => {
+      const dir = tmp();
+      await Promise.all([
+        convert({ input: `${TRACES}callchain.data`, outDir: `${dir}/data` }),
+        convert({ input: `${TRACES}callchain.ns.txt.xz`, outDir: `${dir}/text` }),
+      ]);
+      const q = (d: string): string =>
+        `SELECT ${COLS}, list_transform(callchain, f -> split_part(f, ' ', 1)) AS frames FROM '${d}/events.parquet' ORDER BY time_ns, line`;
+      const data = await rows(q(`${dir}/data`));
+      const text = await rows(q(`${dir}/text`));
+      expect(data.length).toBe(6466);
+      expect(data).toEqual(text);
+    },
+  );
 });
 
 describe('batch conversion', () => {
@@ -133,21 +159,25 @@ describe('batch conversion', () => {
     const perSource = await rows(
       `SELECT source, count(*)::INTEGER AS n FROM read_parquet('${out}/events/**/*.parquet', hive_partitioning = true) GROUP BY 1 ORDER BY 1`,
     );
-    expect(perSource).toEqual(m.inputs.map((i: { source: string; lines: { events: number } }) => ({ source: i.source, n: i.lines.events })));
+    expect(perSource).toEqual(
+      m.inputs.map((i: { source: string; lines: { events: number } }) => ({ source: i.source, n: i.lines.events })),
+    );
     expect(perSource.find((p) => p.source === 'a.txt')?.n).toBe(4842);
     expect(perSource.find((p) => p.source === 'c.txt')?.n).toBe(6466);
     // Every table is one dataset with the source column, and its rows add up to the manifest's.
     for (const t of m.tables) {
-      const [c] = await rows(`SELECT count(*)::INTEGER AS n, count(DISTINCT source)::INTEGER AS s FROM read_parquet('${out}/${t.name}/**/*.parquet', hive_partitioning = true)`);
+      const [c] = await rows(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT source)::INTEGER AS s FROM read_parquet('${out}/${t.name}/**/*.parquet', hive_partitioning = true)`,
+      );
       expect(c.n, t.name).toBe(t.rows);
       if (t.rows > 0) expect(c.s).toBeGreaterThan(0);
     }
   });
-
 });
 
 describe('batch conversion: replacing and interrupting', () => {
-  const tree = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : []);
+  const tree = (dir: string): string[] =>
+    existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
 
   it('--force leaves only the new dataset: no partition of an input not converted again, no flat file of a single input', async () => {
     const out = join(tmp(), 'out');
@@ -156,20 +186,35 @@ describe('batch conversion: replacing and interrupting', () => {
     expect((await inProcess(['convert', a, '-o', out, '-q', '-f', 'parquet,arrow'])).status).toBe(0);
     expect((await inProcess(['convert', a, b, '-o', out, '-q', '--force'])).status).toBe(0);
     expect(tree(out).filter((f) => !f.includes('/'))).not.toContain('events.parquet');
-    expect(tree(join(out, 'events'))).toEqual(['source=eth-npm.ns.txt', 'source=eth-npm.ns.txt/part-0.parquet', 'source=http-lo.ns.txt', 'source=http-lo.ns.txt/part-0.parquet']);
+    expect(tree(join(out, 'events'))).toEqual([
+      'source=eth-npm.ns.txt',
+      'source=eth-npm.ns.txt/part-0.parquet',
+      'source=http-lo.ns.txt',
+      'source=http-lo.ns.txt/part-0.parquet',
+    ]);
     expect((await inProcess(['convert', b, `${TRACES}udp-drop.ns.txt`, '-o', out, '-q', '--force'])).status).toBe(0);
-    expect(tree(join(out, 'tx_packets'))).toEqual(['source=http-lo.ns.txt', 'source=http-lo.ns.txt/part-0.parquet', 'source=udp-drop.ns.txt', 'source=udp-drop.ns.txt/part-0.parquet']);
+    expect(tree(join(out, 'tx_packets'))).toEqual([
+      'source=http-lo.ns.txt',
+      'source=http-lo.ns.txt/part-0.parquet',
+      'source=udp-drop.ns.txt',
+      'source=udp-drop.ns.txt/part-0.parquet',
+    ]);
     expect((await inProcess(['convert', a, '-o', out, '-q', '--force'])).status).toBe(0);
     expect(tree(out)).toEqual([...tableNames().map((t) => `${t}.parquet`), 'manifest.json'].sort());
   });
 
   it('SIGINT during a batch leaves no temporary file of its worker threads', async () => {
     const out = join(tmp(), 'out');
-    const child = spawn('node', [BIN, 'convert', `${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}tcp-bulk.txt.xz`, '-o', out, '-q'], { stdio: 'ignore' });
+    const child = spawn(
+      'node',
+      [BIN, 'convert', `${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}tcp-bulk.txt.xz`, '-o', out, '-q'],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const temps = (): string[] => tree(out).filter((f) => /\.tmp-\d+$/.test(f));
     const t0 = Date.now();
-    while (temps().length === 0 && child.exitCode === null && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    while (temps().length === 0 && child.exitCode === null && Date.now() - t0 < 20_000)
+      await new Promise((r) => setTimeout(r, 20));
     expect(temps().length, 'the workers are writing').toBeGreaterThan(0);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
@@ -183,7 +228,9 @@ describe('pipelines', () => {
     const dir = tmp();
     await convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: dir, formats: ['arrow'] });
     const file = tableFromIPC(readFileSync(join(dir, 'tx_packets.arrow')));
-    const child = spawn('node', [BIN, 'convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'tx_packets', '-q'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [BIN, 'convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'tx_packets', '-q'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const got: Record<string, unknown>[] = [];
     let schema: Schema | undefined;
@@ -199,18 +246,21 @@ describe('pipelines', () => {
   });
 
   it('a reader that goes away (| head) ends the run quietly with exit 0', () => {
-    const r = spawnSync('bash', ['-c', `node ${BIN} convert ${TRACES}mixed.ns.txt -o - -q | head -c 1000 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`]);
+    const r = spawnSync('bash', [
+      '-c',
+      `node ${BIN} convert ${TRACES}mixed.ns.txt -o - -q | head -c 1000 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`,
+    ]);
     expect(r.stdout.toString().trim()).toBe('exit=0');
     expect(r.stderr.toString()).toBe('');
   });
-
-
 });
 
 describe('progress and --quiet', () => {
   const shown = (path: string, bytes: number): string => {
     const err: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
+    const spy = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
     try {
       new Progress(path).update(bytes, 1000);
     } finally {
@@ -221,7 +271,9 @@ describe('progress and --quiet', () => {
 
   it('a plain text shows MB, its percentage, events/s and an ETA; .xz and perf.data (decoded text larger than the file) no percentage', () => {
     const size = statSync(`${TRACES}eth-npm.txt`).size;
-    expect(shown(`${TRACES}eth-npm.txt`, size / 2)).toMatch(/^\r0\.2 MB \(50%\), 1000 events, \d+k events\/s, ETA \d+ s/);
+    expect(shown(`${TRACES}eth-npm.txt`, size / 2)).toMatch(
+      /^\r0\.2 MB \(50%\), 1000 events, \d+k events\/s, ETA \d+ s/,
+    );
     for (const p of [`${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}eth-npm.data`]) {
       const line = shown(p, 10 * statSync(p).size);
       expect(line).toMatch(/^\r\d+\.\d MB, 1000 events, \d+k events\/s {3}$/);
@@ -250,25 +302,34 @@ describe('schema command', () => {
 });
 
 describe('record', () => {
-  it.skipIf(!(isRoot && hasPerf))('records the 13 tracepoints around a command into perf.data, which converts', async () => {
-    const dir = tmp();
-    const data = join(dir, 'rec.data');
-    const r = cli(['record', '-o', data, '--', 'sleep', '0.2']);
-    expect(r.status, r.stderr.toString()).toBe(0);
-    expect(r.stderr.toString()).toMatch(/recorded .*rec\.data; convert it with/);
-    const { manifest: m } = await convert({ input: data, outDir: join(dir, 'out') });
-    expect(m.inputs[0].kind).toBe('perf-data');
-    expect(m.inputs[0].lines.rejected).toBe(0);
-    const names = new Set(EVENT_NAMES.map(([n]) => n));
-    for (const e of Object.keys(m.inputs[0].events_by_type)) expect(names.has(e), e).toBe(true);
-  });
-
+  it.skipIf(!(isRoot && hasPerf))(
+    'records the 13 tracepoints around a command into perf.data, which converts',
+    async () => {
+      const dir = tmp();
+      const data = join(dir, 'rec.data');
+      const r = cli(['record', '-o', data, '--', 'sleep', '0.2']);
+      expect(r.status, r.stderr.toString()).toBe(0);
+      expect(r.stderr.toString()).toMatch(/recorded .*rec\.data; convert it with/);
+      const { manifest: m } = await convert({ input: data, outDir: join(dir, 'out') });
+      expect(m.inputs[0].kind).toBe('perf-data');
+      expect(m.inputs[0].lines.rejected).toBe(0);
+      const names = new Set(EVENT_NAMES.map(([n]) => n));
+      for (const e of Object.keys(m.inputs[0].events_by_type)) expect(names.has(e), e).toBe(true);
+    },
+  );
 });
 
 describe('errors', () => {
   it('all inputs of a batch failed: exit 1; unknown table (-o - --table, schema TABLE) and record without a command: exit 2', async () => {
     const dir = tmp();
-    const allFailed = await inProcess(['convert', join(dir, 'nope1.txt'), join(dir, 'nope2.txt'), '-o', join(dir, 'bad'), '-q']);
+    const allFailed = await inProcess([
+      'convert',
+      join(dir, 'nope1.txt'),
+      join(dir, 'nope2.txt'),
+      '-o',
+      join(dir, 'bad'),
+      '-q',
+    ]);
     const table = await inProcess(['convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'nope']);
     const schema = await inProcess(['schema', 'nope']);
     const record = await inProcess(['record', '-o', join(dir, 'x.data')]);
@@ -284,7 +345,11 @@ describe('errors', () => {
 
   it('stdin that is not a trace: convert, report and summary all name it <stdin> and exit 1', () => {
     const text = Buffer.from('hello\nworld\n');
-    for (const args of [['convert', '-', '-o', join(tmp(), 'out'), '-q'], ['report', '-'], ['summary', '-']]) {
+    for (const args of [
+      ['convert', '-', '-o', join(tmp(), 'out'), '-q'],
+      ['report', '-'],
+      ['summary', '-'],
+    ]) {
       const r = cli(args, text);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr.toString(), args.join(' ')).toContain('<stdin>: no perf event line in 2 lines (2 rejected)');

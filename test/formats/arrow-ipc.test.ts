@@ -45,14 +45,20 @@ function expectSameAsBuilder(spec: TableSpec, chunks: TableChunk[]): void {
   for (const c of chunks) {
     const ours = tableFromIPC(encoder.encode(c));
     const theirs = new arrow.Table([builder.build(c)]);
-    expect(String(ours.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`))).toBe(String(theirs.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`)));
+    expect(String(ours.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`))).toBe(
+      String(theirs.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`)),
+    );
     expect(Object.fromEntries(ours.schema.metadata)).toEqual(Object.fromEntries(theirs.schema.metadata));
     expect(ours.numRows).toBe(c.length);
     expect(columns(ours)).toEqual(columns(theirs));
     // Into a dirty, larger buffer (reused ones are): the same table.
     const dirty = encoder.encode(c, (size) => new Uint8Array(size + 100).fill(0xaa));
     expect(columns(tableFromIPC(dirty))).toEqual(columns(ours));
-    expect(WasmTable.fromIPCStream(dirty).recordBatches().reduce((rows, b) => rows + b.numRows, 0)).toBe(c.length);
+    expect(
+      WasmTable.fromIPCStream(dirty)
+        .recordBatches()
+        .reduce((rows, b) => rows + b.numRows, 0),
+    ).toBe(c.length);
     // parquet-wasm (arrow-rs) takes it as it is.
     expect(WasmTable.fromIPCStream(encoder.encode(c)).numBatches).toBe(1);
   }
@@ -66,11 +72,14 @@ function tablesOf(text: Uint8Array): Map<string, TableChunk[]> {
   };
   const n = new Normaliser();
   const corr = new Correlator((t, c) => add(t, c), {});
-  const d = new TraceDecoder((raw) => {
-    const batch = n.normalise(raw);
-    corr.push(batch);
-    add('events', eventsChunk(batch));
-  }, { batchSize: 900 });
+  const d = new TraceDecoder(
+    (raw) => {
+      const batch = n.normalise(raw);
+      corr.push(batch);
+      add('events', eventsChunk(batch));
+    },
+    { batchSize: 900 },
+  );
   d.push(text);
   d.end();
   corr.finish();
@@ -87,7 +96,9 @@ describe('Arrow IPC written from table chunks', () => {
   it('equals them for the callchain trace (list<utf8> frames)', () => {
     const text = execFileSync('xz', ['-dc', `${TRACES}callchain.ns.txt.xz`], { maxBuffer: 1 << 28 });
     const chunks = tablesOf(text).get('events') ?? [];
-    expect(chunks.some((c) => c.columns.callchain.kind === 'list_utf8' && c.columns.callchain.valid.includes(1))).toBe(true);
+    expect(chunks.some((c) => c.columns.callchain.kind === 'list_utf8' && c.columns.callchain.valid.includes(1))).toBe(
+      true,
+    );
     expectSameAsBuilder(tableSpec('events'), chunks);
   });
 
@@ -98,9 +109,17 @@ describe('Arrow IPC written from table chunks', () => {
     const chunk: TableChunk = {
       length: 3,
       columns: {
-        input: { kind: 'dict', ids: Int32Array.from([inputs.idOf('a'), inputs.idOf('ü/b'), inputs.idOf('a')]), table: inputs },
+        input: {
+          kind: 'dict',
+          ids: Int32Array.from([inputs.idOf('a'), inputs.idOf('ü/b'), inputs.idOf('a')]),
+          table: inputs,
+        },
         line: { kind: 'int32', values: Int32Array.from([1, -2, 2147483647]), valid: Uint8Array.from([1, 1, 1]) },
-        reason: { kind: 'dict', ids: Int32Array.from([reasons.idOf('x'), reasons.idOf('y'), reasons.idOf('x')]), table: reasons },
+        reason: {
+          kind: 'dict',
+          ids: Int32Array.from([reasons.idOf('x'), reasons.idOf('y'), reasons.idOf('x')]),
+          table: reasons,
+        },
         text: { kind: 'utf8', values: ['', 'naïve — ✓', 'z'] },
       },
     };

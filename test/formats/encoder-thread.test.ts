@@ -76,10 +76,12 @@ describe('Parquet encoder thread', () => {
       const r = thread.open(new MemorySink(), spec, { metadata });
       const c = chunks()[0];
       delete c.columns.line;
-      await expect((async () => {
-        await r.write(c);
-        await r.close();
-      })()).rejects.toThrow(/no column 'line'/);
+      await expect(
+        (async () => {
+          await r.write(c);
+          await r.close();
+        })(),
+      ).rejects.toThrow(/no column 'line'/);
     } finally {
       await thread.stop();
     }
@@ -110,7 +112,10 @@ describe('who gets the Parquet thread', () => {
       // .xz by the size of its text (its index says), not of the file.
       const bigXz = join(dir, 'big.txt.xz');
       const smallXz = join(dir, 'small.txt.xz');
-      execFileSync('sh', ['-c', `head -c ${32 << 20} /dev/zero | xz -0 > '${bigXz}' && head -c ${(32 << 20) - 1} /dev/zero | xz -0 > '${smallXz}'`]);
+      execFileSync('sh', [
+        '-c',
+        `head -c ${32 << 20} /dev/zero | xz -0 > '${bigXz}' && head -c ${(32 << 20) - 1} /dev/zero | xz -0 > '${smallXz}'`,
+      ]);
       expect(await parquetThreadPays(bigXz, 'xz')).toBe(availableParallelism() >= 2);
       expect(await parquetThreadPays(smallXz, 'xz')).toBe(false);
       expect(await parquetThreadPays(big, 'xz')).toBe(false);

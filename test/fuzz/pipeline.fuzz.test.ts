@@ -48,24 +48,35 @@ export function runPipeline(bytes: Uint8Array, cuts: number[] = [], batchSize = 
   let rows = 0;
   // Chunk sizes depend on the batching; the rows of each table, in order, must not.
   const tables = new Map<string, ReturnType<typeof createHash>>();
-  const correlator = new Correlator((table, chunk) => {
-    rows += chunk.length;
-    let t = tables.get(table);
-    if (!t) tables.set(table, (t = createHash('sha256')));
-    for (const r of chunkRows(chunk)) t.update(JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-  }, { budget: 4, pendingBudget: 3, chunkRows: 5 });
-  const dec = new TraceDecoder((raw) => {
-    const b = n.normalise(raw);
-    for (let i = 0; i < b.length; i++) {
-      h.update(`${raw.line[i]} ${raw.timeNs[i]} ${raw.cpu[i]} ${raw.tid[i]} ${raw.comms.values[raw.comm[i]]} ${raw.events.values[raw.event[i]]} `);
-      h.update(`${b.kind[i]} ${b.parsed[i]} ${b.keepPayload[i]} ${raw.frameEnd[i] - raw.frameStart[i]}\n`);
-      // A netdev row is either fully parsed or keeps its payload: nothing is lost.
-      if (b.kind[i] !== EventKind.Other && b.parsed[i] === 0 && b.keepPayload[i] !== 1) throw new Error(`line ${raw.line[i]}: unparsed netdev row without payload`);
-      if (b.kind[i] === EventKind.Other && b.keepPayload[i] !== 1) throw new Error(`line ${raw.line[i]}: other event without payload`);
-      h.update(utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i])));
-    }
-    correlator.push(b);
-  }, { batchSize, onReject: (r) => rejects.update(`reject ${r.line} ${r.reason} ${r.text}\n`) });
+  const correlator = new Correlator(
+    (table, chunk) => {
+      rows += chunk.length;
+      let t = tables.get(table);
+      if (!t) tables.set(table, (t = createHash('sha256')));
+      for (const r of chunkRows(chunk))
+        t.update(JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    },
+    { budget: 4, pendingBudget: 3, chunkRows: 5 },
+  );
+  const dec = new TraceDecoder(
+    (raw) => {
+      const b = n.normalise(raw);
+      for (let i = 0; i < b.length; i++) {
+        h.update(
+          `${raw.line[i]} ${raw.timeNs[i]} ${raw.cpu[i]} ${raw.tid[i]} ${raw.comms.values[raw.comm[i]]} ${raw.events.values[raw.event[i]]} `,
+        );
+        h.update(`${b.kind[i]} ${b.parsed[i]} ${b.keepPayload[i]} ${raw.frameEnd[i] - raw.frameStart[i]}\n`);
+        // A netdev row is either fully parsed or keeps its payload: nothing is lost.
+        if (b.kind[i] !== EventKind.Other && b.parsed[i] === 0 && b.keepPayload[i] !== 1)
+          throw new Error(`line ${raw.line[i]}: unparsed netdev row without payload`);
+        if (b.kind[i] === EventKind.Other && b.keepPayload[i] !== 1)
+          throw new Error(`line ${raw.line[i]}: other event without payload`);
+        h.update(utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i])));
+      }
+      correlator.push(b);
+    },
+    { batchSize, onReject: (r) => rejects.update(`reject ${r.line} ${r.reason} ${r.text}\n`) },
+  );
   let p = 0;
   for (const c of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
     const e = Math.min(Math.max(c, p), bytes.length);
@@ -97,10 +108,12 @@ export function checkInput(bytes: Uint8Array, cuts: number[], batchSize: number)
     throw new Error(`threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
   }
   const c = a.counts;
-  if (c.lines !== c.events + c.header + c.callchainFrames + c.blank + c.rejected) throw new Error(`identity broken: ${JSON.stringify(c)}`);
+  if (c.lines !== c.events + c.header + c.callchainFrames + c.blank + c.rejected)
+    throw new Error(`identity broken: ${JSON.stringify(c)}`);
   if (c.lines !== newlineLines(bytes)) throw new Error(`${c.lines} lines counted, ${newlineLines(bytes)} in the text`);
   const whole = runPipeline(bytes, [], 16384);
-  if (whole.digest !== a.digest) throw new Error(`result depends on chunking/batching (cuts ${cuts}, batch ${batchSize})`);
+  if (whole.digest !== a.digest)
+    throw new Error(`result depends on chunking/batching (cuts ${cuts}, batch ${batchSize})`);
 }
 
 /** Runs a property; with NDT_FUZZ_SAVE=1 the shrunk counterexample is written to the corpus. */
@@ -115,7 +128,12 @@ function assertProperty(name: string, arb: fc.Arbitrary<[Uint8Array, number[], n
       writeFileSync(file, bytes);
     }
   }
-  fc.assert(prop, { numRuns: 1, seed: details.seed, path: details.counterexamplePath ?? undefined, endOnFailure: true });
+  fc.assert(prop, {
+    numRuns: 1,
+    seed: details.seed,
+    path: details.counterexamplePath ?? undefined,
+    endOnFailure: true,
+  });
   expect(details.failed, fc.defaultReportMessage(details) ?? '').toBe(false);
 }
 
@@ -152,8 +170,16 @@ const enc = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const SPECIAL = [...' []:./-=()x0123456789\t\r\n#', 'a', 'f', 'F', '\0', '\xff'].map((c) => c.charCodeAt(0));
 
 const mutation = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })) }),
+  fc.record({
+    op: fc.constant('set' as const),
+    at: fc.nat(),
+    byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })),
+  }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    byte: fc.oneof(fc.constantFrom(...SPECIAL), fc.integer({ min: 0, max: 255 })),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ op: fc.constant('dup' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('digits' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 25 }) }),
@@ -166,19 +192,32 @@ function mutate(line: Uint8Array, ms: Mutation[]): Uint8Array {
   for (const m of ms) {
     const at = b.length === 0 ? 0 : m.at % (b.length + 1);
     switch (m.op) {
-      case 'set': if (at < b.length) b[at] = m.byte; break;
-      case 'insert': b.splice(at, 0, m.byte); break;
-      case 'delete': b.splice(at, m.len); break;
-      case 'dup': b.splice(at, 0, ...b.slice(at, at + m.len)); break;
-      case 'digits': b.splice(at, 0, ...Array.from({ length: m.len }, (_, k) => 0x30 + ((at + k * 7) % 10))); break;
-      case 'cut': b = b.slice(0, at); break;
+      case 'set':
+        if (at < b.length) b[at] = m.byte;
+        break;
+      case 'insert':
+        b.splice(at, 0, m.byte);
+        break;
+      case 'delete':
+        b.splice(at, m.len);
+        break;
+      case 'dup':
+        b.splice(at, 0, ...b.slice(at, at + m.len));
+        break;
+      case 'digits':
+        b.splice(at, 0, ...Array.from({ length: m.len }, (_, k) => 0x30 + ((at + k * 7) % 10)));
+        break;
+      case 'cut':
+        b = b.slice(0, at);
+        break;
     }
   }
   return Uint8Array.from(b);
 }
 
 const withChunking = (bytes: fc.Arbitrary<Uint8Array>): fc.Arbitrary<[Uint8Array, number[], number]> =>
-  fc.tuple(bytes, fc.array(fc.nat({ max: 1 << 16 }), { maxLength: 6 }), fc.integer({ min: 1, max: 9 }))
+  fc
+    .tuple(bytes, fc.array(fc.nat({ max: 1 << 16 }), { maxLength: 6 }), fc.integer({ min: 1, max: 9 }))
     .map(([b, cuts, batch]) => [b, cuts.map((c) => (b.length === 0 ? 0 : c % (b.length + 1))), batch]);
 
 const join8 = (parts: Uint8Array[], sep: string): Uint8Array => {
@@ -194,34 +233,78 @@ const join8 = (parts: Uint8Array[], sep: string): Uint8Array => {
 /** Real lines, some mutated, joined by LF or CRLF, with or without a last newline. */
 const mutatedTrace = fc
   .tuple(
-    fc.array(fc.tuple(fc.constantFrom(...SAMPLES), fc.array(mutation, { maxLength: 4 })), { minLength: 1, maxLength: 30 }),
+    fc.array(fc.tuple(fc.constantFrom(...SAMPLES), fc.array(mutation, { maxLength: 4 })), {
+      minLength: 1,
+      maxLength: 30,
+    }),
     fc.constantFrom('\n', '\r\n'),
     fc.boolean(),
   )
   .map(([lines, sep, lastNl]) => {
-    const body = join8(lines.map(([l, ms]) => mutate(enc(l), ms)), sep);
+    const body = join8(
+      lines.map(([l, ms]) => mutate(enc(l), ms)),
+      sep,
+    );
     return lastNl ? Uint8Array.from([...body, ...enc(sep)]) : body;
   });
 
 /** Event lines built from random field values: CPU numbers, threads, times, addresses, lengths, vectors. */
-const bigDigits = fc.oneof(fc.integer({ min: -5, max: 70000 }).map(String), fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }).map(String));
-const hex = fc.oneof(fc.bigInt({ min: 0n, max: (1n << 72n) - 1n }).map((v) => `0x${v.toString(16)}`), fc.constantFrom('(nil)', '0x', '0xzz', '-0x1', '18446744073709551616'));
-const eventName = fc.constantFrom(
-  'net:net_dev_queue', 'net:net_dev_xmit', 'net:netif_receive_skb', 'net:netif_rx', 'skb:kfree_skb', 'skb:consume_skb',
-  'skb:skb_copy_datagram_iovec', 'napi:napi_poll', 'irq:irq_handler_entry', 'irq:irq_handler_exit', 'irq:softirq_entry',
-  'irq:softirq_exit', 'irq:softirq_raise', 'sched:sched_switch', 'net:netif_receive_skb_entry',
+const bigDigits = fc.oneof(
+  fc.integer({ min: -5, max: 70000 }).map(String),
+  fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }).map(String),
 );
-const payload = fc.record({ skb: hex, len: bigDigits, rc: bigDigits, irq: bigDigits, vec: bigDigits, loc: fc.constantFrom('tcp_v4_rcv+0x91', '0xffffffff81584a2c', '') })
-  .map((v) => `dev=eth0 skbaddr=${v.skb} len=${v.len} rc=${v.rc} irq=${v.irq} name=eth0 vec=${v.vec} [action=NET_RX] napi poll on napi struct ${v.skb} for device eth0 work ${v.len} budget ${v.rc} protocol=${v.len} location=${v.loc} reason: X`);
+const hex = fc.oneof(
+  fc.bigInt({ min: 0n, max: (1n << 72n) - 1n }).map((v) => `0x${v.toString(16)}`),
+  fc.constantFrom('(nil)', '0x', '0xzz', '-0x1', '18446744073709551616'),
+);
+const eventName = fc.constantFrom(
+  'net:net_dev_queue',
+  'net:net_dev_xmit',
+  'net:netif_receive_skb',
+  'net:netif_rx',
+  'skb:kfree_skb',
+  'skb:consume_skb',
+  'skb:skb_copy_datagram_iovec',
+  'napi:napi_poll',
+  'irq:irq_handler_entry',
+  'irq:irq_handler_exit',
+  'irq:softirq_entry',
+  'irq:softirq_exit',
+  'irq:softirq_raise',
+  'sched:sched_switch',
+  'net:netif_receive_skb_entry',
+);
+const payload = fc
+  .record({
+    skb: hex,
+    len: bigDigits,
+    rc: bigDigits,
+    irq: bigDigits,
+    vec: bigDigits,
+    loc: fc.constantFrom('tcp_v4_rcv+0x91', '0xffffffff81584a2c', ''),
+  })
+  .map(
+    (v) =>
+      `dev=eth0 skbaddr=${v.skb} len=${v.len} rc=${v.rc} irq=${v.irq} name=eth0 vec=${v.vec} [action=NET_RX] napi poll on napi struct ${v.skb} for device eth0 work ${v.len} budget ${v.rc} protocol=${v.len} location=${v.loc} reason: X`,
+  );
 const generatedLine = fc
   .record({
     comm: fc.constantFrom('swapper', 'npm view left-p', ':-1', 'a b:c/d', ''),
-    tid: fc.oneof(bigDigits, fc.tuple(bigDigits, bigDigits).map(([p, t]) => `${p}/${t}`)),
+    tid: fc.oneof(
+      bigDigits,
+      fc.tuple(bigDigits, bigDigits).map(([p, t]) => `${p}/${t}`),
+    ),
     cpu: fc.oneof(fc.integer({ min: 0, max: 3 }).map(String), bigDigits),
     secs: fc.oneof(fc.integer({ min: 0, max: 20 }).map(String), bigDigits, fc.constant('9223372036')),
-    frac: fc.oneof(fc.integer({ min: 0, max: 999999 }).map((v) => String(v).padStart(6, '0')), fc.stringMatching(/^[0-9]{0,12}$/)),
+    frac: fc.oneof(
+      fc.integer({ min: 0, max: 999999 }).map((v) => String(v).padStart(6, '0')),
+      fc.stringMatching(/^[0-9]{0,12}$/),
+    ),
     event: eventName,
-    payload: fc.oneof(payload, fc.constantFrom('', 'irq=61 name=eth0', 'irq=61 ret=handled', 'vec=3 [action=NET_RX]', 'skbaddr=0x1 len=1')),
+    payload: fc.oneof(
+      payload,
+      fc.constantFrom('', 'irq=61 name=eth0', 'irq=61 ret=handled', 'vec=3 [action=NET_RX]', 'skbaddr=0x1 len=1'),
+    ),
   })
   .map((f) => `${f.comm} ${f.tid} [${f.cpu}] ${f.secs}.${f.frac}: ${f.event}: ${f.payload}`);
 const generatedTrace = fc.array(generatedLine, { minLength: 1, maxLength: 40 }).map((ls) => enc(ls.join('\n') + '\n'));
@@ -234,7 +317,8 @@ describe('fuzz: decode -> normalise -> correlate', () => {
   });
 
   it('random bytes around real lines', () => {
-    const arb = fc.tuple(fc.uint8Array({ maxLength: 200 }), mutatedTrace, fc.uint8Array({ maxLength: 200 }))
+    const arb = fc
+      .tuple(fc.uint8Array({ maxLength: 200 }), mutatedTrace, fc.uint8Array({ maxLength: 200 }))
       .map(([a, b, c]) => Uint8Array.from([...a, ...b, ...c]));
     assertProperty('wrapped', withChunking(arb));
   });
@@ -254,7 +338,12 @@ describe('the corpus of inputs that broke something once', () => {
   for (const f of files) {
     it(`${f} keeps every property, in any chunking`, () => {
       const bytes = readFileSync(join(CORPUS, f));
-      for (const [cuts, batch] of [[[], 16384], [[1], 1], [[bytes.length >> 1], 2], [[3, 17, 64, 65], 3]] as [number[], number][]) {
+      for (const [cuts, batch] of [
+        [[], 16384],
+        [[1], 1],
+        [[bytes.length >> 1], 2],
+        [[3, 17, 64, 65], 3],
+      ] as [number[], number][]) {
         checkInput(bytes, cuts, batch);
       }
     });

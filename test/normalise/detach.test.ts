@@ -13,12 +13,22 @@ import { ROOT, TRACES } from '../helpers/fixtures.js';
 
 // The sources bundled to plain JavaScript: a TypeScript loader in the child (tsx) detaches buffers itself.
 const bundle = join(mkdtempSync(join(tmpdir(), 'ndt-detach-')), 'source.mjs');
-buildSync({ entryPoints: [`${ROOT}src/pipeline/source.ts`], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'error' });
+buildSync({
+  entryPoints: [`${ROOT}src/pipeline/source.ts`],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  outfile: bundle,
+  logLevel: 'error',
+});
 
 const INVALIDATED = 'Invalidating protector cell ArrayBufferDetaching';
 
 function protectorTrace(script: string): string {
-  return execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { cwd: ROOT }).toString();
+  return execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+  }).toString();
 }
 
 describe('detachEarly', () => {

@@ -130,7 +130,9 @@ const TRICKY = [
 ];
 
 describe('payload fast paths', () => {
-  const files = readdirSync(TRACES).filter((f) => f.endsWith('.txt') && !f.includes('report') && !/\.(rx|tx|debug|report|dev-[^.]*)\.txt$/.test(f));
+  const files = readdirSync(TRACES).filter(
+    (f) => f.endsWith('.txt') && !f.includes('report') && !/\.(rx|tx|debug|report|dev-[^.]*)\.txt$/.test(f),
+  );
 
   it.each(files)('%s: the same fields as the generic parser', (f) => {
     const { fast, generic } = bothWays(readFileSync(`${TRACES}${f}`, 'utf8'));

@@ -67,50 +67,61 @@ async function runFile(path: string, batchSize?: number): Promise<FileResult> {
   const n = new Normaliser();
   const res: FileResult = {
     counts: { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, rejected: 0 },
-    newlineLines: 0, perEvent: new Map(), kinds: new Map(), notClean: [], pidValid: 0, maxFrames: 0, eventsWithFrames: 0,
-    digest: 0n, firstTimeNs: null, lastTimeNs: null,
+    newlineLines: 0,
+    perEvent: new Map(),
+    kinds: new Map(),
+    notClean: [],
+    pidValid: 0,
+    maxFrames: 0,
+    eventsWithFrames: 0,
+    digest: 0n,
+    firstTimeNs: null,
+    lastTimeNs: null,
   };
   // 32-bit FNV-1a per row, folded into a 64-bit running digest.
   let digest = 0n;
   const rejects: string[] = [];
-  const dec = new TraceDecoder((raw) => {
-    const b = n.normalise(raw);
-    const names = raw.events.values;
-    const comms = raw.comms.values;
-    for (let i = 0; i < b.length; i++) {
-      const name = names[raw.event[i]];
-      res.perEvent.set(name, (res.perEvent.get(name) ?? 0) + 1);
-      let ks = res.kinds.get(name);
-      if (!ks) res.kinds.set(name, (ks = new Set()));
-      ks.add(b.kind[i]);
-      if (b.kind[i] !== EventKind.Other && (b.parsed[i] !== 1 || b.keepPayload[i] !== 0) && res.notClean.length < 5) {
-        res.notClean.push(`${name}: ${utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i]))}`);
+  const dec = new TraceDecoder(
+    (raw) => {
+      const b = n.normalise(raw);
+      const names = raw.events.values;
+      const comms = raw.comms.values;
+      for (let i = 0; i < b.length; i++) {
+        const name = names[raw.event[i]];
+        res.perEvent.set(name, (res.perEvent.get(name) ?? 0) + 1);
+        let ks = res.kinds.get(name);
+        if (!ks) res.kinds.set(name, (ks = new Set()));
+        ks.add(b.kind[i]);
+        if (b.kind[i] !== EventKind.Other && (b.parsed[i] !== 1 || b.keepPayload[i] !== 0) && res.notClean.length < 5) {
+          res.notClean.push(`${name}: ${utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i]))}`);
+        }
+        res.pidValid += raw.pidValid[i];
+        const frames = raw.frameEnd[i] - raw.frameStart[i];
+        if (frames > 0) res.eventsWithFrames++;
+        if (frames > res.maxFrames) res.maxFrames = frames;
+        const t = raw.timeNs[i];
+        if (res.firstTimeNs === null) res.firstTimeNs = t;
+        res.lastTimeNs = t;
+        let h = 0x811c9dc5;
+        const mix = (x: number): void => {
+          h = Math.imul(h ^ (x & 0xffff), 0x01000193);
+          h = Math.imul(h ^ (x >>> 16), 0x01000193);
+        };
+        const us = t / 1000n;
+        mix(Number(us & 0xffffffffn));
+        mix(Number(us >> 32n));
+        mix(raw.cpu[i]);
+        mix(raw.tid[i]);
+        const comm = comms[raw.comm[i]];
+        for (let k = 0; k < comm.length; k++) mix(comm.charCodeAt(k));
+        mix(0x2f2f2f2f);
+        for (let k = 0; k < name.length; k++) mix(name.charCodeAt(k));
+        for (let p = raw.payloadStart[i]; p < raw.payloadEnd[i]; p++) h = Math.imul(h ^ raw.arena[p], 0x01000193);
+        digest = ((digest * 1099511628211n) ^ BigInt(h >>> 0)) & MASK;
       }
-      res.pidValid += raw.pidValid[i];
-      const frames = raw.frameEnd[i] - raw.frameStart[i];
-      if (frames > 0) res.eventsWithFrames++;
-      if (frames > res.maxFrames) res.maxFrames = frames;
-      const t = raw.timeNs[i];
-      if (res.firstTimeNs === null) res.firstTimeNs = t;
-      res.lastTimeNs = t;
-      let h = 0x811c9dc5;
-      const mix = (x: number): void => {
-        h = Math.imul(h ^ (x & 0xffff), 0x01000193);
-        h = Math.imul(h ^ (x >>> 16), 0x01000193);
-      };
-      const us = t / 1000n;
-      mix(Number(us & 0xffffffffn));
-      mix(Number(us >> 32n));
-      mix(raw.cpu[i]);
-      mix(raw.tid[i]);
-      const comm = comms[raw.comm[i]];
-      for (let k = 0; k < comm.length; k++) mix(comm.charCodeAt(k));
-      mix(0x2f2f2f2f);
-      for (let k = 0; k < name.length; k++) mix(name.charCodeAt(k));
-      for (let p = raw.payloadStart[i]; p < raw.payloadEnd[i]; p++) h = Math.imul(h ^ raw.arena[p], 0x01000193);
-      digest = ((digest * 1099511628211n) ^ BigInt(h >>> 0)) & MASK;
-    }
-  }, { batchSize, onReject: (r) => rejects.length < 5 && rejects.push(`${r.line}: ${r.reason}: ${r.text}`) });
+    },
+    { batchSize, onReject: (r) => rejects.length < 5 && rejects.push(`${r.line}: ${r.reason}: ${r.text}`) },
+  );
   const input = await openTextInput(path);
   let last = 0x0a;
   for await (const chunk of input.chunks) {
@@ -133,12 +144,18 @@ const files = all.filter((f) => LAYOUT.test(f) && all.includes(`${LAYOUT.exec(f)
 const workloads = [...new Set(files.map((f) => LAYOUT.exec(f)?.[1] ?? ''))];
 
 const NETDEV = new Map<string, EventKind>([
-  ['net:net_dev_queue', EventKind.NetDevQueue], ['net:net_dev_xmit', EventKind.NetDevXmit],
-  ['net:netif_receive_skb', EventKind.NetifReceiveSkb], ['net:netif_rx', EventKind.NetifRx],
-  ['skb:kfree_skb', EventKind.KfreeSkb], ['skb:consume_skb', EventKind.ConsumeSkb],
-  ['skb:skb_copy_datagram_iovec', EventKind.SkbCopyDatagramIovec], ['napi:napi_poll', EventKind.NapiPoll],
-  ['irq:irq_handler_entry', EventKind.IrqHandlerEntry], ['irq:irq_handler_exit', EventKind.IrqHandlerExit],
-  ['irq:softirq_entry', EventKind.SoftirqEntry], ['irq:softirq_exit', EventKind.SoftirqExit],
+  ['net:net_dev_queue', EventKind.NetDevQueue],
+  ['net:net_dev_xmit', EventKind.NetDevXmit],
+  ['net:netif_receive_skb', EventKind.NetifReceiveSkb],
+  ['net:netif_rx', EventKind.NetifRx],
+  ['skb:kfree_skb', EventKind.KfreeSkb],
+  ['skb:consume_skb', EventKind.ConsumeSkb],
+  ['skb:skb_copy_datagram_iovec', EventKind.SkbCopyDatagramIovec],
+  ['napi:napi_poll', EventKind.NapiPoll],
+  ['irq:irq_handler_entry', EventKind.IrqHandlerEntry],
+  ['irq:irq_handler_exit', EventKind.IrqHandlerExit],
+  ['irq:softirq_entry', EventKind.SoftirqEntry],
+  ['irq:softirq_exit', EventKind.SoftirqExit],
   ['irq:softirq_raise', EventKind.SoftirqRaise],
 ]);
 
@@ -156,7 +173,10 @@ describe('fixtures', () => {
   it('has every layout of the small workloads', () => {
     for (const w of ['eth-npm', 'http-lo', 'udp-drop', 'mixed', 'callchain']) {
       for (const l of ['txt', 'tid.txt', 'ns.txt', 'hdr.txt']) {
-        expect(files.some((f) => f === `${w}.${l}` || f === `${w}.${l}.xz`), `${w}.${l}`).toBe(true);
+        expect(
+          files.some((f) => f === `${w}.${l}` || f === `${w}.${l}.xz`),
+          `${w}.${l}`,
+        ).toBe(true);
       }
     }
   });
@@ -201,7 +221,10 @@ describe.each(workloads)('%s', (w) => {
     expect(base).toBeDefined();
     for (const [layout, r] of results) {
       expect([layout, r.digest]).toEqual([layout, base?.digest]);
-      expect([layout, r.firstTimeNs !== null && r.firstTimeNs / 1000n]).toEqual([layout, base?.firstTimeNs !== null && (base?.firstTimeNs ?? 0n) / 1000n]);
+      expect([layout, r.firstTimeNs !== null && r.firstTimeNs / 1000n]).toEqual([
+        layout,
+        base?.firstTimeNs !== null && (base?.firstTimeNs ?? 0n) / 1000n,
+      ]);
     }
   });
 });

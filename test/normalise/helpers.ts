@@ -68,10 +68,13 @@ export function normaliseText(text: string, opts: { keepAllPayloads?: boolean; b
   const n = new Normaliser(opts.keepAllPayloads ?? false);
   const out: Fields[] = [];
   const rejects: RejectedLine[] = [];
-  const dec = new TraceDecoder((raw) => {
-    const b = n.normalise(raw);
-    for (let i = 0; i < b.length; i++) out.push(fieldsOf(b, i));
-  }, { batchSize: opts.batchSize, onReject: (r) => rejects.push(r) });
+  const dec = new TraceDecoder(
+    (raw) => {
+      const b = n.normalise(raw);
+      for (let i = 0; i < b.length; i++) out.push(fieldsOf(b, i));
+    },
+    { batchSize: opts.batchSize, onReject: (r) => rejects.push(r) },
+  );
   dec.push(new TextEncoder().encode(text));
   dec.end();
   if (rejects.length > 0) throw new Error(`rejected lines: ${JSON.stringify(rejects)}`);

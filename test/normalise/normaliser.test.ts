@@ -39,13 +39,20 @@ describe('Normaliser across batches', () => {
     expect(want.filter((k) => k !== EventKind.Other).length).toBe(13);
     for (const batchSize of [1, 2, 3, 16384]) {
       const rows = normaliseText(LINES.join('\n'), { batchSize });
-      expect(rows.map((r) => r.kind), `batch size ${batchSize}`).toEqual(want);
-      for (const r of rows) if (r.kind !== EventKind.Other) expect([r.event, r.parsed, r.keepPayload]).toEqual([r.event, 1, 0]);
+      expect(
+        rows.map((r) => r.kind),
+        `batch size ${batchSize}`,
+      ).toEqual(want);
+      for (const r of rows)
+        if (r.kind !== EventKind.Other) expect([r.event, r.parsed, r.keepPayload]).toEqual([r.event, 1, 0]);
     }
   });
 
   it('classifies names first seen many batches later (more than 16 names)', () => {
-    const others = Array.from({ length: 40 }, (_, k) => `            perf 15191 [000]  1532.084655786:          sched:other_${k}: x=1`);
+    const others = Array.from(
+      { length: 40 },
+      (_, k) => `            perf 15191 [000]  1532.084655786:          sched:other_${k}: x=1`,
+    );
     const text = others.concat(LINES).join('\n');
     const rows = normaliseText(text, { batchSize: 1 });
     expect(rows.filter((r) => r.kind !== EventKind.Other).length).toBe(13);
@@ -53,12 +60,15 @@ describe('Normaliser across batches', () => {
   });
 
   it('shares the field dictionaries across batches and tallies unparsed netdev payloads per event', () => {
-    const d = decode([
-      LINES[2],
-      '             npm 14946 [000]  1520.843762:           net:net_dev_queue: dev=eth0 skbaddr=nope len=78',
-      LINES[2].replace('len=78', 'len=79'),
-      '             npm 14946 [000]  1520.843762:           net:net_dev_queue: dev=eth1',
-    ].join('\n'), { batchSize: 1 });
+    const d = decode(
+      [
+        LINES[2],
+        '             npm 14946 [000]  1520.843762:           net:net_dev_queue: dev=eth0 skbaddr=nope len=78',
+        LINES[2].replace('len=78', 'len=79'),
+        '             npm 14946 [000]  1520.843762:           net:net_dev_queue: dev=eth1',
+      ].join('\n'),
+      { batchSize: 1 },
+    );
     const n = new Normaliser();
     const batches = d.batches.map((b) => n.normalise(b));
     expect(batches.map((b) => b.dev.ids[0])).toEqual([0, 0, 0, 1]);

@@ -26,8 +26,14 @@ async function readAll(path: string, recycle: boolean): Promise<unknown> {
     // Read before the next batch is asked for: a recycled batch's arrays are then reused.
     for (let i = 0; i < b.length; i++) {
       rows.push({
-        ...fieldsOf(b, i), line: r.line[i], time: r.timeNs[i], cpu: r.cpu[i], tid: r.tid[i], pid: r.pidValid[i] ? r.pid[i] : null,
-        comm: r.comms.values[r.comm[i]], payload: dec.decode(r.arena.subarray(r.payloadStart[i], r.payloadEnd[i])),
+        ...fieldsOf(b, i),
+        line: r.line[i],
+        time: r.timeNs[i],
+        cpu: r.cpu[i],
+        tid: r.tid[i],
+        pid: r.pidValid[i] ? r.pid[i] : null,
+        comm: r.comms.values[r.comm[i]],
+        payload: dec.decode(r.arena.subarray(r.payloadStart[i], r.payloadEnd[i])),
         frames: r.frames.slice(r.frameStart[i], r.frameEnd[i]),
       });
     }
@@ -55,7 +61,12 @@ describe('a source that recycles its batches', () => {
     const out: string[] = [];
     text.forEach((l, i) => {
       out.push(i % 97 === 5 ? `${l}\r` : l);
-      if (i % 211 === 7) out.push('\tffffffff81360e5d raise_softirq+0x8d ([kernel.kallsyms])', '\t      12c0000000 [unknown] ([unknown])', '');
+      if (i % 211 === 7)
+        out.push(
+          '\tffffffff81360e5d raise_softirq+0x8d ([kernel.kallsyms])',
+          '\t      12c0000000 [unknown] ([unknown])',
+          '',
+        );
       if (i % 503 === 11) out.push('this is not an event line', ...cc.slice(0, 3));
     });
     const path = join(dir, 'mixed.txt');

@@ -14,14 +14,21 @@ export const SMALL = ['eth-npm', 'http-lo', 'udp-drop', 'mixed', 'callchain'] as
 
 /** Report files of the reference and the options that made them. */
 export const OPTIONS: readonly [string, ReportOptions][] = [
-  ['report', {}], ['tx', { tx: true }], ['rx', { rx: true }], ['debug', { debug: true }],
-  ['dev-eth0', { dev: 'eth0' }], ['dev-virtio2', { dev: 'virtio2' }],
+  ['report', {}],
+  ['tx', { tx: true }],
+  ['rx', { rx: true }],
+  ['debug', { debug: true }],
+  ['dev-eth0', { dev: 'eth0' }],
+  ['dev-virtio2', { dev: 'virtio2' }],
 ];
 
 /** The reference reports that exist for workload w. */
 export function goldens(w: string): [string, ReportOptions, string][] {
-  return OPTIONS.filter(([name]) => existsSync(`${TRACES}${w}.${name}.txt`))
-    .map(([name, o]) => [name, o, readFileSync(`${TRACES}${w}.${name}.txt`, 'utf8')]);
+  return OPTIONS.filter(([name]) => existsSync(`${TRACES}${w}.${name}.txt`)).map(([name, o]) => [
+    name,
+    o,
+    readFileSync(`${TRACES}${w}.${name}.txt`, 'utf8'),
+  ]);
 }
 
 /** W.ns.txt (nanoseconds) or W.txt (microseconds), plain or xz. */
@@ -47,7 +54,9 @@ export function compareWithinAMicrosecond(want: string, got: string): { bad: str
     if (a[i] === b[i]) continue;
     const x = [...a[i].matchAll(MSEC)].map((m) => Number(m[1]));
     const y = [...b[i].matchAll(MSEC)].map((m) => Number(m[1]));
-    const close = a[i].replace(MSEC, 'msec') === b[i].replace(MSEC, 'msec') && x.every((v, k) => Math.abs(v - y[k]) <= 0.001 + 1e-9);
+    const close =
+      a[i].replace(MSEC, 'msec') === b[i].replace(MSEC, 'msec') &&
+      x.every((v, k) => Math.abs(v - y[k]) <= 0.001 + 1e-9);
     if (close) approximate++;
     else bad.push(`line ${i + 1}: want ${JSON.stringify(a[i])}, got ${JSON.stringify(b[i])}`);
   }
@@ -68,7 +77,8 @@ export function prng(seed: number): () => number {
 
 function sliceColumn(c: Column, from: number, to: number): Column {
   switch (c.kind) {
-    case 'int32': return { kind: 'int32', values: c.values.slice(from, to), valid: c.valid.slice(from, to) };
+    case 'int32':
+      return { kind: 'int32', values: c.values.slice(from, to), valid: c.valid.slice(from, to) };
     case 'int64': {
       const values = c.values.slice(from, to);
       return { kind: 'int64', values, words: new Uint32Array(values.buffer), valid: c.valid.slice(from, to) };
@@ -77,8 +87,10 @@ function sliceColumn(c: Column, from: number, to: number): Column {
       const values = c.values.slice(from, to);
       return { kind: 'uint64', values, words: new Uint32Array(values.buffer), valid: c.valid.slice(from, to) };
     }
-    case 'dict': return { kind: 'dict', ids: c.ids.slice(from, to), table: c.table };
-    default: throw new Error(`cannot slice a ${c.kind} column`);
+    case 'dict':
+      return { kind: 'dict', ids: c.ids.slice(from, to), table: c.table };
+    default:
+      throw new Error(`cannot slice a ${c.kind} column`);
   }
 }
 
@@ -136,7 +148,10 @@ export function receiveLinesPerHunk(rxReport: string): number[] {
 
 /** The debug block's six numbers. */
 export function debugNumbers(debugReport: string): Record<string, number> {
-  const m = /xmit Qdisc:remain:(\d+) overflow:(\d+)\nxmit netdevice:remain:(\d+) overflow:(\d+)\nreceive:remain:(\d+) overflow:(\d+)\n$/.exec(debugReport);
+  const m =
+    /xmit Qdisc:remain:(\d+) overflow:(\d+)\nxmit netdevice:remain:(\d+) overflow:(\d+)\nreceive:remain:(\d+) overflow:(\d+)\n$/.exec(
+      debugReport,
+    );
   if (!m) throw new Error('no debug block');
   const [qr, qo, xr, xo, rr, ro] = m.slice(1).map(Number);
   return { txQueueRemain: qr, txQueueOverflow: qo, txXmitRemain: xr, txXmitOverflow: xo, rxRemain: rr, rxOverflow: ro };

@@ -9,7 +9,16 @@ import type { CorrelationStats } from '../../src/correlate/stats.js';
 import { renderReport } from '../../src/pipeline/report.js';
 import { ReportRenderer } from '../../src/report/index.js';
 import { type NamedChunk } from '../../src/tables/named-chunk.js';
-import { compareWithinAMicrosecond, debugNumbers, goldens, input, readDataset, regroup, SMALL, writeDataset } from './golden-helpers.js';
+import {
+  compareWithinAMicrosecond,
+  debugNumbers,
+  goldens,
+  input,
+  readDataset,
+  regroup,
+  SMALL,
+  writeDataset,
+} from './golden-helpers.js';
 
 interface Run {
   chunks: NamedChunk[];
@@ -42,10 +51,13 @@ describe.each(SMALL)('%s', (w) => {
     expect(renderReport(regroup(ns.chunks, 7), options)).toBe(want);
   });
 
-  it.each(goldens(w))('%s: from the microsecond text every line matches, deltas within 0.001 msec', (_name, options, want) => {
-    const { bad } = compareWithinAMicrosecond(want, renderReport(us.chunks, options, us.stats.debug));
-    expect(bad).toEqual([]);
-  });
+  it.each(goldens(w))(
+    '%s: from the microsecond text every line matches, deltas within 0.001 msec',
+    (_name, options, want) => {
+      const { bad } = compareWithinAMicrosecond(want, renderReport(us.chunks, options, us.stats.debug));
+      expect(bad).toEqual([]);
+    },
+  );
 
   it('the correlator debug counters are the reference debug block', () => {
     const [, , want] = goldens(w).find(([name]) => name === 'debug') ?? [];

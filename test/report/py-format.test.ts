@@ -8,15 +8,32 @@ const secs = (ns: bigint): string => secsDotUsecs(...words(ns));
 
 describe("'%.3f' % (d / 1000000.0)", () => {
   it('rounds exact binary ties half to even, like Python (JS toFixed rounds them up)', () => {
-    expect([62500n, -62500n, 187500n, 312500n, 2562500n, 9687500n, -15687500n, -22312500n, 7562500n].map(ms)).toEqual(
-      ['0.062', '-0.062', '0.188', '0.312', '2.562', '9.688', '-15.688', '-22.312', '7.562'],
-    );
+    expect([62500n, -62500n, 187500n, 312500n, 2562500n, 9687500n, -15687500n, -22312500n, 7562500n].map(ms)).toEqual([
+      '0.062',
+      '-0.062',
+      '0.188',
+      '0.312',
+      '2.562',
+      '9.688',
+      '-15.688',
+      '-22.312',
+      '7.562',
+    ]);
   });
 
   it('agrees elsewhere, including negative values that round to zero', () => {
-    expect([-1n, -499n, -500n, -501n, 500n, 1500n, 2500n, 0n, 13000n, 1541836424000n].map(ms)).toEqual(
-      ['-0.000', '-0.000', '-0.001', '-0.001', '0.001', '0.002', '0.003', '0.000', '0.013', '1541836.424'],
-    );
+    expect([-1n, -499n, -500n, -501n, 500n, 1500n, 2500n, 0n, 13000n, 1541836424000n].map(ms)).toEqual([
+      '-0.000',
+      '-0.000',
+      '-0.001',
+      '-0.001',
+      '0.001',
+      '0.002',
+      '0.003',
+      '0.000',
+      '0.013',
+      '1541836.424',
+    ]);
   });
 
   it('converts differences beyond 2^53 ns to the nearest double first, as Python does', () => {

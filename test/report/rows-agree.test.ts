@@ -22,7 +22,8 @@ describe.each(SMALL)('%s: SQL over the tables agrees with the report', (w) => {
 
   it('complete tx rows are the transmit lines, report_order numbers them 0..n-1', async () => {
     const lines = golden(w, 'tx').split('\n').length - 2;
-    const [r] = await rows(`SELECT count(*) FILTER (WHERE status = 'complete') AS complete, count(report_order) AS ordered,
+    const [r] =
+      await rows(`SELECT count(*) FILTER (WHERE status = 'complete') AS complete, count(report_order) AS ordered,
       count(DISTINCT report_order) AS distinct_orders, max(report_order) AS last FROM ${t('tx_packets')}`);
     expect([num(r.complete), num(r.ordered), num(r.distinct_orders)]).toEqual([lines, lines, lines]);
     if (lines > 0) expect(num(r.last)).toBe(lines - 1);
@@ -46,8 +47,12 @@ describe.each(SMALL)('%s: SQL over the tables agrees with the report', (w) => {
     const [rx] = await rows(`SELECT count(*) FILTER (WHERE evicted = 0 AND handled_by IS NULL) AS rr,
       count(*) FILTER (WHERE evicted = 1) AS ro FROM ${t('rx_packets')}`);
     expect({
-      txQueueRemain: num(tx.qr), txQueueOverflow: num(tx.qo), txXmitRemain: num(tx.xr), txXmitOverflow: num(tx.xo),
-      rxRemain: num(rx.rr), rxOverflow: num(rx.ro),
+      txQueueRemain: num(tx.qr),
+      txQueueOverflow: num(tx.qo),
+      txXmitRemain: num(tx.xr),
+      txXmitOverflow: num(tx.xo),
+      rxRemain: num(rx.rr),
+      rxOverflow: num(rx.ro),
     }).toEqual(debugNumbers(golden(w, 'debug')));
   });
 
@@ -56,7 +61,8 @@ describe.each(SMALL)('%s: SQL over the tables agrees with the report', (w) => {
       count(*) FILTER (WHERE qdisc_ns IS DISTINCT FROM xmit_ns - queue_ns) AS bad_qdisc,
       count(*) FILTER (WHERE device_ns IS DISTINCT FROM free_ns - xmit_ns) AS bad_device FROM ${t('tx_packets')}`);
     expect([num(r.bad_qdisc), num(r.bad_device)]).toEqual([0, 0]);
-    const [p] = await rows(`SELECT count(*) FILTER (WHERE p.irq_to_receive_ns IS DISTINCT FROM p.time_ns - h.base_ns) AS bad,
+    const [p] =
+      await rows(`SELECT count(*) FILTER (WHERE p.irq_to_receive_ns IS DISTINCT FROM p.time_ns - h.base_ns) AS bad,
       count(*) FILTER (WHERE p.receive_to_handled_ns IS DISTINCT FROM p.handled_ns - p.time_ns) AS bad_handled
       FROM ${t('rx_packets')} p LEFT JOIN ${t('rx_hunks')} h USING (hunk_id)`);
     expect([num(p.bad), num(p.bad_handled)]).toEqual([0, 0]);

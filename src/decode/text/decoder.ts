@@ -336,7 +336,12 @@ export class TraceDecoder {
     this.counts.rejected++;
     this.lastEventInBatch = false;
     const cb = this.options.onReject;
-    if (cb) cb({ line: asLineNo(line), reason, text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))) });
+    if (cb)
+      cb({
+        line: asLineNo(line),
+        reason,
+        text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))),
+      });
   }
 
   /**
@@ -351,7 +356,8 @@ export class TraceDecoder {
   private nextBatch(): RawBatch {
     const b = this.spare.pop();
     if (!b || b.line.length < this.batchSize) return newRawBatch(this.batchSize, this.comms, this.events, this.text);
-    if (Buffer.isBuffer(b.arena) && b.arena.length > (this.spareText?.length ?? 0) && b.arena !== this.text) this.spareText = b.arena;
+    if (Buffer.isBuffer(b.arena) && b.arena.length > (this.spareText?.length ?? 0) && b.arena !== this.text)
+      this.spareText = b.arena;
     b.length = 0;
     b.frames = [];
     b.arena = this.text;

@@ -38,8 +38,19 @@ export interface EventLine {
 
 export function newEventLine(): EventLine {
   return {
-    commStart: 0, commEnd: 0, pid: 0, hasPid: false, tid: 0, cpu: 0, secs: 0, frac: 0, fracDigits: 0,
-    eventStart: 0, eventEnd: 0, payloadStart: 0, reason: '',
+    commStart: 0,
+    commEnd: 0,
+    pid: 0,
+    hasPid: false,
+    tid: 0,
+    cpu: 0,
+    secs: 0,
+    frac: 0,
+    fracDigits: 0,
+    eventStart: 0,
+    eventEnd: 0,
+    payloadStart: 0,
+    reason: '',
   };
 }
 

@@ -48,7 +48,8 @@ export class EventNames {
     const colon = p + w - 2;
     if (w === 0 || p + w > e || b[colon] !== COLON || b[colon + 1] !== SP) return -1;
     const slot = slotOf(bv, colon);
-    if (this.fieldLen[slot] !== w || !equalBytes(this.fields, this.fieldsView, slot * MAX_FIELD, b, bv, p, w)) return -1;
+    if (this.fieldLen[slot] !== w || !equalBytes(this.fields, this.fieldsView, slot * MAX_FIELD, b, bv, p, w))
+      return -1;
     out.eventStart = p + this.nameAt[slot];
     out.eventEnd = colon;
     out.payloadStart = colon + 2;
@@ -61,7 +62,8 @@ export class EventNames {
     const id = this.table.idOfBytes(b, out.eventStart, out.eventEnd);
     const colon = out.eventEnd;
     const len = colon + 2 - p;
-    if (out.payloadStart === colon + 2 && len <= MAX_FIELD && colon >= 8) this.keep(b, bv, p, len, out.eventStart - p, id);
+    if (out.payloadStart === colon + 2 && len <= MAX_FIELD && colon >= 8)
+      this.keep(b, bv, p, len, out.eventStart - p, id);
     return id;
   }
 

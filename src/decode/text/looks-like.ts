@@ -8,7 +8,10 @@ import { NetdevTimesError } from '../../core/errors.js';
  */
 export function notATrace(path: string, c: LineCounts, head: Uint8Array): NetdevTimesError | null {
   if (c.events > 0 || c.lines === c.blank) return null;
-  return new NetdevTimesError(`${inputLabel(path)}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head)}`, 1);
+  return new NetdevTimesError(
+    `${inputLabel(path)}: no perf event line in ${c.lines} lines (${c.rejected} rejected); it looks like ${looksLike(head)}`,
+    1,
+  );
 }
 
 /**
@@ -18,13 +21,18 @@ export function notATrace(path: string, c: LineCounts, head: Uint8Array): Netdev
 export function looksLike(head: Uint8Array): string {
   if (head.length === 0) return 'an empty file';
   const magic = (...m: number[]): boolean => m.every((b, i) => head[i] === b);
-  if (magic(0xd4, 0xc3, 0xb2, 0xa1) || magic(0xa1, 0xb2, 0xc3, 0xd4) || magic(0x4d, 0x3c, 0xb2, 0xa1) || magic(0xa1, 0xb2, 0x3c, 0x4d)
-    || magic(0x0a, 0x0d, 0x0d, 0x0a)) {
+  if (
+    magic(0xd4, 0xc3, 0xb2, 0xa1) ||
+    magic(0xa1, 0xb2, 0xc3, 0xd4) ||
+    magic(0x4d, 0x3c, 0xb2, 0xa1) ||
+    magic(0xa1, 0xb2, 0x3c, 0x4d) ||
+    magic(0x0a, 0x0d, 0x0d, 0x0a)
+  ) {
     return "a packet capture (pcap/pcapng, as tcpdump writes), not 'perf script' output";
   }
   if (magic(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable or library, not text';
   if (magic(0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32)) {
-    return "a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)";
+    return 'a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)';
   }
   let nul = 0;
   let ctl = 0;
@@ -39,7 +47,8 @@ export function looksLike(head: Uint8Array): string {
   if (text.includes('softirq_entry(+') || /^\s+dev\s+len\s+Qdisc/m.test(text) || /^debug buffer status/m.test(text)) {
     return "a netdev-times report (the output of the analysis), not 'perf script' output";
   }
-  if (/^cpus=\d+/.test(first) || /^version = \d+/.test(first)) return "a 'trace-cmd report' text, not 'perf script' output";
+  if (/^cpus=\d+/.test(first) || /^version = \d+/.test(first))
+    return "a 'trace-cmd report' text, not 'perf script' output";
   if (/^# tracer:/m.test(text)) return 'an ftrace text dump (/sys/kernel/tracing/trace), not perf script output';
   if (t.startsWith('{') || t.startsWith('[')) return 'JSON';
   if (/^<\?xml|^<html|^<!doctype/i.test(t)) return 'XML/HTML';

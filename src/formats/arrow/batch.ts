@@ -14,7 +14,10 @@ import { dictBits, packValidity } from './validity.js';
 const { Dictionary, Int32, Int64, List, makeData, Struct, Uint64 } = arrow;
 
 /** Dictionary ids (-1 for null) as Arrow indices (0 in null slots) and their validity bitmap. */
-function dictIndices(ids: Int32Array, n: number): { indices: Int32Array; bitmap: Uint8Array | undefined; nullCount: number } {
+function dictIndices(
+  ids: Int32Array,
+  n: number,
+): { indices: Int32Array; bitmap: Uint8Array | undefined; nullCount: number } {
   const indices = new Int32Array(n);
   const bitmap = new Uint8Array((n + 7) >> 3);
   const nullCount = dictBits(ids, n, indices, bitmap);
@@ -48,7 +51,14 @@ function utf8Data(values: readonly (string | null)[], from: number, to: number):
     offsets[i + 1] = len;
   }
   const { bitmap, nullCount } = packValidity(valid, n);
-  return makeData({ type: new arrow.Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes.subarray(0, len) });
+  return makeData({
+    type: new arrow.Utf8(),
+    length: n,
+    nullCount,
+    nullBitmap: bitmap,
+    valueOffsets: offsets,
+    data: bytes.subarray(0, len),
+  });
 }
 
 /** Builds Utf8 data from byte spans of an arena without decoding them. */
@@ -66,7 +76,14 @@ function spanData(arena: Uint8Array, start: Int32Array, end: Int32Array, valid: 
     offsets[i + 1] = len;
   }
   const { bitmap, nullCount } = packValidity(valid, n);
-  return makeData({ type: new arrow.Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes });
+  return makeData({
+    type: new arrow.Utf8(),
+    length: n,
+    nullCount,
+    nullBitmap: bitmap,
+    valueOffsets: offsets,
+    data: bytes,
+  });
 }
 
 /**
@@ -107,7 +124,10 @@ export class ArrowBatchBuilder {
   readonly schema: Schema;
   private readonly dicts = new Map<string, DictionaryState>();
 
-  constructor(readonly spec: TableSpec, private readonly mode: DictionaryMode) {
+  constructor(
+    readonly spec: TableSpec,
+    private readonly mode: DictionaryMode,
+  ) {
     this.schema = arrowSchemaOf(arrow, spec);
   }
 
@@ -127,17 +147,35 @@ export class ArrowBatchBuilder {
       case 'int32': {
         expectType(name, type, 'Int32');
         const { bitmap, nullCount } = packValidity(col.valid, n);
-        return makeData({ type: new Int32(), length: n, nullCount, nullBitmap: bitmap, data: col.values.subarray(0, n) });
+        return makeData({
+          type: new Int32(),
+          length: n,
+          nullCount,
+          nullBitmap: bitmap,
+          data: col.values.subarray(0, n),
+        });
       }
       case 'int64': {
         expectType(name, type, 'Int64');
         const { bitmap, nullCount } = packValidity(col.valid, n);
-        return makeData({ type: new Int64(), length: n, nullCount, nullBitmap: bitmap, data: col.values.subarray(0, n) });
+        return makeData({
+          type: new Int64(),
+          length: n,
+          nullCount,
+          nullBitmap: bitmap,
+          data: col.values.subarray(0, n),
+        });
       }
       case 'uint64': {
         expectType(name, type, 'Uint64');
         const { bitmap, nullCount } = packValidity(col.valid, n);
-        return makeData({ type: new Uint64(), length: n, nullCount, nullBitmap: bitmap, data: col.values.subarray(0, n) });
+        return makeData({
+          type: new Uint64(),
+          length: n,
+          nullCount,
+          nullBitmap: bitmap,
+          data: col.values.subarray(0, n),
+        });
       }
       case 'dict': {
         if (!(type instanceof Dictionary)) return utf8FromDict(col.ids, col.table, n);
@@ -155,7 +193,8 @@ export class ArrowBatchBuilder {
       case 'utf8_spans':
         return spanData(col.arena, col.start, col.end, col.valid, n);
       case 'list_utf8': {
-        if (!(type instanceof List)) throw new NetdevTimesError(`column ${name}: a list column needs a list<utf8> schema type`);
+        if (!(type instanceof List))
+          throw new NetdevTimesError(`column ${name}: a list column needs a list<utf8> schema type`);
         const offsets = new Int32Array(n + 1);
         const items: string[] = [];
         for (let i = 0; i < n; i++) {
@@ -171,7 +210,8 @@ export class ArrowBatchBuilder {
 }
 
 function expectType(name: string, type: DataType, expected: string): void {
-  if (String(type) !== expected) throw new NetdevTimesError(`column ${name}: produced as ${expected}, schema says ${String(type)}`);
+  if (String(type) !== expected)
+    throw new NetdevTimesError(`column ${name}: produced as ${expected}, schema says ${String(type)}`);
 }
 
 function utf8FromDict(ids: Int32Array, table: StringTable, n: number): Data<Utf8> {
@@ -179,4 +219,3 @@ function utf8FromDict(ids: Int32Array, table: StringTable, n: number): Data<Utf8
   for (let i = 0; i < n; i++) values[i] = ids[i] >= 0 ? table.values[ids[i]] : null;
   return utf8Data(values, 0, n);
 }
-

@@ -19,7 +19,11 @@ export class IpcTableWriter {
   private readonly writer: RecordBatchFileWriter | RecordBatchStreamWriter;
   rows = 0;
 
-  constructor(private readonly sink: ByteSink, schema: Schema, format: 'file' | 'stream') {
+  constructor(
+    private readonly sink: ByteSink,
+    schema: Schema,
+    format: 'file' | 'stream',
+  ) {
     this.writer = format === 'file' ? new arrow.RecordBatchFileWriter() : new arrow.RecordBatchStreamWriter();
     // Passing the schema writes it at once, so a table with no rows is still a valid file.
     this.writer.reset(this.queue, schema);

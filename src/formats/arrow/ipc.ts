@@ -19,9 +19,13 @@ import { dictBits, firstByte, packBits } from './validity.js';
 /** MetadataVersion.V5 */
 const V5 = 4;
 /** MessageHeader union members. */
-const SCHEMA = 1, DICTIONARY_BATCH = 2, RECORD_BATCH = 3;
+const SCHEMA = 1,
+  DICTIONARY_BATCH = 2,
+  RECORD_BATCH = 3;
 /** Type union members. */
-const INT = 2, UTF8 = 5, LIST = 12;
+const INT = 2,
+  UTF8 = 5,
+  LIST = 12;
 const CONTINUATION = 0xffffffff;
 
 const align8 = (n: number): number => (n + 7) & ~7;
@@ -48,10 +52,14 @@ type Part =
 /** Byte length of a part's buffer(s), unpadded (a dict or spans part is two buffers). */
 function partLength(p: Part): number {
   switch (p.kind) {
-    case 'bytes': return p.bytes.length;
-    case 'bits': return (p.n + 7) >> 3;
-    case 'dict': return p.bitmap ? align8((p.n + 7) >> 3) + 4 * p.n : 4 * p.n;
-    case 'spans': return align8(4 * (p.n + 1)) + p.bytes;
+    case 'bytes':
+      return p.bytes.length;
+    case 'bits':
+      return (p.n + 7) >> 3;
+    case 'dict':
+      return p.bitmap ? align8((p.n + 7) >> 3) + 4 * p.n : 4 * p.n;
+    case 'spans':
+      return align8(4 * (p.n + 1)) + p.bytes;
   }
 }
 
@@ -123,15 +131,21 @@ class Body {
   write(out: Uint8Array, at: number): void {
     for (const p of this.parts) {
       switch (p.kind) {
-        case 'bytes': out.set(p.bytes, at); break;
+        case 'bytes':
+          out.set(p.bytes, at);
+          break;
         case 'bits': {
           const bits = out.subarray(at, at + ((p.n + 7) >> 3));
           bits.fill(0);
           this.nodes[2 * p.node + 1] = firstByte(p.valid, 1, p.n) === p.n ? p.n : packBits(p.valid, p.n, bits);
           break;
         }
-        case 'dict': this.nodes[2 * p.node + 1] = writeDict(p.ids, p.n, out, at, p.bitmap); break;
-        case 'spans': writeSpans(p.col, p.n, out, at); break;
+        case 'dict':
+          this.nodes[2 * p.node + 1] = writeDict(p.ids, p.n, out, at, p.bitmap);
+          break;
+        case 'spans':
+          writeSpans(p.col, p.n, out, at);
+          break;
       }
       at += align8(partLength(p));
     }
@@ -171,7 +185,10 @@ function writeSpans(col: SpanColumn, n: number, out: Uint8Array, at: number): vo
 const textEncoder = new TextEncoder();
 
 /** JS strings (null for null) as Utf8 offsets and bytes. */
-function encodeStrings(values: readonly (string | null)[], n: number): { offsets: Int32Array; data: Uint8Array; valid: Uint8Array } {
+function encodeStrings(
+  values: readonly (string | null)[],
+  n: number,
+): { offsets: Int32Array; data: Uint8Array; valid: Uint8Array } {
   const offsets = new Int32Array(n + 1);
   const valid = new Uint8Array(n);
   let data = new Uint8Array(Math.max(64, n * 16));
@@ -253,7 +270,13 @@ function strings(body: Body, values: readonly (string | null)[], n: number): voi
   body.bytes(data);
 }
 
-const KIND_OF_TYPE: Record<ColumnSpec['type'], Column['kind'] | null> = { int32: 'int32', int64: 'int64', uint64: 'uint64', utf8: null, 'list<utf8>': 'list_utf8' };
+const KIND_OF_TYPE: Record<ColumnSpec['type'], Column['kind'] | null> = {
+  int32: 'int32',
+  int64: 'int64',
+  uint64: 'uint64',
+  utf8: null,
+  'list<utf8>': 'list_utf8',
+};
 
 function expect(spec: ColumnSpec, col: Column, kind: Column['kind']): void {
   if (KIND_OF_TYPE[spec.type] !== kind) throw mismatch(spec, col);
@@ -300,7 +323,15 @@ function offsetVector(b: Builder, offsets: number[]): number {
 }
 
 /** Field table: name, nullable, type (union), dictionary encoding, children. */
-function field(b: Builder, name: string, nullable: boolean, typeId: number, type: number, dictionary: number, children: number[]): number {
+function field(
+  b: Builder,
+  name: string,
+  nullable: boolean,
+  typeId: number,
+  type: number,
+  dictionary: number,
+  children: number[],
+): number {
   const nameAt = b.createString(name);
   const childrenAt = offsetVector(b, children);
   b.startObject(7);
@@ -316,9 +347,12 @@ function field(b: Builder, name: string, nullable: boolean, typeId: number, type
 function columnField(b: Builder, spec: TableSpec, i: number): number {
   const c = spec.columns[i];
   switch (c.type) {
-    case 'int32': return field(b, c.name, c.nullable, INT, intType(b, 32, true), 0, []);
-    case 'int64': return field(b, c.name, c.nullable, INT, intType(b, 64, true), 0, []);
-    case 'uint64': return field(b, c.name, c.nullable, INT, intType(b, 64, false), 0, []);
+    case 'int32':
+      return field(b, c.name, c.nullable, INT, intType(b, 32, true), 0, []);
+    case 'int64':
+      return field(b, c.name, c.nullable, INT, intType(b, 64, true), 0, []);
+    case 'uint64':
+      return field(b, c.name, c.nullable, INT, intType(b, 64, false), 0, []);
     case 'utf8': {
       let dictionary = 0;
       if (c.dictionary) {
@@ -436,7 +470,9 @@ export class IpcChunkEncoder {
 
   constructor(readonly spec: TableSpec) {
     this.schema = schemaMessage(spec);
-    this.dicts = spec.columns.map((c) => (c.type === 'utf8' && c.dictionary ? { table: null, size: -1, bytes: EMPTY } : null));
+    this.dicts = spec.columns.map((c) =>
+      c.type === 'utf8' && c.dictionary ? { table: null, size: -1, bytes: EMPTY } : null,
+    );
   }
 
   /**

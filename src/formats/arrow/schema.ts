@@ -6,11 +6,16 @@ import { SCHEMA_VERSION_KEY, TABLE_KEY, type ColumnSpec, type TableSpec } from '
 /** The Arrow type of a column, with the classes of `lib` (one apache-arrow build, see arrow-lib.ts). */
 export function arrowTypeOf(lib: ArrowLib, c: ColumnSpec, dictionaryId: number): DataType {
   switch (c.type) {
-    case 'int32': return new lib.Int32();
-    case 'int64': return new lib.Int64();
-    case 'uint64': return new lib.Uint64();
-    case 'utf8': return c.dictionary ? new lib.Dictionary(new lib.Utf8(), new lib.Int32(), dictionaryId) : new lib.Utf8();
-    case 'list<utf8>': return new lib.List(new lib.Field('item', new lib.Utf8(), false));
+    case 'int32':
+      return new lib.Int32();
+    case 'int64':
+      return new lib.Int64();
+    case 'uint64':
+      return new lib.Uint64();
+    case 'utf8':
+      return c.dictionary ? new lib.Dictionary(new lib.Utf8(), new lib.Int32(), dictionaryId) : new lib.Utf8();
+    case 'list<utf8>':
+      return new lib.List(new lib.Field('item', new lib.Utf8(), false));
   }
 }
 
@@ -21,8 +26,12 @@ export function dictionaryId(spec: TableSpec, i: number): number {
 
 /** Arrow schema of a table. */
 export function arrowSchemaOf(lib: ArrowLib, spec: TableSpec): Schema {
-  const fields = spec.columns.map((c, i) => new lib.Field(c.name, arrowTypeOf(lib, c, dictionaryId(spec, i)), c.nullable));
-  const meta = new Map([[SCHEMA_VERSION_KEY, spec.version], [TABLE_KEY, spec.table]]);
+  const fields = spec.columns.map(
+    (c, i) => new lib.Field(c.name, arrowTypeOf(lib, c, dictionaryId(spec, i)), c.nullable),
+  );
+  const meta = new Map([
+    [SCHEMA_VERSION_KEY, spec.version],
+    [TABLE_KEY, spec.table],
+  ]);
   return new lib.Schema(fields, meta);
 }
-

@@ -32,7 +32,15 @@ export function packBits(valid: Uint8Array, n: number, into: Uint8Array): number
   let set = 0;
   const full = n & ~7;
   for (let i = 0; i < full; i += 8) {
-    const b = valid[i] | (valid[i + 1] << 1) | (valid[i + 2] << 2) | (valid[i + 3] << 3) | (valid[i + 4] << 4) | (valid[i + 5] << 5) | (valid[i + 6] << 6) | (valid[i + 7] << 7);
+    const b =
+      valid[i] |
+      (valid[i + 1] << 1) |
+      (valid[i + 2] << 2) |
+      (valid[i + 3] << 3) |
+      (valid[i + 4] << 4) |
+      (valid[i + 5] << 5) |
+      (valid[i + 6] << 6) |
+      (valid[i + 7] << 7);
     into[i >> 3] = b;
     set += BITS[b];
   }

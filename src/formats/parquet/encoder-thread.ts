@@ -55,7 +55,8 @@ export class EncoderThread {
 
   /** Waits for room in the thread's queue, then counts one more request that will be answered. */
   async slot(): Promise<void> {
-    while (this.inFlight >= MAX_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.inFlight >= MAX_IN_FLIGHT && !this.failure)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.failure) throw this.failure;
     this.inFlight++;
   }
@@ -99,7 +100,12 @@ export class RemoteParquetWriter implements ChunkWriter {
 
   private readonly encoder: IpcChunkEncoder;
 
-  constructor(private readonly thread: EncoderThread, private readonly id: number, private readonly sink: ByteSink, spec: TableSpec) {
+  constructor(
+    private readonly thread: EncoderThread,
+    private readonly id: number,
+    private readonly sink: ByteSink,
+    spec: TableSpec,
+  ) {
     this.encoder = new IpcChunkEncoder(spec);
   }
 
@@ -139,9 +145,11 @@ export class RemoteParquetWriter implements ChunkWriter {
       return;
     }
     for (const b of r.bytes) {
-      this.writing = this.writing.then(() => this.sink.write(b)).catch((e: unknown) => {
-        this.error ??= e instanceof Error ? e : new Error(String(e));
-      });
+      this.writing = this.writing
+        .then(() => this.sink.write(b))
+        .catch((e: unknown) => {
+          this.error ??= e instanceof Error ? e : new Error(String(e));
+        });
     }
     if (r.op === 'close') {
       this.thread.forget(this.id);

@@ -38,7 +38,10 @@ let queue: Promise<void> = Promise.resolve();
 
 function reply(r: Reply): void {
   const transfer: ArrayBuffer[] = [];
-  if ('bytes' in r) for (const b of r.bytes) if (b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) transfer.push(b.buffer);
+  if ('bytes' in r)
+    for (const b of r.bytes)
+      if (b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)
+        transfer.push(b.buffer);
   if (r.buffer) transfer.push(r.buffer);
   port?.postMessage(r, transfer);
 }
@@ -46,7 +49,10 @@ function reply(r: Reply): void {
 async function handle(m: Request): Promise<void> {
   if (m.op === 'open') {
     const sink = new Collector();
-    writers.set(m.id, { writer: new WasmParquetWriter(sink, m.spec, { metadata: new Map(m.metadata), rowGroupRows: m.rowGroupRows }), sink });
+    writers.set(m.id, {
+      writer: new WasmParquetWriter(sink, m.spec, { metadata: new Map(m.metadata), rowGroupRows: m.rowGroupRows }),
+      sink,
+    });
     return;
   }
   const w = writers.get(m.id);

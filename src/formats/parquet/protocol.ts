@@ -27,7 +27,9 @@ export class BufferPool {
   /** A buffer of at least `size` bytes: the smallest free one that fits, or a new one. */
   take(size: number): ArrayBuffer {
     let best = -1;
-    for (let i = 0; i < this.free.length; i++) if (this.free[i].byteLength >= size && (best < 0 || this.free[i].byteLength < this.free[best].byteLength)) best = i;
+    for (let i = 0; i < this.free.length; i++)
+      if (this.free[i].byteLength >= size && (best < 0 || this.free[i].byteLength < this.free[best].byteLength))
+        best = i;
     if (best >= 0) return this.free.splice(best, 1)[0];
     // A quarter more than asked: the next chunk of the same table is rarely much larger.
     return new ArrayBuffer(Math.max(1 << 16, size + (size >> 2)));
@@ -38,7 +40,8 @@ export class BufferPool {
     else {
       // Keep the largest: a small one never serves the events table again.
       let smallest = 0;
-      for (let i = 1; i < this.free.length; i++) if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
+      for (let i = 1; i < this.free.length; i++)
+        if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
       if (this.free[smallest].byteLength < b.byteLength) this.free[smallest] = b;
     }
   }

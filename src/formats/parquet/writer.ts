@@ -80,7 +80,11 @@ export class WasmParquetWriter implements ChunkWriter {
   private scratch = new Uint8Array(0);
   private pump: Promise<void> = Promise.resolve();
 
-  constructor(private readonly sink: ByteSink, private readonly spec: TableSpec, private readonly options: ParquetOptions) {}
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly spec: TableSpec,
+    private readonly options: ParquetOptions,
+  ) {}
 
   /** Loads parquet-wasm on the first write: commands that write no Parquet never pay for it. */
   private start(): Promise<Encoder> {
@@ -101,7 +105,10 @@ export class WasmParquetWriter implements ChunkWriter {
         { highWaterMark: 0 },
       );
       this.pump = (async () => {
-        const out: ReadableStream<Uint8Array> = await w.transformParquetStream(input, properties(w, this.spec, this.options));
+        const out: ReadableStream<Uint8Array> = await w.transformParquetStream(
+          input,
+          properties(w, this.spec, this.options),
+        );
         const reader = out.getReader();
         for (;;) {
           const r = await reader.read();
@@ -116,7 +123,8 @@ export class WasmParquetWriter implements ChunkWriter {
         q?.taken();
       });
       return {
-        chunk: (c: TableChunk) => (encoder ??= new IpcChunkEncoder(this.spec)).encode(c, (size) => this.scratchOf(size)),
+        chunk: (c: TableChunk) =>
+          (encoder ??= new IpcChunkEncoder(this.spec)).encode(c, (size) => this.scratchOf(size)),
         read: (stream: Uint8Array) => {
           // Freed now, not when V8 collects its small JS wrapper (rarely, the JS heap staying small): the
           // WebAssembly memory of every table read would otherwise pile up over a long input.
