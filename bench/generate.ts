@@ -39,7 +39,7 @@ class TextSink implements Sink {
     this.clock = startNs;
   }
 
-  get full(): boolean {
+  isFull(): boolean {
     return this.count >= this.limit;
   }
 
@@ -62,9 +62,9 @@ export function* generateTrace(options: GenerateOptions): Generator<string> {
   const mix: Mix = { ...DEFAULT_MIX, ...options.mix };
   const cpus = options.cpus ?? 2;
   const sink = new TextSink(options.events, options.layout ?? 'ns', options.startNs ?? 1541_804814724);
-  while (!sink.full) {
+  while (!sink.isFull()) {
     runScenario(r, sink, mix, cpus);
-    if (sink.lines.length >= LINES_PER_CHUNK || sink.full) {
+    if (sink.lines.length >= LINES_PER_CHUNK || sink.isFull()) {
       yield sink.lines.join('');
       sink.lines = [];
     }

@@ -2,14 +2,14 @@
  * The benchmark's inputs, made once in a scratch folder and reused: the real tcp-bulk trace (text and
  * perf.data, from the test fixtures), synthetic traces from the model, and tcp-bulk made N times longer.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTrace, type Layout } from './generate.js';
 import { repeatShifted } from './repeat.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const FIXTURES = join(ROOT, 'test/fixtures/traces');
 
 export interface Input {
@@ -50,7 +50,8 @@ export function unxz(src: string, dest: string): void {
   if (existsSync(dest)) return;
   const tmp = `${dest}.tmp`;
   const fd = openSync(tmp, 'w');
-  const r = spawnSync('xz', ['-dc', src], { stdio: ['ignore', fd, 'pipe'] });
+  // stderr is null when xz could not be started at all.
+  const r: SpawnSyncReturns<Buffer | null> = spawnSync('xz', ['-dc', src], { stdio: ['ignore', fd, 'pipe'] });
   closeSync(fd);
   if (r.status !== 0) throw new Error(`xz -dc ${src}: ${r.stderr?.toString().trim() || `exit ${r.status}`}`);
   renameSync(tmp, dest);

@@ -54,6 +54,8 @@ export function summarise(
   const report = find('report', 'tcp-bulk.ns.txt');
   const perf = find('perf script --ns', 'tcp-bulk.data');
   const ref = find('reference', 'tcp-bulk.data');
+  const convertData = find('convert', 'tcp-bulk.data');
+  const reportData = find('report', 'tcp-bulk.data');
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
   const scale = big && convert ? big.events / convert.events : null;
   // The default modes; convert forced onto one thread (", 1 thread") is shown in the table, not held to the target.
@@ -70,6 +72,14 @@ export function summarise(
   add('convert tcp-bulk: speed vs perf script --ns (x)', ratio(perf, convert), '>= 2', (v) => v >= 2);
   add('report tcp-bulk: speed vs reference analyser (x)', ratio(ref, report), '>= 15', (v) => v >= 15);
   add('peak RSS of every convert/report run, default mode (MB)', maxRss, '<= 256', (v) => v <= 256);
+  add('convert tcp-bulk.data (native): speed vs perf script --ns (x)', ratio(perf, convertData), '>= 1', (v) => v >= 1);
+  add('report tcp-bulk.data (native): speed vs reference analyser (x)', ratio(ref, reportData), '>= 8', (v) => v >= 8);
+  add(
+    "convert tcp-bulk.data (native): peak RSS / the text path's",
+    convertData && convert ? (peak(convertData) ?? NaN) / (peak(convert) ?? NaN) : null,
+    '<= 1.1 (as flat)',
+    (v) => v <= 1.1,
+  );
   const bigRss = big ? peak(big) : null;
   const bulkRss = convert ? peak(convert) : null;
   add(

@@ -3,13 +3,13 @@
  * processes on the real tcp-bulk trace, on synthetic traces from the model and on tcp-bulk made 10x longer,
  * next to `perf script --ns` and the reference analyser on the same recording when they are available.
  *
- *   node dist/bench/run.js [--json] [--runs N] [--events N] [--seed N] [--scale N] [--dir DIR]
+ *   npm run bench -- [--json] [--runs N] [--events N] [--seed N] [--scale N] [--dir DIR]
  *                          [--reference PATH] [--no-reference] [--no-perf]
  *
  * Inputs are made once in DIR (default $TMPDIR/netdev-times-bench) and reused; --scale 0 skips the long one.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,11 +127,19 @@ async function main(): Promise<void> {
   const synthUs = synthetic(dir, Number(opts.events), Number(opts.seed), 'us');
   // Start-up: a conversion with next to nothing to convert (Node, modules, parquet-wasm, eight files written).
   const tiny = synthetic(dir, STARTUP_EVENTS, Number(opts.seed), 'ns');
+  // The same recording as perf.data, read natively (no perf involved).
+  const dataPath = tcpBulkData(dir);
+  const bulkData: Input = {
+    name: 'tcp-bulk.data',
+    path: dataPath,
+    bytes: statSync(dataPath).size,
+    events: bulk.events,
+  };
   const external: Plan[] = [];
   if (opts['no-perf'] || !perfWorks()) {
     notes.push(opts['no-perf'] ? 'perf script: skipped (--no-perf)' : 'perf script: skipped (perf is not installed)');
   } else {
-    const data = tcpBulkData(dir);
+    const data = dataPath;
     const ext = (name: string, args: string[], times: number): Plan => ({
       name,
       input: bulk,
@@ -149,6 +157,8 @@ async function main(): Promise<void> {
   const plans: Plan[] = [
     convertPlan(bulk),
     reportPlan(bulk),
+    convertPlan(bulkData),
+    reportPlan(bulkData),
     convertPlan(bulk, 'one thread'),
     convertPlan(bulk, 'arrow'),
     convertPlan(synthNs),
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
     plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
   }
   // The external commands right after the tcp-bulk rows of each round: side by side with them.
-  plans.splice(3, 0, ...external);
+  plans.splice(5, 0, ...external);
   const cases = await runPlans(plans);
   const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version };
   const result = summarise(cases, machine, notes, runs);

@@ -68,7 +68,7 @@ describe('the installed package', () => {
        console.log(JSON.stringify({ tables: tableNames(), report }));`,
     );
     const r: unknown = JSON.parse(execFileSync('node', [script], { cwd: dir, encoding: 'utf8' }));
-    expect(r).toMatchObject({ tables: expect.arrayContaining(['events', 'tx_packets']) });
+    expect(r).toHaveProperty('tables', expect.arrayContaining(['events', 'tx_packets']));
     expect(r).toMatchObject({ report: readFileSync(`${TRACES}eth-npm.report.txt`, 'utf8') });
   });
 });

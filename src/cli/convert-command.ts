@@ -23,6 +23,8 @@ export interface ConvertArgs {
   json: boolean;
   quiet: boolean;
   perf: string;
+  viaPerf: boolean;
+  kallsyms?: string;
   jobs?: number;
   force: boolean;
   strict: boolean;
@@ -53,6 +55,18 @@ const isDir = (p: string): boolean => {
 };
 
 /** `inputs` as typed: the manifest names them relative to the dataset instead. */
+/** What the readers had to work around, and what the kernel lost: on stderr, one line each. */
+function warnings(m: Manifest, inputs: readonly string[]): string {
+  let out = '';
+  m.inputs.forEach((input, k) => {
+    const label = inputLabel(inputs.length === m.inputs.length ? inputs[k] : input.path);
+    for (const w of input.warnings) out += `netdev-times: ${label}: warning: ${w}\n`;
+    if (input.lost_events > 0)
+      out += `netdev-times: ${label}: warning: ${input.lost_events} events lost by the kernel (PERF_RECORD_LOST): packets near them may be incomplete\n`;
+  });
+  return out;
+}
+
 function summaryLine(m: Manifest, inputs: readonly string[], out: string, secs: number): string {
   const events = m.inputs.reduce((n, i) => n + i.lines.events, 0);
   const rejected = m.inputs.reduce((n, i) => n + i.lines.rejected, 0);
@@ -82,6 +96,8 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       formats,
       payload: a.payload,
       perf: a.perf,
+      viaPerf: a.viaPerf,
+      kallsyms: a.kallsyms,
       jobs: a.jobs,
       force: a.force,
       strict: a.strict,
@@ -91,6 +107,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       },
     });
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+    process.stderr.write(warnings(manifest, []));
     if (!a.quiet) process.stderr.write(summaryLine(manifest, inputs, a.output, (performance.now() - t0) / 1000));
     const failed = outcomes.filter((o) => !o.ok).length;
     if (failed === 0) return EXIT.ok;
@@ -108,6 +125,8 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       formats,
       payload: a.payload,
       perf: a.perf,
+      viaPerf: a.viaPerf,
+      kallsyms: a.kallsyms,
       force: a.force,
       strict: a.strict,
       onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
@@ -123,6 +142,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
         manifest.tables.flatMap((t) => t.files.map((f) => join(a.output, f.path))),
       );
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+    process.stderr.write(warnings(manifest, inputs));
     if (!a.quiet) {
       process.stderr.write(
         summaryLine(

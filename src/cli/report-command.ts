@@ -1,11 +1,14 @@
 import { TABLE_NAMES } from '../tables/tables.js';
 import { NetdevTimesError } from '../core/errors.js';
-import { isDataset, tableFile } from '../dataset/dataset.js';
+import { isDataset, lostEventsOf, tableFile } from '../dataset/dataset.js';
+import { LostEvents } from '../core/lost.js';
+import { inputLabel } from '../input/open.js';
 import type { NamedChunk } from '../tables/named-chunk.js';
 import type { ReportOptions } from '../report/index.js';
 import { renderReport, reportFromText } from '../pipeline/report.js';
 import { EXIT } from './errors.js';
 import { stdinAware } from './stdio.js';
+import { reportBytes } from '../core/strings.js';
 
 export interface ReportArgs {
   input: string;
@@ -15,6 +18,9 @@ export interface ReportArgs {
   dev?: string;
   debug: boolean;
   source?: string;
+  viaPerf: boolean;
+  kallsyms?: string;
+  perf: string;
 }
 
 /** Folds the reference's bare words (`tx rx dev=NAME debug`) into the options, as netdev-times.py reads them. */
@@ -33,8 +39,9 @@ export function reportOptions(a: Pick<ReportArgs, 'words' | 'tx' | 'rx' | 'dev' 
 export async function runReport(a: ReportArgs): Promise<number> {
   const input = stdinAware(a.input);
   const options = reportOptions(a);
+  // The bytes perf printed: a name's byte that is not UTF-8 is written as that byte (core/strings.ts).
   const write = (s: string): void => {
-    process.stdout.write(s);
+    process.stdout.write(reportBytes(s));
   };
   if (input !== '-' && isDataset(input)) {
     // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
@@ -50,8 +57,25 @@ export async function runReport(a: ReportArgs): Promise<number> {
       chunks.push(...readTableFile(file, table));
     }
     write(renderReport(chunks, options));
+    warnLost(lostEventsOf(input, a.source));
     return EXIT.ok;
   }
-  await reportFromText(input, write, options);
+  const lost = new LostEvents();
+  await reportFromText(input, write, options, {
+    lost,
+    viaPerf: a.viaPerf,
+    kallsyms: a.kallsyms,
+    perf: a.perf,
+    onWarning: (w) => process.stderr.write(`netdev-times: ${inputLabel(input)}: warning: ${w}\n`),
+  });
+  warnLost(lost.total);
   return EXIT.ok;
+}
+
+/** The report is the reference's, byte for byte, on stdout: what the kernel lost is said on stderr. */
+function warnLost(n: number): void {
+  if (n > 0)
+    process.stderr.write(
+      `netdev-times: warning: ${n} events lost by the kernel (PERF_RECORD_LOST): packets near them may be incomplete\n`,
+    );
 }

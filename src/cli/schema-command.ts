@@ -8,7 +8,7 @@ export interface SchemaArgs {
   markdown: boolean;
 }
 
-export async function runSchema(a: SchemaArgs): Promise<number> {
+export function runSchema(a: SchemaArgs): number {
   if (a.table) {
     if (!tableNames().includes(a.table))
       throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);

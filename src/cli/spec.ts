@@ -95,7 +95,18 @@ const convert = command<ConvertArgs>(
       { name: 'payload', type: 'boolean', default: false, describe: 'keep the raw payload text of every event' },
       { name: 'json', type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' },
       { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' },
-      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary used to read perf.data inputs' },
+      {
+        name: 'kallsyms',
+        type: 'string',
+        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
+      },
+      {
+        name: 'via-perf',
+        type: 'boolean',
+        default: false,
+        describe: 'read perf.data through `perf script` instead of natively',
+      },
+      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
       {
         name: 'strict',
         type: 'boolean',
@@ -115,6 +126,8 @@ const convert = command<ConvertArgs>(
     json: r.boolean('json'),
     quiet: r.boolean('quiet'),
     perf: r.string('perf'),
+    viaPerf: r.boolean('via-perf'),
+    kallsyms: r.optionalString('kallsyms'),
     jobs: r.optionalNumber('jobs'),
     force: r.boolean('force'),
     strict: r.boolean('strict'),
@@ -151,6 +164,18 @@ const report = command<ReportArgs>(
       },
       { name: 'debug', type: 'boolean', default: false, describe: 'also print the buffer status' },
       { name: 'source', type: 'string', describe: 'which input of a many-input dataset' },
+      {
+        name: 'kallsyms',
+        type: 'string',
+        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
+      },
+      {
+        name: 'via-perf',
+        type: 'boolean',
+        default: false,
+        describe: 'read perf.data through `perf script` instead of natively',
+      },
+      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
     ],
   },
   (r) => ({
@@ -161,6 +186,9 @@ const report = command<ReportArgs>(
     dev: r.optionalString('dev'),
     debug: r.boolean('debug'),
     source: r.optionalString('source'),
+    viaPerf: r.boolean('via-perf'),
+    kallsyms: r.optionalString('kallsyms'),
+    perf: r.string('perf'),
   }),
   async (a) => (await import('./report-command.js')).runReport(a),
 );
@@ -216,7 +244,18 @@ const summary = command<SummaryArgs>(
         describe: 'latency unit of the table (3 decimals)',
       },
       { name: 'source', type: 'string', describe: 'only this input of a many-input dataset (default: each in turn)' },
-      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary used to read a perf.data input' },
+      {
+        name: 'kallsyms',
+        type: 'string',
+        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
+      },
+      {
+        name: 'via-perf',
+        type: 'boolean',
+        default: false,
+        describe: 'read perf.data through `perf script` instead of natively',
+      },
+      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
     ],
     epilogue:
       'Per device and direction: packets, drops by reason, and p50/p90/p99/max of the qdisc and device (tx) and ' +
@@ -229,6 +268,8 @@ const summary = command<SummaryArgs>(
     unit: r.string('unit'),
     source: r.optionalString('source'),
     perf: r.string('perf'),
+    viaPerf: r.boolean('via-perf'),
+    kallsyms: r.optionalString('kallsyms'),
   }),
   async (a) => (await import('./summary-command.js')).runSummary(a),
 );

@@ -76,7 +76,8 @@ export async function runYargs(words: readonly string[], exec: (b: Bound) => Pro
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err) => {
+    // err is undefined for a usage mistake, whatever yargs' types say.
+    .fail((msg, err: Error | undefined) => {
       throw err ?? new NetdevTimesError(`${msg}\nRun 'netdev-times --help' for usage.`, EXIT.usage);
     });
   try {

@@ -21,3 +21,9 @@ export function equalBytes(
 
 /** A DataView of all of b. */
 export const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/** A chunk of a byte stream (a Node stream without an encoding, a WebAssembly output), which its types leave as any. */
+export function byteChunk(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError(`expected a chunk of bytes, got ${typeof chunk}`);
+}

@@ -56,6 +56,9 @@ export interface TableChunk {
   columns: Record<string, Column>;
 }
 
+/** The column named `name`, or undefined when the chunk has none (which the Record type does not say). */
+export const chunkColumn = (chunk: TableChunk, name: string): Column | undefined => chunk.columns[name];
+
 /**
  * Columns are made by these functions only, so that every column of a kind has one hidden class and the
  * loops over them stay monomorphic.

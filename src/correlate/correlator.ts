@@ -1,3 +1,4 @@
+import type { LostEvents } from '../core/lost.js';
 import type { StringTable } from '../core/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
 import { BatchView } from './batch-view.js';
@@ -6,7 +7,9 @@ import { growU8 } from './growable.js';
 import { Receive, type ReceiveRows } from './receive.js';
 import { RowChunks, type ChunkSink } from './row-chunks.js';
 import type { OutColumnDef } from '../tables/column-def.js';
-import { newAnomalies, newEvictions, type CorrelationStats } from './stats.js';
+import { LostWindows } from './lost-windows.js';
+import { DeviceClass } from './trust.js';
+import { newAnomalies, newEvictions, newFlagged, type CorrelationStats } from './stats.js';
 import {
   rxHunkColumns,
   rxIrqColumns,
@@ -30,6 +33,12 @@ export interface CorrelatorOptions {
    * never end reach it.
    */
   pendingBudget?: number;
+  /**
+   * The input's lost-event records, as the decoder fills them (it may add some after the batches they concern
+   * have been pushed): rows whose life a lost window overlaps are flagged (lost_near). Read at each push and at
+   * finish.
+   */
+  lost?: LostEvents;
 }
 
 export const DEFAULT_BUDGET = 65536;
@@ -45,6 +54,9 @@ export class Correlator {
   private state: { rx: Receive; tx: Transmit; tables: SourceTables; all: RowChunks[] } | undefined;
   private readonly anomalies = newAnomalies();
   private readonly evictions = newEvictions();
+  private readonly flagged = newFlagged();
+  private readonly lostWindows: LostWindows;
+  private readonly devices = new DeviceClass();
   private readonly pendingBudget: number;
   private events = 0;
   private skipped = 0;
@@ -65,6 +77,7 @@ export class Correlator {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.chunkRows = options.chunkRows ?? 16384;
     this.pendingBudget = options.pendingBudget ?? DEFAULT_BUDGET;
+    this.lostWindows = new LostWindows(options.lost);
     if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget)))
       throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
     if (!(this.budget >= 0 && Number.isInteger(this.budget)))
@@ -80,11 +93,14 @@ export class Correlator {
     const v = this.view;
     v.bind(batch);
     v.netRx = this.netRxNames(batch);
+    this.devices.update(batch.dev.table.values);
     if (n > 0) {
       this.outOfOrder += countOutOfOrder(v.t, n, this.lastLo, this.lastHi);
       this.lastLo = v.t[2 * n - 2];
       this.lastHi = v.t[2 * n - 1];
     }
+    // Lost records decoded so far flag rows from now on; the scan fixes their windows' starts (see LostWindows).
+    this.lostWindows.scan(v.cpu, v.t, n);
     const skipped = dispatch(rx, tx, v, batch);
     this.skipped += skipped;
     this.events += n;
@@ -118,6 +134,7 @@ export class Correlator {
       rxOverflow: s ? s.rx.packets.list.overflow : 0,
     };
     const rows: Record<string, number> = {};
+    this.lostWindows.finish();
     if (s) {
       s.rx.finish();
       s.rx.packets.writeRows();
@@ -138,6 +155,7 @@ export class Correlator {
       txComplete: s ? s.tx.complete : 0,
       anomalies: { ...this.anomalies },
       evictions: { ...this.evictions },
+      flagged: { ...this.flagged },
     };
     return this.finished;
   }
@@ -188,8 +206,17 @@ export class Correlator {
       packets: chunk('rx_packets', rxPacketColumns(tables)),
     };
     const txRows = chunk('tx_packets', txPacketColumns(tables));
-    const rx = new Receive(this.budget, rows, this.anomalies, this.pendingBudget, this.evictions);
-    const tx = new Transmit(this.budget, txRows, this.anomalies);
+    const rx = new Receive(
+      this.budget,
+      rows,
+      this.anomalies,
+      this.pendingBudget,
+      this.evictions,
+      this.lostWindows,
+      this.flagged,
+      this.devices,
+    );
+    const tx = new Transmit(this.budget, txRows, this.anomalies, this.lostWindows, this.flagged, this.devices);
     this.state = { rx, tx, tables, all: [rows.hunks, rows.irqs, rows.irqEvents, rows.napiPolls, rows.packets, txRows] };
     return this.state;
   }

@@ -42,13 +42,24 @@ function handlerTable(): Handler[] {
   h[EventKind.NapiPoll] = (rx, _tx, v, i) => rx.napiPoll(v, i);
   h[EventKind.NetifReceiveSkb] = (rx, _tx, v, i) => rx.netifReceiveSkb(v, i);
   h[EventKind.NetifRx] = (rx, _tx, v, i) => rx.netifRx(v, i);
-  h[EventKind.SkbCopyDatagramIovec] = (rx, _tx, v, i) => rx.skbCopyDatagramIovec(v, i);
-  h[EventKind.NetDevQueue] = (_rx, tx, v, i) => tx.netDevQueue(v, i);
+  // Besides the reference's matching, each side looks (never takes) at what the other's events say about its
+  // pending packets: the fate columns (issue 15). The reference's lists are not changed by a look.
+  h[EventKind.SkbCopyDatagramIovec] = (rx, tx, v, i) => {
+    rx.skbCopyDatagramIovec(v, i);
+    tx.noteDelivered(v, i);
+  };
+  h[EventKind.NetDevQueue] = (rx, tx, v, i) => {
+    rx.packets.noteQueued(v, i);
+    tx.netDevQueue(v, i);
+  };
   h[EventKind.NetDevXmit] = (_rx, tx, v, i) => tx.netDevXmit(v, i);
-  h[EventKind.ConsumeSkb] = (_rx, tx, v, i) => tx.consumeSkb(v, i);
+  h[EventKind.ConsumeSkb] = (rx, tx, v, i) => {
+    rx.packets.noteFreed(v, i, tx.consumeSkb(v, i));
+  };
   // The transmit lists first; a kfree_skb that matched none of them is the receive list's.
   h[EventKind.KfreeSkb] = (rx, tx, v, i) => {
-    if (!tx.kfreeSkb(v, i)) rx.kfreeSkb(v, i);
+    if (tx.kfreeSkb(v, i)) rx.packets.noteFreed(v, i, true);
+    else rx.kfreeSkb(v, i);
   };
   return h;
 }
@@ -63,6 +74,7 @@ export function dispatch(rx: Receive, tx: Transmit, v: BatchView, b: EventBatch)
   let skipped = 0;
   for (let i = 0; i < n; i++) {
     const k = kind[i];
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- kinds live in a Uint8Array column, typed number
     if (k === EventKind.Other) continue;
     if (parsed[i] === 0) {
       skipped++;

@@ -186,6 +186,7 @@ export class IrqLists {
       evRows.int(IrqEv.EventIndex, q, k);
       evRows.dict(IrqEv.Event, q, this.evKind[e]);
       evRows.i64At(IrqEv.TimeNs, q, this.evT, e);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- event ids live in an Int32Array, typed number
       if (this.evKind[e] === IrqEventId.NetifRx) {
         evRows.u64At(IrqEv.Skbaddr, q, this.evSkb, e);
         evRows.int(IrqEv.Len, q, this.evLen[e]);

@@ -4,7 +4,9 @@ import { copyPair, IrqLists, MAX_CPUS } from './irq-lists.js';
 import { HandledById, IrqEventId } from '../tables/labels.js';
 import type { RowChunks } from './row-chunks.js';
 import { RxPackets } from './rx-packets.js';
-import type { Anomalies, PendingEvictions } from './stats.js';
+import { pairToNumber, type LostWindows } from './lost-windows.js';
+import type { DeviceClass } from './trust.js';
+import type { Anomalies, Flagged, PendingEvictions } from './stats.js';
 import { Hunk, Napi } from '../tables/tables.js';
 
 /** Output tables of the receive side. */
@@ -57,9 +59,12 @@ export class Receive {
     private readonly anomalies: Anomalies,
     private readonly pendingBudget: number,
     private readonly evictions: PendingEvictions,
+    private readonly lost: LostWindows,
+    private readonly flagged: Flagged,
+    devices: DeviceClass,
   ) {
     this.irqs = new IrqLists(anomalies, pendingBudget, evictions);
-    this.packets = new RxPackets(budget, rows.packets);
+    this.packets = new RxPackets(budget, rows.packets, lost, flagged, devices);
   }
 
   get hunks(): number {
@@ -148,6 +153,10 @@ export class Receive {
     rows.hunks.int(Hunk.IrqEventCount, r, irqEvents);
     rows.hunks.int(Hunk.NapiPollCount, r, polls);
     rows.hunks.int(Hunk.PacketCount, r, events.length - polls);
+    // Lost events of this CPU inside the hunk's span: some of its IRQs, polls or packets may be missing.
+    const near = !this.lost.empty && this.lost.overlapsCpu(cpu, pairToNumber(this.base, 0), pairToNumber(v.t, i));
+    rows.hunks.int(Hunk.LostNear, r, near ? 1 : 0);
+    if (near) this.flagged.hunksLostNear++;
     this.held -= events.length;
     events.length = 0;
   }

@@ -2,7 +2,10 @@ import { AddressList } from './address-list.js';
 import type { BatchView } from './batch-view.js';
 import { growI32, growPairs, growU8, IdAllocator } from './growable.js';
 import { copyPair } from './irq-lists.js';
-import { HandledById } from '../tables/labels.js';
+import { FateId, FateWhyId, HandledById, MatchId } from '../tables/labels.js';
+import { pairBelow, pairToNumber, type LostWindows } from './lost-windows.js';
+import type { Flagged } from './stats.js';
+import type { DeviceClass } from './trust.js';
 import { Fill, fillSpec, PendingRows, type FillSpec, type RowChunks } from './row-chunks.js';
 import { Rx } from '../tables/tables.js';
 
@@ -39,6 +42,16 @@ export class RxPackets {
   private handledComm = new Int32Array(0);
   private location = new Int32Array(0);
   private reason = new Int32Array(0);
+  /** Set when the row is final, from what the packet saw (issue 15): fate, fate_why, match (-1: null), lost_near, time_backwards. */
+  private fate = new Int32Array(0);
+  private why = new Int32Array(0);
+  private match = new Int32Array(0);
+  private lostNear = new Int32Array(0);
+  private timeBack = new Int32Array(0);
+  /** Time of the first event that ended what can be known of an unmatched packet (Seen.Gone): its end for lost_near. */
+  private goneT = new Int32Array(0);
+  /** 1 when the match was a kfree_skb (the fate is dropped). */
+  private kfreed = new Uint8Array(0);
 
   /** Packets whose rows are final but not written yet. */
   private readonly pending: PendingRows;
@@ -48,6 +61,9 @@ export class RxPackets {
   constructor(
     budget: number,
     private readonly rows: RowChunks,
+    private readonly lost: LostWindows,
+    private readonly flagged: Flagged,
+    private readonly devices: DeviceClass,
   ) {
     this.list = new AddressList(budget);
     this.pending = new PendingRows(rows);
@@ -69,6 +85,10 @@ export class RxPackets {
     this.resolved[id] = 0;
     this.evicted[id] = 0;
     this.seen[id] = 0;
+    // Received again while the older packet of the address waits: that one was freed without a tracepoint,
+    // so whatever the reference matches to it later belongs to a newer packet.
+    const older = this.list.peekNewest(lo, hi);
+    if (older >= 0) this.mark(older, Seen.Superseded, v, i);
     const victim = this.list.insert(lo, hi, id);
     if (victim >= 0) {
       this.evicted[victim] = 1;
@@ -82,6 +102,7 @@ export class RxPackets {
     const id = this.list.takeNewest(v.skb[2 * i], v.skb[2 * i + 1]);
     if (id < 0) return false;
     this.handledBy[id] = by;
+    this.kfreed[id] = by === HandledById.KfreeSkb ? 1 : 0;
     this.seen[id] |= Seen.Handled;
     copyPair(this.handledT, id, v.t, i);
     this.handledCpu[id] = v.cpu[i];
@@ -91,6 +112,35 @@ export class RxPackets {
     this.reason[id] = by === HandledById.KfreeSkb ? v.reason[i] : -1;
     this.resolve(id);
     return true;
+  }
+
+  /**
+   * net_dev_queue of an address: a pending packet of it was forwarded (another device) or, on its own device,
+   * freed untraced and its address reused (the loopback path queues new skbs on lo). Looked at, never taken.
+   */
+  noteQueued(v: BatchView, i: number): void {
+    const id = this.list.peekNewest(v.skb[2 * i], v.skb[2 * i + 1]);
+    if (id >= 0) this.mark(id, this.dev[id] === v.dev[i] ? Seen.Superseded : Seen.OtherDev, v, i);
+  }
+
+  /**
+   * consume_skb or kfree_skb of an address: `inTx` when the reference matched it to a transmit lifecycle (on
+   * loopback the same skb is in both tables; its fate is counted once, on the tx_packets row), else a
+   * consume_skb the reference ignores (it never matches received packets to consume_skb): the packet was
+   * consumed. Only a packet with no end seen yet is marked; the reference's list is left as it is.
+   */
+  noteFreed(v: BatchView, i: number, inTx: boolean): void {
+    const id = this.list.peekNewest(v.skb[2 * i], v.skb[2 * i + 1]);
+    if (id < 0 || (this.seen[id] & (Seen.Superseded | Seen.FateInTx | Seen.Consumed)) !== 0) return;
+    // Too long after its receive on loopback to be this packet: its address was reused (see trust.ts).
+    const far = this.devices.tooFar(this.dev[id], pairToNumber(v.t, i) - pairToNumber(this.t, id));
+    this.mark(id, far ? Seen.Superseded : inTx ? Seen.FateInTx : Seen.Consumed, v, i);
+  }
+
+  /** Sets `bit` on packet id; the first such mark's time (event i) ends what can be known of it. */
+  private mark(id: number, bit: Seen, v: BatchView, i: number): void {
+    if ((this.seen[id] & Seen.Gone) === 0) copyPair(this.goneT, id, v.t, i);
+    this.seen[id] |= bit | Seen.Gone;
   }
 
   /** The packet's softirq became hunk `hunkId` (event `eventIndex`, base time baseT[k]), or no hunk (-1). */
@@ -122,12 +172,58 @@ export class RxPackets {
 
   /** Queues the row of a packet whose fate and softirq are both known (see Transmit.end for the flush). */
   private write(id: number): void {
+    this.judge(id);
     const pending = this.pending;
     if (pending.count === this.rows.room()) {
       this.writeRows();
       this.rows.flush();
     }
     pending.add(id);
+  }
+
+  /**
+   * The row's fate, fate_why, match, lost_near and time_backwards, from what the packet saw (the columns'
+   * descriptions in schemas/rx_packets.json and docs/summary.md say what each means).
+   */
+  private judge(id: number): void {
+    const seen = this.seen[id];
+    const handled = (seen & Seen.Handled) !== 0;
+    const lost = this.lost;
+    const end = handled
+      ? pairToNumber(this.handledT, id)
+      : (seen & Seen.Gone) !== 0
+        ? pairToNumber(this.goneT, id)
+        : Infinity;
+    const near = !lost.empty && lost.overlapsAny(pairToNumber(this.t, id), end);
+    this.lostNear[id] = near ? 1 : 0;
+    if (near) this.flagged.rxLostNear++;
+    let fate: FateId = FateId.NotObserved;
+    let why = -1;
+    if (handled) fate = this.kfreed[id] === 1 ? FateId.Dropped : FateId.Delivered;
+    else if ((seen & Seen.Consumed) !== 0) fate = FateId.Consumed;
+    // The fate is on the tx row: known, whatever was lost around it.
+    else if ((seen & Seen.FateInTx) !== 0) why = FateWhyId.FateInTx;
+    else if (near) why = FateWhyId.EventsLost;
+    else if ((seen & Seen.OtherDev) !== 0) why = FateWhyId.OtherDevice;
+    else if ((seen & Seen.Superseded) !== 0) why = FateWhyId.AddressReused;
+    else why = this.evicted[id] ? FateWhyId.Evicted : FateWhyId.TraceEnded;
+    this.fate[id] = fate;
+    this.why[id] = why;
+    let match = -1;
+    if (handled) {
+      // Its address began a newer packet, or its end was seen, before the match: the match is reuse's.
+      const reused =
+        (seen & (Seen.Superseded | Seen.FateInTx | Seen.Consumed)) !== 0 ||
+        this.devices.tooFar(this.dev[id], pairToNumber(this.handledT, id) - pairToNumber(this.t, id));
+      match = reused ? MatchId.AddressReuseSuspect : MatchId.Direct;
+      if (reused) this.flagged.rxAddressReuseSuspect++;
+    }
+    this.match[id] = match;
+    const back =
+      (handled && pairBelow(this.handledT, id, this.t, id)) ||
+      ((seen & Seen.InHunk) !== 0 && pairBelow(this.t, id, this.baseT, id));
+    this.timeBack[id] = back ? 1 : 0;
+    if (back) this.flagged.rxTimeBackwards++;
   }
 
   /** Writes the queued rows, column by column, and frees their records. */
@@ -155,6 +251,13 @@ export class RxPackets {
     this.handledComm = growI32(this.handledComm, n);
     this.location = growI32(this.location, n);
     this.reason = growI32(this.reason, n);
+    this.fate = growI32(this.fate, n);
+    this.why = growI32(this.why, n);
+    this.match = growI32(this.match, n);
+    this.lostNear = growI32(this.lostNear, n);
+    this.timeBack = growI32(this.timeBack, n);
+    this.goneT = growPairs(this.goneT, n);
+    this.kfreed = growU8(this.kfreed, n);
     this.specs = this.fillSpecs();
   }
 
@@ -177,6 +280,11 @@ export class RxPackets {
       fillSpec(Rx.IrqToReceiveNs, Fill.Diff, this.t, Seen.InHunk, this.baseT),
       fillSpec(Rx.ReceiveToHandledNs, Fill.Diff, this.handledT, Seen.Handled, this.t),
       fillSpec(Rx.Evicted, Fill.Int, this.evicted, 0),
+      fillSpec(Rx.Fate, Fill.Dict, this.fate, 0),
+      fillSpec(Rx.FateWhy, Fill.Dict, this.why, 0),
+      fillSpec(Rx.Match, Fill.Dict, this.match, 0),
+      fillSpec(Rx.LostNear, Fill.Int, this.lostNear, 0),
+      fillSpec(Rx.TimeBackwards, Fill.Int, this.timeBack, 0),
     ];
   }
 }
@@ -185,4 +293,14 @@ export class RxPackets {
 const enum Seen {
   InHunk = 1,
   Handled = 2,
+  /** Its address was received again (or queued on its device) while it waited: freed untraced, address reused. */
+  Superseded = 4,
+  /** Its address was queued on another device while it waited: forwarded. */
+  OtherDev = 8,
+  /** A free of its address matched a transmit lifecycle (the same skb on loopback): the fate is counted there. */
+  FateInTx = 16,
+  /** A consume_skb of its address that no transmit lifecycle took: consumed. */
+  Consumed = 32,
+  /** One of the four above was set: goneT holds when. */
+  Gone = 64,
 }

@@ -58,6 +58,33 @@ export interface PendingEvictions {
   softirqEvents: number;
 }
 
+/**
+ * Rows the correlator flagged as not to be taken at face value (issue 15): counted for the manifest, warned about
+ * on stderr. Each is the count of rows whose column says so.
+ */
+export interface Flagged {
+  /** tx_packets / rx_packets rows with time_backwards = 1: a negative latency (time went backwards in the input). */
+  txTimeBackwards: number;
+  rxTimeBackwards: number;
+  /** Rows with match = address_reuse_suspect. */
+  txAddressReuseSuspect: number;
+  rxAddressReuseSuspect: number;
+  /** Rows with lost_near = 1. */
+  txLostNear: number;
+  rxLostNear: number;
+  hunksLostNear: number;
+}
+
+export const newFlagged = (): Flagged => ({
+  txTimeBackwards: 0,
+  rxTimeBackwards: 0,
+  txAddressReuseSuspect: 0,
+  rxAddressReuseSuspect: 0,
+  txLostNear: 0,
+  rxLostNear: 0,
+  hunksLostNear: 0,
+});
+
 export interface CorrelationStats {
   /** Event lines seen (all kinds). */
   events: number;
@@ -74,6 +101,8 @@ export interface CorrelationStats {
   anomalies: Anomalies;
   /** Evictions by the budget on pending IRQs and open softirqs (CorrelatorOptions.pendingBudget). */
   evictions: PendingEvictions;
+  /** Rows flagged: time going backwards, matches only address reuse explains, lost events near them. */
+  flagged: Flagged;
 }
 
 export const newAnomalies = (): Anomalies => ({
@@ -93,3 +122,19 @@ export const newAnomalies = (): Anomalies => ({
 });
 
 export const newEvictions = (): PendingEvictions => ({ irqs: 0, irqEvents: 0, softirqs: 0, softirqEvents: 0 });
+
+/**
+ * One line per kind of flagged row that should not pass silently (stderr, and the manifest's warnings): time that
+ * went backwards gives negative latencies. Suspect matches and lost events are counted in the manifest and the
+ * summary; the lost events already have their own warning.
+ */
+export function flaggedWarnings(stats: CorrelationStats): string[] {
+  const f = stats.flagged;
+  const back = f.txTimeBackwards + f.rxTimeBackwards;
+  if (back === 0) return [];
+  return [
+    `time goes backwards in the input (${stats.outOfOrderTimestamps} events earlier than the one before): ` +
+      `${f.txTimeBackwards} tx_packets and ${f.rxTimeBackwards} rx_packets rows have a negative latency ` +
+      '(time_backwards = 1; the summary leaves them out); record with absolute times, not --reltime or --deltatime',
+  ];
+}

@@ -2,7 +2,7 @@
  * A converted dataset read back: the files of each table in a folder written by `convert`, flat
  * (`<dir>/<table>.parquet|.arrow`) or hive-partitioned (`<dir>/<table>/source=<name>/part-0.*`).
  */
-import { existsSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NetdevTimesError } from '../core/errors.js';
 import { tableNames } from '../tables/schema.js';
@@ -88,4 +88,28 @@ export function pruneDataset(dir: string, keep: Iterable<string>): string[] {
     rmdirIfEmpty(tableDir);
   }
   return removed;
+}
+
+/**
+ * The events the kernel reported lost, as the dataset's manifest counts them: over every input, or those of
+ * one partition `source`. 0 for a dataset written before lost events were counted.
+ */
+export function lostEventsOf(dir: string, source?: string): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch {
+    throw new NetdevTimesError(`${join(dir, 'manifest.json')}: missing or not JSON`, 1);
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('inputs' in parsed) || !Array.isArray(parsed.inputs)) {
+    throw new NetdevTimesError(`${join(dir, 'manifest.json')}: not a netdev-times manifest`, 1);
+  }
+  const inputs: unknown[] = parsed.inputs;
+  let total = 0;
+  for (const input of inputs) {
+    if (typeof input !== 'object' || input === null) continue;
+    if (source !== undefined && (!('source' in input) || input.source !== source)) continue;
+    if ('lost_events' in input && typeof input.lost_events === 'number') total += input.lost_events;
+  }
+  return total;
 }

@@ -1,5 +1,6 @@
 /** manifest.json: what was read, what was written, and the line accounting that proves nothing was dropped. */
 import { relative } from 'node:path';
+import type { PerfDataMetadata } from '../decode/perf-data/index.js';
 import type { LineCounts } from '../decode/text/decoder.js';
 import type { CorrelationStats } from '../correlate/index.js';
 import type { WrittenFile } from './table-output.js';
@@ -7,13 +8,15 @@ import type { WrittenFile } from './table-output.js';
 /** A JSON value: what the manifest and every --json output are made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Line accounting of one input: lines = events + header + callchain_frames + blank + rejected. */
+/** Line accounting of one input: lines = events + header + callchain_frames + blank + lost + rejected. */
 export interface LineAccounting {
   lines: number;
   events: number;
   header: number;
   callchain_frames: number;
   blank: number;
+  /** Lines that are the kernel's lost-event records (perf script --show-lost-events). */
+  lost: number;
   rejected: number;
 }
 
@@ -36,6 +39,18 @@ export interface InputSummary {
   max_time_ns: string | null;
   /** Events whose time is smaller than the previous event's (processed in input order regardless). */
   out_of_order: number;
+  /** Events the kernel reported lost (the sum of its PERF_RECORD_LOST counts): see the `lost` table. */
+  lost_events: number;
+  /** Rows of the `lost` table: the LOST and LOST_SAMPLES records. */
+  lost_records: number;
+  /** Samples the kernel could not write (PERF_RECORD_LOST_SAMPLES; perf.data only). */
+  lost_samples: number;
+  /** What a perf.data recording says of itself (its header features); null for text. */
+  recording: PerfDataMetadata | null;
+  /** Where kernel symbols came from: perf script (text), a kallsyms file, this machine's, or none (hex). */
+  symbols: string;
+  /** What the reader had to work around (a recording cut short, unknown records); also printed on stderr. */
+  warnings: string[];
   /** The last line had no newline after it: perf always ends its lines, so the file may have been cut short. */
   unterminated_last_line: boolean;
 }
@@ -44,6 +59,8 @@ export interface Manifest {
   tool: { name: string; version: string };
   schema_versions: Record<string, string>;
   created: string;
+  /** Events the kernel reported lost, over every input. */
+  lost_events: number;
   inputs: InputSummary[];
   /** Inputs of a batch conversion that failed (their tables are absent); paths as in `inputs`. */
   failed?: { path: string; source: string; error: string }[];
@@ -60,6 +77,7 @@ export function lineAccounting(c: LineCounts): LineAccounting {
     header: c.header,
     callchain_frames: c.callchainFrames,
     blank: c.blank,
+    lost: c.lost,
     rejected: c.rejected,
   };
 }
@@ -100,4 +118,23 @@ export function tablesOf(files: WrittenFile[], datasetDir: string): Manifest['ta
 export function correlationJson(stats: CorrelationStats): Json {
   const { outOfOrderTimestamps: _counted, ...rest } = stats;
   return snakeKeys(rest);
+}
+
+/** Key of a perf.data recording's metadata (JSON) in every Parquet file converted from it. */
+export const RECORDING_KEY = 'netdev_times.recording';
+
+/** The recording's metadata for Parquet key-value metadata: what identifies the host, kernel and run. */
+export function recordingMetadata(m: PerfDataMetadata | null): ReadonlyMap<string, string> {
+  if (m === null) return new Map();
+  const keep = {
+    hostname: m.hostname,
+    os_release: m.os_release,
+    arch: m.arch,
+    nr_cpus_online: m.nr_cpus_online,
+    perf_version: m.perf_version,
+    cmdline: m.cmdline,
+    clock_data: m.clock_data,
+    sample_time: m.sample_time,
+  };
+  return new Map([[RECORDING_KEY, JSON.stringify(keep)]]);
 }

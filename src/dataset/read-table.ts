@@ -16,7 +16,7 @@ export function chunkFromArrow(batch: RecordBatch): TableChunk {
   const n = batch.numRows;
   const columns: Record<string, Column> = {};
   batch.schema.fields.forEach((field, k) => {
-    const v = batch.getChildAt(k);
+    const v = batch.getChildAt<DataType>(k);
     if (v === null) return;
     const col = columnOf(v, n);
     if (col) columns[field.name] = col;
@@ -24,7 +24,7 @@ export function chunkFromArrow(batch: RecordBatch): TableChunk {
   return { length: n, columns };
 }
 
-function columnOf(v: Vector, n: number): Column | null {
+function columnOf(v: Vector<DataType>, n: number): Column | null {
   const type = v.type;
   if (DataType.isInt(type) && type.bitWidth === 32 && type.isSigned) {
     const c = intColumn(n);

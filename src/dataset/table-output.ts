@@ -95,9 +95,14 @@ export class TableOutput {
   rows = 0;
 
   /** `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread. */
+  /**
+   * `encoder`: the conversion's Parquet encoder thread; without one, Parquet is encoded in this thread.
+   * `metadata`: more key-value metadata for every Parquet file (what a recording says of itself).
+   */
   constructor(
     table: string,
     private readonly encoder: EncoderThread | null = null,
+    private readonly metadata: ReadonlyMap<string, string> = new Map(),
   ) {
     this.spec = tableSpec(table);
   }
@@ -121,10 +126,7 @@ export class TableOutput {
     let writer: ChunkWriter;
     if (format === 'parquet') {
       const options = {
-        metadata: new Map([
-          [SCHEMA_VERSION_KEY, this.spec.version],
-          [TABLE_KEY, this.spec.table],
-        ]),
+        metadata: new Map([[SCHEMA_VERSION_KEY, this.spec.version], [TABLE_KEY, this.spec.table], ...this.metadata]),
       };
       writer = this.encoder
         ? this.encoder.open(sink, this.spec, options)

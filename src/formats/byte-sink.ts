@@ -167,8 +167,12 @@ export class FileSink implements ByteSink {
     this.bytes += chunk.length;
   }
 
-  async close(): Promise<void> {
-    this.closeSync();
+  close(): Promise<void> {
+    // A failure rejects the promise, as in any async close().
+    return new Promise((resolve) => {
+      this.closeSync();
+      resolve();
+    });
   }
 
   closeSync(): void {

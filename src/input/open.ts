@@ -2,15 +2,18 @@ import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
 import type { Readable } from 'node:stream';
 import { perfScriptStream } from './perf-script.js';
+import { byteChunk } from '../core/bytes.js';
 import { NetdevTimesError } from '../core/errors.js';
 
 /** What the first bytes of an input say it is. */
-export type InputKind = 'text' | 'gzip' | 'xz' | 'perf-data';
+export type InputKind = 'text' | 'gzip' | 'xz' | 'zstd' | 'perf-data';
 
 const GZIP = [0x1f, 0x8b];
 const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 const PERFILE2 = [0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32];
 
 const startsWith = (b: Uint8Array, magic: number[]): boolean =>
@@ -19,13 +22,20 @@ const startsWith = (b: Uint8Array, magic: number[]): boolean =>
 export function sniff(head: Uint8Array): InputKind {
   if (startsWith(head, GZIP)) return 'gzip';
   if (startsWith(head, XZ)) return 'xz';
+  if (startsWith(head, ZSTD)) return 'zstd';
   if (startsWith(head, PERFILE2)) return 'perf-data';
   return 'text';
 }
 
+/** The errno code of a failed file-system call (ENOENT, EACCES, ...), else its message. */
+function errnoOf(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return 'code' in e && typeof e.code === 'string' ? e.code : e.message;
+}
+
 async function readHead(path: string): Promise<Uint8Array> {
-  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  const fh = await open(path, 'r').catch((e: unknown) => {
+    throw new NetdevTimesError(`${path}: cannot open (${errnoOf(e)})`, 2);
   });
   try {
     const head = new Uint8Array(8);
@@ -75,8 +85,7 @@ async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8A
   source.pipe(child.stdin);
   try {
     for await (const chunk of child.stdout) {
-      const c: Uint8Array = chunk;
-      yield c;
+      yield byteChunk(chunk);
     }
     const code = await exit;
     if (code !== 0) throw new NetdevTimesError(`${label}: xz failed: ${err.trim() || `exit ${code}`}`, 2);
@@ -92,8 +101,7 @@ async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Ui
   source.pipe(gunzip);
   try {
     for await (const chunk of gunzip) {
-      const c: Uint8Array = chunk;
-      yield c;
+      yield byteChunk(chunk);
     }
   } catch (e) {
     if (e instanceof NetdevTimesError) throw e;
@@ -101,43 +109,46 @@ async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Ui
   }
 }
 
-/**
- * Peeks at the first chunk of an already open stream (stdin) to decide how to decode it, then yields
- * the decompressed bytes.
- */
-async function* sniffStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+/** A stream (stdin, a decompressed file) with its first chunk read: what it is, and all its bytes from the first. */
+async function sniffStream(
+  source: AsyncIterable<unknown>,
+): Promise<{ kind: InputKind | null; bytes: AsyncGenerator<Uint8Array> }> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
-  if (first.done) return;
-  const head: Uint8Array = first.value;
-  const kind = sniff(head);
-  if (kind === 'perf-data') throw new NetdevTimesError(`${label}: is a perf.data file; give it as a file path`, 2);
   async function* rest(): AsyncGenerator<Uint8Array> {
-    yield head;
+    if (first.done) return;
+    yield byteChunk(first.value);
     for (;;) {
       const r = await it.next();
       if (r.done) return;
-      yield r.value;
+      yield byteChunk(r.value);
     }
   }
-  if (kind === 'text') {
-    yield* rest();
-    return;
-  }
-  const { Readable: R } = await import('node:stream');
-  const raw = R.from(rest());
-  yield* kind === 'gzip' ? gunzipStream(raw, label) : xzStream(raw, label);
+  return { kind: first.done ? null : sniff(byteChunk(first.value)), bytes: rest() };
 }
 
-export interface OpenedInput {
-  kind: InputKind;
-  /** Decoded `perf script` text bytes, in chunks. */
-  chunks: AsyncIterable<Uint8Array>;
-}
+/** `perf script` text, or perf.data's own bytes for the native reader. */
+export type OpenedInput =
+  | {
+      format: 'text';
+      kind: InputKind;
+      /** Decoded `perf script` text bytes, in chunks. */
+      chunks: AsyncIterable<Uint8Array>;
+    }
+  | {
+      format: 'perf-data';
+      kind: 'perf-data';
+      /** The file, read with positioned reads (its formats come after its data); null for a stream. */
+      path: string | null;
+      /** A stream's bytes from its first (stdin); empty for a file. */
+      chunks: AsyncIterable<Uint8Array>;
+    };
 
 export interface InputOptions {
-  /** The perf binary used to render perf.data inputs (default `perf`). */
+  /** The perf binary used to render perf.data inputs with `viaPerf` (default `perf`). */
   perf?: string;
+  /** Render perf.data with `perf script` (the text path) instead of reading it natively. */
+  viaPerf?: boolean;
   /**
    * Read a plain text file into two buffers that take turns (no allocation per chunk): each chunk is then
    * valid only until the next one is asked for. For consumers that copy a chunk before asking again, as the
@@ -149,18 +160,76 @@ export interface InputOptions {
 /** How messages and summaries name an input: `-` is `<stdin>`. */
 export const inputLabel = (path: string): string => (path === '-' ? '<stdin>' : path);
 
+async function* nothing(): AsyncGenerator<Uint8Array> {}
+
 /**
- * Opens a path (or `-` for stdin) as a stream of `perf script` text chunks: gzip and xz are decompressed and
- * perf.data is rendered by perf script, all recognised by their magic bytes, not by the name.
+ * Opens a path (or `-` for stdin), recognised by its magic bytes, not by its name: text, gzip and xz as
+ * `perf script` text chunks (decompressed); perf.data as its own bytes for the native reader, or with
+ * `viaPerf` as the text perf script renders of it.
  */
 export async function openTextInput(path: string, options: InputOptions = {}): Promise<OpenedInput> {
-  if (path === '-') return { kind: 'text', chunks: sniffStream(process.stdin, inputLabel(path)) };
+  const label = inputLabel(path);
+  if (path === '-') {
+    const { kind, bytes } = await sniffStream(process.stdin);
+    if (kind === 'perf-data') {
+      if (options.viaPerf === true) throw new NetdevTimesError(`${label}: --via-perf needs a perf.data file path`, 2);
+      return { format: 'perf-data', kind, path: null, chunks: bytes };
+    }
+    if (kind === null || kind === 'text') return { format: 'text', kind: 'text', chunks: bytes };
+    const { Readable: R } = await import('node:stream');
+    return decompressed(kind, R.from(bytes), label, options);
+  }
   const kind = sniff(await readHead(path));
-  if (kind === 'perf-data') return { kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
-  if (kind === 'text') return { kind, chunks: fileChunks(path, options.reuseChunks === true) };
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (kind === 'gzip') return { kind, chunks: gunzipStream(file, path) };
-  return { kind, chunks: xzStream(file, path) };
+  if (kind === 'perf-data') {
+    if (options.viaPerf === true)
+      return { format: 'text', kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
+    return { format: 'perf-data', kind, path, chunks: nothing() };
+  }
+  if (kind === 'text') return { format: 'text', kind, chunks: fileChunks(path, options.reuseChunks === true) };
+  return decompressed(kind, createReadStream(path, { highWaterMark: 1 << 20 }), label, options);
+}
+
+/**
+ * A compressed input, decompressed as it streams: `perf script` text, or a perf.data (found by its magic
+ * once decompressed), which then goes to the native reader as a stream.
+ */
+async function decompressed(
+  kind: 'gzip' | 'xz' | 'zstd',
+  raw: Readable,
+  label: string,
+  options: InputOptions,
+): Promise<OpenedInput> {
+  const plain =
+    kind === 'gzip' ? gunzipStream(raw, label) : kind === 'xz' ? xzStream(raw, label) : zstdStream(raw, label);
+  const inner = await sniffStream(plain);
+  if (inner.kind === 'perf-data') {
+    if (options.viaPerf === true)
+      throw new NetdevTimesError(`${label}: --via-perf needs an uncompressed perf.data file`, 2);
+    return { format: 'perf-data', kind: 'perf-data', path: null, chunks: inner.bytes };
+  }
+  return { format: 'text', kind, chunks: inner.bytes };
+}
+
+/**
+ * zstd (`.zst`) in JavaScript (fzstd, already the perf.data reader's decoder for `perf record -z`): Node 20's
+ * zlib has no zstd. A corrupt or cut stream fails with one line.
+ */
+async function* zstdStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = [];
+  const z = new Decompress((data) => {
+    out.push(data);
+  });
+  try {
+    for await (const chunk of source) {
+      z.push(byteChunk(chunk));
+      yield* out.splice(0);
+    }
+    z.push(new Uint8Array(0), true);
+    yield* out.splice(0);
+  } catch (e) {
+    if (e instanceof NetdevTimesError) throw e;
+    throw new NetdevTimesError(`${label}: zstd: ${e instanceof Error ? e.message : String(e)}`, 1);
+  }
 }
 
 const FILE_CHUNK = 1 << 20;
@@ -171,8 +240,8 @@ const FILE_CHUNK = 1 << 20;
  * then two buffers take turns and a chunk is valid only until the next one is asked for.
  */
 async function* fileChunks(path: string, reuse: boolean): AsyncGenerator<Uint8Array> {
-  const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new NetdevTimesError(`${path}: cannot open (${e.code ?? e.message})`, 2);
+  const fh = await open(path, 'r').catch((e: unknown) => {
+    throw new NetdevTimesError(`${path}: cannot open (${errnoOf(e)})`, 2);
   });
   const spare = reuse ? [Buffer.allocUnsafeSlow(FILE_CHUNK), Buffer.allocUnsafeSlow(FILE_CHUNK)] : [];
   let turn = 0;

@@ -3,6 +3,7 @@
  * stream its stdout into the text decoder, in the layout with the most information (pid/tid, --ns).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { byteChunk } from '../core/bytes.js';
 import { NetdevTimesError } from '../core/errors.js';
 
 export const PERF_SCRIPT_FIELDS = 'comm,pid,tid,cpu,time,event,trace';
@@ -46,8 +47,7 @@ export async function* perfScriptStream(path: string, perf: string): AsyncGenera
   exit.catch(() => undefined);
   try {
     for await (const chunk of child.stdout) {
-      const c: Uint8Array = chunk;
-      yield c;
+      yield byteChunk(chunk);
     }
     const code = await exit;
     if (code !== 0) {

@@ -1,4 +1,5 @@
 import type { EventBatch } from './event-batch.js';
+import { escapedSpans } from '../core/strings.js';
 import { dictColumnOf, intColumnOf, type I64Column, type IntColumn, type TableChunk } from '../core/columns.js';
 
 /** Views an EventBatch as rows of the `events` table (schemas/events.json); shares its arrays, copies nothing big. */
@@ -11,6 +12,7 @@ export function eventsChunk(batch: EventBatch): TableChunk {
   const hasFrames = new Uint8Array(n);
   // Row i's frames are frames[frameStart[i], frameEnd[i]): a batch without frames (no callchains) has none to mark.
   if (raw.frames.length > 0) markFrames(hasFrames, raw.frameStart, raw.frameEnd, n);
+  const escaped = escapedSpans(raw.arena, raw.payloadStart, raw.payloadEnd, batch.keepPayload, n);
   return {
     length: n,
     columns: {
@@ -36,13 +38,16 @@ export function eventsChunk(batch: EventBatch): TableChunk {
       location: batch.location,
       reason: batch.reason,
       rx_sk: batch.rxSk,
-      payload: {
-        kind: 'utf8_spans',
-        arena: raw.arena,
-        start: raw.payloadStart,
-        end: raw.payloadEnd,
-        valid: batch.keepPayload,
-      },
+      // Kept payloads are written as their bytes, unless a byte is not UTF-8 (core/strings.ts: escaped then).
+      payload: escaped
+        ? { kind: 'utf8', values: escaped }
+        : {
+            kind: 'utf8_spans',
+            arena: raw.arena,
+            start: raw.payloadStart,
+            end: raw.payloadEnd,
+            valid: batch.keepPayload,
+          },
       callchain: { kind: 'list_utf8', start: raw.frameStart, end: raw.frameEnd, items: raw.frames, valid: hasFrames },
       line: int(raw.line),
     },

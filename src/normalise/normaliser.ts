@@ -82,6 +82,7 @@ export class Normaliser {
     const parsed = batch.parsed;
     const keep = batch.keepPayload;
     for (let i = from; i < to; i++) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- kinds live in a Uint8Array, typed number
       const kind: EventKind = kinds[event[i]];
       kindOf[i] = kind;
       if (kind === EventKind.Other) {

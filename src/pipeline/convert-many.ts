@@ -59,7 +59,7 @@ export function sourceNames(inputs: string[]): string[] {
   return inputs.map((p) => {
     let name = p === '-' ? 'stdin' : basename(p);
     for (const ext of COMPRESSED) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
-    name = name.replace(/[\/\\=%:*?"<>|\s]/g, '_') || 'input';
+    name = name.replace(/[/\\=%:*?"<>|\s]/g, '_') || 'input';
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     return n === 1 ? name : `${name}-${n}`;
@@ -78,7 +78,7 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
   const sources = sourceNames(inputs);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), inputs.length));
-  const outcomes: InputOutcome[] = new Array(inputs.length);
+  const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
   const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
   let next = 0;
   const fail = (i: number, error: string, exitCode: number): InputOutcome => ({
@@ -134,7 +134,7 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
         onInputDone?.(outcome);
       }
     } finally {
-      await (worker as Worker | null)?.terminate();
+      await worker?.terminate();
     }
   };
   active.add(options.outDir);
@@ -243,6 +243,7 @@ function mergeManifests(outcomes: InputOutcome[], outDir: string): Manifest {
     tool: { name: 'netdev-times', version: toolVersion() },
     schema_versions: schemaVersions,
     created: new Date().toISOString(),
+    lost_events: inputs.reduce((n, i) => n + i.lost_events, 0),
     inputs,
     failed: outcomes
       .filter((o) => !o.ok)

@@ -9,6 +9,7 @@ import {
   tablesOf,
   type InputSummary,
   type Manifest,
+  recordingMetadata,
 } from '../dataset/manifest.js';
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -20,10 +21,11 @@ import { xzSize, type InputKind } from '../input/open.js';
 import { notATrace } from '../decode/text/looks-like.js';
 import { TraceStats } from '../normalise/trace-stats.js';
 import { NetdevTimesError } from '../core/errors.js';
-import { Correlator } from '../correlate/index.js';
+import { Correlator, flaggedWarnings } from '../correlate/index.js';
 import { TABLE_NAMES } from '../tables/tables.js';
 import type { TableChunk } from '../core/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
+import { lostChunk } from '../tables/lost-rows.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from '../tables/reject-rows.js';
 import { openTraceSource } from './source.js';
 import { tableSpec } from '../tables/schema.js';
@@ -73,6 +75,10 @@ export interface ConvertOptions {
   force?: boolean;
   /** perf binary for perf.data inputs. */
   perf?: string;
+  /** perf.data through `perf script` instead of the native reader. */
+  viaPerf?: boolean;
+  /** A kallsyms file of the recording's kernel (perf.data). */
+  kallsyms?: string;
   onReject?: (r: RejectedLine) => void;
 }
 
@@ -107,8 +113,8 @@ const PARQUET_THREAD_BYTES = 32 << 20;
  * was measured to pay (README, Performance), with a second core: plain text of 32 MiB or more (tcp-bulk's
  * 60 MB converted in 10-17% less wall time, ten of it in 30% less; at 20 MB it broke even and below it was
  * slower, the thread's start-up and its own compiling costing more than it took over), and .xz of as much
- * text (its size from the xz index; tcp-bulk's 3 MB .xz: ~10% less). Not for .gz (measured no faster) nor
- * perf.data (perf script is already the other busy process). Never inside a worker thread (convertMany's
+ * text (its size from the xz index; tcp-bulk's 3 MB .xz: ~10% less). Not for .gz (measured no faster). perf.data of 32 MiB or
+ * more, read natively, gets it as text does (to be confirmed by the bench). Never inside a worker thread (convertMany's
  * workers each convert an input of their own).
  */
 export async function parquetThreadPays(path: string, kind: InputKind): Promise<boolean> {
@@ -117,7 +123,8 @@ export async function parquetThreadPays(path: string, kind: InputKind): Promise<
   if (set !== undefined) return set >= 2;
   if (path === '-' || availableParallelism() < 2) return false;
   if (kind === 'xz') return ((await xzSize(path)) ?? 0) >= PARQUET_THREAD_BYTES;
-  if (kind !== 'text') return false;
+  // perf.data is read natively now: no perf script takes the second core, so a large one gets the thread too.
+  if (kind !== 'text' && kind !== 'perf-data') return false;
   return stat(path).then(
     (s) => s.isFile() && s.size >= PARQUET_THREAD_BYTES,
     () => false,
@@ -136,6 +143,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     // which may still hold views of it.
     recycle: !stream,
     perf: options.perf,
+    viaPerf: options.viaPerf,
+    kallsyms: options.kallsyms,
     batchSize: options.batchSize,
     keepAllPayloads: options.payload ?? false,
     onReject: (r) => {
@@ -198,7 +207,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       } else {
         const { dir, file } = tableDir(options.outDir, table, placement);
         makeDir(dir);
-        out = new TableOutput(table, encoder).toFiles(dir, formats, file, group);
+        out = new TableOutput(table, encoder, recordingMetadata(input.metadata)).toFiles(dir, formats, file, group);
       }
     } catch (e) {
       cleanUp();
@@ -215,10 +224,12 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     (table, chunk) => {
       if (correlated.get(table)) chunks.push({ table, chunk });
     },
-    { budget: options.budget },
+    // The lost records, as the decoder adds them: rows near them are flagged (lost_near).
+    { budget: options.budget, lost: input.lost },
   );
   const stats = new TraceStats();
   const rejectsOut = target('rejects');
+  const lostOut = target('lost');
   // One write at a time per table: each writer awaits its encoder before it takes the next batch.
   const flushChunks = async (): Promise<void> => {
     for (const { table, chunk } of chunks.splice(0)) await correlated.get(table)?.write(chunk);
@@ -233,6 +244,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       options.onProgress?.(input.bytes, input.counts.events);
     }
     if (rejects.length > 0) await rejectsOut?.write(rejects.take());
+    if (input.lost.records > 0) await lostOut?.write(lostChunk(input.lost));
     options.onProgress?.(input.bytes, input.counts.events);
     const correlation = correlator.finish();
     await flushChunks();
@@ -256,12 +268,19 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       min_time_ns: str(range.min),
       max_time_ns: str(range.max),
       out_of_order: stats.outOfOrder,
+      lost_events: input.lost.total,
+      lost_records: input.lost.records,
+      lost_samples: input.lost.samples,
+      recording: input.metadata,
+      symbols: input.symbols,
+      warnings: [...input.warnings, ...flaggedWarnings(correlation)],
       unterminated_last_line: input.unterminatedLastLine,
     };
     const manifest: Manifest = {
       tool: { name: 'netdev-times', version: toolVersion() },
       schema_versions: Object.fromEntries(outputs.map((o) => [o.spec.table, tableSpec(o.spec.table).version])),
       created: new Date().toISOString(),
+      lost_events: summary.lost_events,
       inputs: [summary],
       tables: tablesOf(files, options.outDir),
       correlation: correlationJson(correlation),

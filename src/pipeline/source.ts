@@ -5,8 +5,20 @@
  */
 import { TraceDecoder, type LineCounts, type RejectedLine } from '../decode/text/decoder.js';
 import { detachEarly } from '../core/detach.js';
-import { openTextInput, type InputKind } from '../input/open.js';
+import { inputLabel, openTextInput, type InputKind } from '../input/open.js';
+import { NetdevTimesError } from '../core/errors.js';
 import type { RawBatch } from '../decode/raw-batch.js';
+import { LostEvents } from '../core/lost.js';
+import {
+  openPerfDataFile,
+  openPerfDataStream,
+  PerfDataDecoder,
+  type PerfDataFile,
+  type PerfDataMetadata,
+} from '../decode/perf-data/index.js';
+import * as tracing from '../decode/perf-data/tracing/index.js';
+import { KernelSymbols } from '../decode/perf-data/tracing/index.js';
+import { procKallsyms, readKallsyms, runningKernel } from '../input/kernel.js';
 import { StringTable } from '../core/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
 import { Normaliser } from '../normalise/normaliser.js';
@@ -18,11 +30,17 @@ export interface SourceOptions {
   onReject?: (r: RejectedLine) => void;
   maxLineBytes?: number;
   perf?: string;
+  /** perf.data through `perf script` (the text path) instead of the native reader. */
+  viaPerf?: boolean;
+  /** A kallsyms file of the recording's kernel: kernel addresses of perf.data print as `sym+0xoff`. */
+  kallsyms?: string;
   /**
    * The consumer keeps nothing of a batch once it asks for the next one (not even views of its arrays):
    * its arrays are then reused, so a long input allocates no more than a short one.
    */
   recycle?: boolean;
+  /** Where the kernel's lost-event records go (the caller's), else the source's own. */
+  lost?: LostEvents;
 }
 
 export interface TraceSource {
@@ -31,6 +49,8 @@ export interface TraceSource {
   readonly events: StringTable;
   readonly normaliser: Normaliser;
   readonly counts: LineCounts;
+  /** The kernel's lost-event records met so far. */
+  readonly lost: LostEvents;
   /** Netdev events whose payload did not parse, per event-name id. */
   readonly unparsed: Map<number, number>;
   readonly unterminatedLastLine: boolean;
@@ -38,57 +58,70 @@ export interface TraceSource {
   readonly bytes: number;
   /** The first bytes of the input (for saying what a file with no event looks like). */
   readonly head: Uint8Array;
+  /** What a perf.data recording says of itself (header features); null for text. */
+  readonly metadata: PerfDataMetadata | null;
+  /** What the reader had to work around (a recording cut short, unknown records): said, never silent. */
+  readonly warnings: readonly string[];
+  /** Where kernel symbols came from: perf (text), a kallsyms file, this machine's, or none (hex addresses). */
+  readonly symbols: string;
   batches(): AsyncGenerator<EventBatch>;
 }
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
   detachEarly();
-  const input = await openTextInput(path, { perf: options.perf, reuseChunks: true });
+  const input = await openTextInput(path, { perf: options.perf, viaPerf: options.viaPerf, reuseChunks: true });
+  if (input.format === 'perf-data') {
+    // Opened now: a file's header and features are read before its data, so its metadata is known up front.
+    const file = await (input.path === null ? openPerfDataStream(input.chunks) : openPerfDataFile(input.path)).catch(
+      (e: unknown) => {
+        throw named(inputLabel(path), e);
+      },
+    );
+    return new PerfDataSource(
+      inputLabel(path),
+      file,
+      options,
+      symbolsFor(file.setup?.metadata ?? null, options.kallsyms),
+    );
+  }
   return new StreamSource(input.kind, input.chunks, options);
 }
 
-/** Decoded here as the chunks arrive. */
-class StreamSource implements TraceSource {
+/** What a decoder of either format offers a source: batches handed to its callback, and arrays to reuse. */
+interface BatchDecoder {
+  push(chunk: Uint8Array): void;
+  end(): void;
+  recycle(b: RawBatch): void;
+}
+
+/**
+ * What both sources share: the dictionaries and lost records of the input, the normaliser, and turning the
+ * decoder's batches into normalised ones as the chunks arrive.
+ */
+abstract class DecodingSource {
   readonly comms = new StringTable();
   readonly events = new StringTable();
+  readonly lost: LostEvents;
   readonly normaliser: Normaliser;
-  private readonly decoder: TraceDecoder;
-  private readonly pending: RawBatch[] = [];
   bytes = 0;
   head = new Uint8Array(0);
-
+  protected readonly pending: RawBatch[] = [];
+  protected abstract readonly decoder: BatchDecoder;
   private readonly recycle: boolean;
 
-  constructor(
-    readonly kind: InputKind,
-    private readonly chunks: AsyncIterable<Uint8Array>,
-    options: SourceOptions,
-  ) {
+  constructor(options: SourceOptions) {
     this.recycle = options.recycle ?? false;
+    this.lost = options.lost ?? new LostEvents();
     this.normaliser = new Normaliser(options.keepAllPayloads ?? false);
-    this.decoder = new TraceDecoder((b) => this.pending.push(b), {
-      batchSize: options.batchSize,
-      maxLineBytes: options.maxLineBytes,
-      onReject: options.onReject,
-      comms: this.comms,
-      events: this.events,
-    });
-  }
-
-  get counts(): LineCounts {
-    return this.decoder.counts;
   }
 
   get unparsed(): Map<number, number> {
     return this.normaliser.unparsed;
   }
 
-  get unterminatedLastLine(): boolean {
-    return this.decoder.unterminatedLastLine;
-  }
-
-  async *batches(): AsyncGenerator<EventBatch> {
-    for await (const chunk of this.chunks) {
+  /** The decoder's batches of these chunks, normalised; then the rest at the end. */
+  protected async *decode(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<EventBatch> {
+    for await (const chunk of chunks) {
       // A copy: the chunk is a buffer the next reads reuse (and a Buffer's slice() is a view).
       if (this.bytes === 0) this.head = new Uint8Array(chunk.subarray(0, 4096));
       this.bytes += chunk.length;
@@ -99,7 +132,11 @@ class StreamSource implements TraceSource {
     for (const raw of this.pending.splice(0)) yield* this.one(raw);
   }
 
+  /** Told of every raw batch before it is normalised (the text decoder counts its own lines). */
+  protected seen?(raw: RawBatch): void;
+
   private *one(raw: RawBatch): Generator<EventBatch> {
+    this.seen?.(raw);
     const b = this.normaliser.normalise(raw);
     yield b;
     // The consumer has asked for the next batch: this one is done with.
@@ -108,4 +145,138 @@ class StreamSource implements TraceSource {
       this.normaliser.recycle(b);
     }
   }
+}
+
+/** perf script text (plain or decompressed), decoded as the chunks arrive. */
+class StreamSource extends DecodingSource implements TraceSource {
+  readonly metadata = null;
+  readonly symbols = 'as perf script printed them';
+  readonly warnings: readonly string[] = [];
+  protected readonly decoder: TraceDecoder;
+
+  constructor(
+    readonly kind: InputKind,
+    private readonly chunks: AsyncIterable<Uint8Array>,
+    options: SourceOptions,
+  ) {
+    super(options);
+    this.decoder = new TraceDecoder((b) => this.pending.push(b), {
+      batchSize: options.batchSize,
+      maxLineBytes: options.maxLineBytes,
+      onReject: options.onReject,
+      comms: this.comms,
+      events: this.events,
+      lost: this.lost,
+    });
+  }
+
+  get counts(): LineCounts {
+    return this.decoder.counts;
+  }
+
+  get unterminatedLastLine(): boolean {
+    return this.decoder.unterminatedLastLine;
+  }
+
+  batches(): AsyncGenerator<EventBatch> {
+    return this.decode(this.chunks);
+  }
+}
+
+/**
+ * perf.data read natively: a file with positioned reads (header and formats first, then the data section
+ * streamed), or a stream from its first byte. Its batches are the text decoder's for the same recording.
+ */
+class PerfDataSource extends DecodingSource implements TraceSource {
+  readonly kind = 'perf-data';
+  readonly unterminatedLastLine = false;
+  protected readonly decoder: PerfDataDecoder;
+  /** Line accounting as `perf script` would print the recording (events, frames, the blank line after frames). */
+  readonly counts: LineCounts = { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 };
+
+  constructor(
+    private readonly label: string,
+    private readonly file: PerfDataFile,
+    options: SourceOptions,
+    private readonly kernel: KernelSymbolChoice,
+  ) {
+    super(options);
+    this.decoder = new PerfDataDecoder((b) => this.pending.push(b), {
+      batchSize: options.batchSize,
+      comms: this.comms,
+      events: this.events,
+      lost: this.lost,
+      tracing,
+      kernelSymbols: kernel.symbols,
+    });
+    if (file.setup) this.decoder.configureFile(file.setup);
+  }
+
+  get metadata(): PerfDataMetadata {
+    return this.decoder.metadata;
+  }
+
+  get warnings(): readonly string[] {
+    return this.decoder.warnings;
+  }
+
+  get symbols(): string {
+    return this.kernel.source;
+  }
+
+  async *batches(): AsyncGenerator<EventBatch> {
+    try {
+      yield* this.decode(this.file.chunks());
+    } catch (e) {
+      throw named(this.label, e);
+    } finally {
+      await this.file.close();
+    }
+  }
+
+  /** The lines perf script would print: each event, its frames, and a blank line after frames. */
+  protected override seen(raw: RawBatch): void {
+    const c = this.counts;
+    for (let i = 0; i < raw.length; i++) {
+      const frames = raw.frameEnd[i] - raw.frameStart[i];
+      c.events++;
+      c.callchainFrames += frames;
+      if (frames > 0) c.blank++;
+    }
+    c.lines = c.events + c.callchainFrames + c.blank + c.lost;
+  }
+}
+
+interface KernelSymbolChoice {
+  symbols: KernelSymbols | null;
+  source: string;
+}
+
+/**
+ * Kernel symbols for a perf.data recording: a kallsyms file the user gave; else this machine's /proc/kallsyms
+ * when the recording says it is this kernel (its kernel build id, or its os release where it has no build id);
+ * else none, and kernel addresses stay hex. A pipe-mode recording's features come later than its first
+ * samples: only a given file applies to it.
+ */
+function symbolsFor(meta: PerfDataMetadata | null, kallsyms: string | undefined): KernelSymbolChoice {
+  if (kallsyms !== undefined) {
+    return { symbols: KernelSymbols.fromKallsyms(readKallsyms(kallsyms)), source: `kallsyms file ${kallsyms}` };
+  }
+  if (meta !== null) {
+    const running = runningKernel();
+    const recorded = meta.build_ids.find((b) => b.kernel && b.filename.startsWith('[kernel.kallsyms]'))?.build_id;
+    const same =
+      recorded !== undefined && running.buildId !== null
+        ? recorded.replace(/(00)+$/, '') === running.buildId.replace(/(00)+$/, '')
+        : meta.os_release === running.release;
+    const text = same ? procKallsyms() : null;
+    if (text !== null)
+      return { symbols: KernelSymbols.fromKallsyms(text), source: '/proc/kallsyms (the recording kernel)' };
+  }
+  return { symbols: null, source: 'none: kernel addresses in hex' };
+}
+
+/** The perf.data reader's errors say where in the file it went wrong; this says which file. */
+function named(label: string, e: unknown): unknown {
+  return e instanceof NetdevTimesError ? new NetdevTimesError(`${label}: ${e.message}`, e.exitCode) : e;
 }

@@ -2,6 +2,8 @@
  * The summary's inputs: a converted dataset (flat, or one block per `source=` partition), or a trace run
  * through decode -> normalise -> correlate in memory (only the summary's accumulators are kept, no files).
  */
+import { LostEvents } from '../core/lost.js';
+import { lostEventsOf } from '../dataset/dataset.js';
 import { inputLabel } from '../input/open.js';
 import { NetdevTimesError } from '../core/errors.js';
 import { correlateFile } from './correlate-file.js';
@@ -26,7 +28,7 @@ function summaryOfFiles(
       throw new NetdevTimesError(`${dir}: has no ${table} table; convert the trace again with this version`, 1);
     for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
   }
-  return { source: label, devices: builder.finish() };
+  return { source: label, devices: builder.finish(), lost_events: lostEventsOf(dir, source) };
 }
 
 /** One summary per source of a dataset folder (all partitions, or only `source`). */
@@ -42,19 +44,30 @@ export async function summaryOfDataset(dir: string, source?: string): Promise<So
 }
 
 /** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */
-export async function summaryOfTrace(path: string, perf = 'perf'): Promise<SourceSummary> {
+export interface TraceSummaryOptions {
+  perf?: string;
+  viaPerf?: boolean;
+  kallsyms?: string;
+  onWarning?: (warning: string) => void;
+}
+
+export async function summaryOfTrace(path: string, options: TraceSummaryOptions = {}): Promise<SourceSummary> {
   const builder = new SummaryBuilder();
-  await correlateFile(path, (table, chunk) => builder.push(table, chunk), { perf });
-  return { source: inputLabel(path), devices: builder.finish() };
+  const lost = new LostEvents();
+  await correlateFile(path, (table, chunk) => builder.push(table, chunk), {
+    ...options,
+    lost,
+  });
+  return { source: inputLabel(path), devices: builder.finish(), lost_events: lost.total };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */
 export async function summaryOf(
   path: string,
-  options: { source?: string; perf?: string } = {},
+  options: TraceSummaryOptions & { source?: string } = {},
 ): Promise<SourceSummary[]> {
   if (path !== '-' && isDataset(path)) return summaryOfDataset(path, options.source);
   if (options.source !== undefined)
     throw new NetdevTimesError('--source chooses an input of a dataset folder, not of a trace', 2);
-  return [await summaryOfTrace(path, options.perf)];
+  return [await summaryOfTrace(path, options)];
 }

@@ -1,11 +1,19 @@
-import type { Column, DictColumn, I64Column, IntColumn, TableChunk, U64Column } from '../core/columns.js';
+import {
+  chunkColumn,
+  type Column,
+  type DictColumn,
+  type I64Column,
+  type IntColumn,
+  type TableChunk,
+  type U64Column,
+} from '../core/columns.js';
 
 /**
  * Typed access to the columns of a TableChunk by name, whether it came from the correlator or was read
  * back from a dataset: a missing or mistyped column is an error naming the table, never a silent null.
  */
 function column(table: string, chunk: TableChunk, name: string): Column {
-  const c = chunk.columns[name];
+  const c = chunkColumn(chunk, name);
   if (c === undefined) throw new Error(`${table}: no column '${name}'`);
   return c;
 }

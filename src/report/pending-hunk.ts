@@ -76,7 +76,8 @@ export class PendingHunk {
 
   /** IRQ at index k, created on first mention (its events may come first). */
   irqAt(k: number): IrqLine {
-    let irq = this.irqs[k];
+    const irqs: readonly (IrqLine | undefined)[] = this.irqs; // holes until each IRQ is mentioned
+    let irq = irqs[k];
     if (irq === undefined) {
       irq = { irq: 0, name: '', tLo: 0, tHi: 0, netifRx: [] };
       this.irqs[k] = irq;

@@ -2,6 +2,7 @@ import type { BufferStatus } from '../correlate/stats.js';
 import type { TableChunk } from '../core/columns.js';
 import { dictAt, dictCol, i64Col, intCol, u64Col } from './chunk-columns.js';
 import { PendingHunk } from './pending-hunk.js';
+import { reportText } from '../core/strings.js';
 import { hex64, msec, pad, secsDotUsecs, signedNs } from './py-format.js';
 
 /** The reference's options: `tx`, `rx`, `dev=NAME`, `debug`. Neither tx nor rx means both. */
@@ -23,6 +24,8 @@ const WRITE_CHUNK = 1 << 16;
  * each one and all before it are complete; transmit lines wait for the end (the reference prints them
  * after every hunk) and are put in report_order. The debug block comes from the given BufferStatus or,
  * without one, is counted from the rows (the tables hold every entry the reference's lists held).
+ * Names (comm, device, IRQ) are the bytes perf printed: a byte that is not UTF-8 is a lone surrogate in the
+ * text (core/strings.ts reportText), which reportBytes turns back into that byte when the text is written.
  */
 export class ReportRenderer {
   private readonly showTx: boolean;
@@ -105,7 +108,7 @@ export class ReportRenderer {
     if (this.showTx) {
       this.emit(TX_HEADER);
       for (let k = 0; k < this.txLines.length; k++) {
-        const line = this.txLines[k];
+        const line = this.txLines.at(k);
         if (line === undefined)
           throw new Error(`report: tx_packets has no row with report_order ${k} (of ${this.txRows})`);
         if (line !== null) this.emit(line);
@@ -174,7 +177,7 @@ export class ReportRenderer {
       const h = this.hunk(id.values[r]);
       const q = h.irqAt(index.values[r]);
       q.irq = irq.values[r];
-      q.name = dictAt(name, r) ?? '';
+      q.name = reportText(dictAt(name, r) ?? '');
       q.tLo = t[2 * r];
       q.tHi = t[2 * r + 1];
       h.gotIrqs++;
@@ -212,7 +215,12 @@ export class ReportRenderer {
     const dev = dictCol(T, c, 'dev');
     for (let r = 0; r < c.length; r++) {
       const h = this.hunk(id.values[r]);
-      h.events[evIndex.values[r]] = { kind: 'napi', tLo: t[2 * r], tHi: t[2 * r + 1], dev: dictAt(dev, r) ?? 'None' };
+      h.events[evIndex.values[r]] = {
+        kind: 'napi',
+        tLo: t[2 * r],
+        tHi: t[2 * r + 1],
+        dev: reportText(dictAt(dev, r) ?? 'None'),
+      };
       h.gotNapis++;
     }
   }
@@ -242,7 +250,7 @@ export class ReportRenderer {
         skb: hex64(skb.words[2 * r], skb.words[2 * r + 1]),
         len: len.values[r],
         handled: handled
-          ? { tLo: ht[2 * r], tHi: ht[2 * r + 1], pid: pid.values[r], comm: dictAt(comm, r) ?? '' }
+          ? { tLo: ht[2 * r], tHi: ht[2 * r + 1], pid: pid.values[r], comm: reportText(dictAt(comm, r) ?? '') }
           : null,
       };
       h.gotPackets++;
@@ -272,7 +280,7 @@ export class ReportRenderer {
       }
       if (!order.valid[r] || !this.showTx) continue;
       this.txRows++;
-      const d = dictAt(dev, r) ?? 'None';
+      const d = reportText(dictAt(dev, r) ?? 'None');
       let line: string | null = null;
       if (this.dev === undefined || d.includes(this.dev)) {
         // `%6d.%06d`: the micro part is always 7 characters, so padding the whole to 13 pads the seconds to 6.

@@ -40,17 +40,41 @@ const counts = (m: Record<string, number>): string =>
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
 
+const nonZero = (pairs: [string, number][]): string =>
+  pairs
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+
+/** The drops of a device: dropped packets by reason (only kfree_skb drops: docs/summary.md). */
 function dropsLine(d: DeviceSummary): string | null {
-  const parts: string[] = [];
-  if (Object.keys(d.not_complete).length) parts.push(`not complete: ${counts(d.not_complete)}`);
-  if (Object.keys(d.kfree_skb).length) parts.push(`kfree_skb: ${counts(d.kfree_skb)}`);
-  if (d.unhandled) parts.push(`unhandled ${d.unhandled}`);
-  return parts.length ? `  ${d.dev} ${d.direction}: ${parts.join('; ')}` : null;
+  if (d.fates.dropped === 0) return null;
+  const suspect = d.drops_suspect ? ` (${d.drops_suspect} matched by address only: address_reuse_suspect)` : '';
+  return `  ${d.dev} ${d.direction}: ${counts(d.drops)}${suspect}`;
+}
+
+/** Every fate of a device, with why for not observed. */
+function fatesLine(d: DeviceSummary): string {
+  const why = Object.keys(d.not_observed).length ? ` (${counts(d.not_observed)})` : '';
+  const f = d.fates;
+  return `  ${d.dev} ${d.direction}: dropped ${f.dropped}, consumed ${f.consumed}, delivered ${f.delivered}, not observed ${f.not_observed}${why}`;
+}
+
+/** Rows flagged: left out of the latencies, or near lost events. */
+function flaggedLine(d: DeviceSummary): string | null {
+  const text = nonZero([
+    ['address_reuse_suspect', d.address_reuse_suspect],
+    ['time_backwards', d.time_backwards],
+    ['lost_near', d.lost_near],
+  ]);
+  return text ? `  ${d.dev} ${d.direction}: ${text}` : null;
 }
 
 /** One source's block: the latency table, then the drops. */
 export function formatSource(s: SourceSummary, unit: SummaryUnit): string {
   const out: string[] = [`source ${s.source}`];
+  if (s.lost_events > 0)
+    out[0] += `\n  warning: ${s.lost_events} events lost by the kernel (PERF_RECORD_LOST): packets near them may be incomplete`;
   if (s.devices.length === 0) return `${out[0]}\n  no transmitted or received packets\n`;
   const head = ['dev', 'dir', 'packets', 'latency', 'n', 'p50', 'p90', 'p99', 'max'];
   const rows: string[][] = [head];
@@ -71,8 +95,13 @@ export function formatSource(s: SourceSummary, unit: SummaryUnit): string {
     });
   }
   out.push(...table(rows, new Set([2, 4, 5, 6, 7, 8])));
+  const total = s.devices.reduce((n, d) => n + d.fates.dropped, 0);
   const drops = s.devices.map(dropsLine).filter((l): l is string => l !== null);
-  out.push(drops.length ? 'drops' : 'drops: none', ...drops);
+  out.push(total ? `drops ${total} (freed by kfree_skb, by reason)` : 'drops: none', ...drops);
+  out.push('fates', ...s.devices.map(fatesLine));
+  const flagged = s.devices.map(flaggedLine).filter((l): l is string => l !== null);
+  if (flagged.length)
+    out.push('flagged (address_reuse_suspect and time_backwards rows are not in the latencies)', ...flagged);
   return out.join('\n') + '\n';
 }
 
@@ -81,7 +110,8 @@ export function formatSummary(sources: SourceSummary[], unit: SummaryUnit): stri
     `latencies in ${UNIT_LABEL[unit]}; n = packets with that latency; pP = the value at rank ceil(P*n/100) of the sorted n ` +
     "(nearest rank, DuckDB's quantile_disc)\n" +
     'tx: qdisc = queue -> xmit, device = xmit -> free; rx: irq->receive = first IRQ entry -> netif_receive_skb, ' +
-    'receive->handled = -> skb_copy_datagram_iovec or kfree_skb\n';
+    'receive->handled = -> skb_copy_datagram_iovec or kfree_skb; ' +
+    'matches only address reuse explains and time going backwards are left out (docs/summary.md)\n';
   return head + sources.map((s) => '\n' + formatSource(s, unit)).join('');
 }
 
@@ -95,14 +125,21 @@ export function summaryJson(sources: SourceSummary[]): unknown {
     unit: 'ns',
     sources: sources.map((s) => ({
       source: s.source,
+      lost_events: s.lost_events,
+      drops: s.devices.reduce((n, d) => n + d.fates.dropped, 0),
       devices: s.devices.map((d) => ({
         dev: d.dev,
         direction: d.direction,
         packets: d.packets,
-        drops:
-          d.direction === 'tx'
-            ? { not_complete: d.not_complete, kfree_skb: d.kfree_skb }
-            : { kfree_skb: d.kfree_skb, unhandled: d.unhandled },
+        fates: d.fates,
+        drops: { total: d.fates.dropped, by_reason: d.drops, address_reuse_suspect: d.drops_suspect },
+        not_observed: d.not_observed,
+        flagged: {
+          address_reuse_suspect: d.address_reuse_suspect,
+          time_backwards: d.time_backwards,
+          lost_near: d.lost_near,
+        },
+        ...(d.direction === 'tx' ? { not_complete: d.not_complete } : {}),
         latency_ns: Object.fromEntries(
           Object.entries(d.latency).map(([name, st]) => [
             name,

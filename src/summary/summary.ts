@@ -7,7 +7,8 @@
  * rank ceil(P * n / 100) (at least 1), so it is always one of the measured values; max is p100. This is
  * DuckDB's `quantile_disc(x, P / 100)`. Nulls (a packet without that latency) are not counted in n.
  */
-import type { Column, DictColumn, I64Column, TableChunk } from '../core/columns.js';
+import { chunkColumn, type DictColumn, type I64Column, type IntColumn, type TableChunk } from '../core/columns.js';
+import { NetdevTimesError } from '../core/errors.js';
 
 export const PERCENTILE_DEFINITION =
   'nearest-rank: pP is the value at 1-based rank ceil(P*n/100) of the n non-null values sorted ascending ' +
@@ -15,17 +16,25 @@ export const PERCENTILE_DEFINITION =
 
 export type Direction = 'tx' | 'rx';
 
-/** The latencies of each direction: the name shown, and the table column it comes from. */
-export const LATENCIES: Record<Direction, readonly { name: string; column: string }[]> = {
+/**
+ * The latencies of each direction: the name shown, and the table column it comes from. `matched`: the latency
+ * ends at an event matched by address (the row's `match` column), so a row whose match is address_reuse_suspect
+ * has no such latency here (see docs/summary.md). A row with time_backwards = 1 has none of its latencies here.
+ */
+export const LATENCIES: Record<Direction, readonly { name: string; column: string; matched: boolean }[]> = {
   tx: [
-    { name: 'qdisc', column: 'qdisc_ns' },
-    { name: 'device', column: 'device_ns' },
+    { name: 'qdisc', column: 'qdisc_ns', matched: false },
+    { name: 'device', column: 'device_ns', matched: true },
   ],
   rx: [
-    { name: 'irq_to_receive', column: 'irq_to_receive_ns' },
-    { name: 'receive_to_handled', column: 'receive_to_handled_ns' },
+    { name: 'irq_to_receive', column: 'irq_to_receive_ns', matched: false },
+    { name: 'receive_to_handled', column: 'receive_to_handled_ns', matched: true },
   ],
 };
+
+/** The fates, in the order they are shown (the words of the tables' `fate` column). */
+export const FATES = ['dropped', 'consumed', 'delivered', 'not_observed'] as const;
+export type Fate = (typeof FATES)[number];
 
 /** Percentiles of one latency, in ns (null when no packet had it). */
 export interface LatencyStats {
@@ -40,15 +49,24 @@ export interface DeviceSummary {
   dev: string;
   direction: Direction;
   packets: number;
+  /** Rows per fate (every fate present, 0 when none): they add up to `packets`. */
+  fates: Record<Fate, number>;
   /**
-   * tx: lifecycles that did not complete, per status (dropped_before_xmit, xmit_failed, not_freed, evicted);
-   * empty for rx.
+   * Dropped packets (fate dropped: freed by kfree_skb) per drop reason, '(none)' when the kernel printed none:
+   * they add up to fates.dropped. Each kfree_skb counts once, on the row the reference matched it to.
    */
+  drops: Record<string, number>;
+  /** Of the dropped, those whose match is address_reuse_suspect: a kfree_skb happened, which packet it freed is unsure. */
+  drops_suspect: number;
+  /** Packets whose fate is not_observed, per fate_why (events_lost, fate_in_tx, ...): they add up to fates.not_observed. */
+  not_observed: Record<string, number>;
+  /** Rows left out of the latencies: matches only address reuse explains, and time going backwards. */
+  address_reuse_suspect: number;
+  time_backwards: number;
+  /** Rows with lost_near = 1 (a lost-event window overlaps them), whatever their fate. */
+  lost_near: number;
+  /** tx: lifecycles per status other than complete (dropped_before_xmit, xmit_failed, not_freed, evicted); empty for rx. */
   not_complete: Record<string, number>;
-  /** Packets freed (tx) or handled (rx) by skb:kfree_skb, per drop reason; '(none)' when the kernel printed none. */
-  kfree_skb: Record<string, number>;
-  /** rx: packets nothing matched (no skb_copy_datagram_iovec nor kfree_skb before the end or eviction); 0 for tx. */
-  unhandled: number;
   latency: Record<string, LatencyStats>;
 }
 
@@ -56,6 +74,8 @@ export interface SourceSummary {
   /** The partition name (`source=`) of a batch dataset, or the path of the trace or dataset. */
   source: string;
   devices: DeviceSummary[];
+  /** Events the kernel reported lost in this source (its PERF_RECORD_LOST counts): packets near them may be incomplete. */
+  lost_events: number;
 }
 
 /** Nearest-rank percentile of ascending `sorted`: the value at rank ceil(p*n/100), p in 0..100. */
@@ -101,9 +121,14 @@ interface Group {
   dev: string;
   direction: Direction;
   packets: number;
+  fates: Record<Fate, number>;
+  drops: Map<string, number>;
+  dropsSuspect: number;
+  notObserved: Map<string, number>;
+  suspect: number;
+  backwards: number;
+  lostNear: number;
   notComplete: Map<string, number>;
-  kfree: Map<string, number>;
-  unhandled: number;
   latencies: I64List[];
 }
 
@@ -113,19 +138,36 @@ const bump = (m: Map<string, number>, k: string): void => {
 
 const NO_REASON = '(none)';
 
+/** A table of an older schema (1.0.0) has no fate columns: it must be converted again. */
+function missing(name: string, kind: string): NetdevTimesError {
+  return new NetdevTimesError(
+    `summary: the table has no ${kind} column ${name} (written by an older version, schema 1.0.0?); convert the trace again with this version`,
+    1,
+  );
+}
+
 function dict(chunk: TableChunk, name: string): DictColumn {
-  const c: Column | undefined = chunk.columns[name];
-  if (!c || c.kind !== 'dict') throw new Error(`summary: column ${name} is missing or not a dictionary column`);
+  const c = chunkColumn(chunk, name);
+  if (!c || c.kind !== 'dict') throw missing(name, 'dictionary');
   return c;
 }
 
 function i64(chunk: TableChunk, name: string): I64Column {
-  const c: Column | undefined = chunk.columns[name];
-  if (!c || c.kind !== 'int64') throw new Error(`summary: column ${name} is missing or not an int64 column`);
+  const c = chunkColumn(chunk, name);
+  if (!c || c.kind !== 'int64') throw missing(name, 'int64');
+  return c;
+}
+
+function i32(chunk: TableChunk, name: string): IntColumn {
+  const c = chunkColumn(chunk, name);
+  if (!c || c.kind !== 'int32') throw missing(name, 'int32');
   return c;
 }
 
 const word = (c: DictColumn, r: number): string | null => (c.ids[r] < 0 ? null : c.table.values[c.ids[r]]);
+
+const isFate = (w: string | null): w is Fate =>
+  w === 'dropped' || w === 'consumed' || w === 'delivered' || w === 'not_observed';
 
 /** Accumulates tx_packets and rx_packets chunks (other tables are ignored) into per-device summaries. */
 export class SummaryBuilder {
@@ -144,9 +186,14 @@ export class SummaryBuilder {
         dev,
         direction,
         packets: 0,
+        fates: { dropped: 0, consumed: 0, delivered: 0, not_observed: 0 },
+        drops: new Map(),
+        dropsSuspect: 0,
+        notObserved: new Map(),
+        suspect: 0,
+        backwards: 0,
+        lostNear: 0,
         notComplete: new Map(),
-        kfree: new Map(),
-        unhandled: 0,
         latencies: LATENCIES[direction].map(() => new I64List()),
       };
       this.groups.set(key, g);
@@ -158,8 +205,13 @@ export class SummaryBuilder {
     const dev = dict(chunk, 'dev');
     const reason = dict(chunk, 'kfree_reason');
     const status = direction === 'tx' ? dict(chunk, 'status') : null;
-    const freedBy = dict(chunk, direction === 'tx' ? 'freed_by' : 'handled_by');
-    const lat = LATENCIES[direction].map((l) => i64(chunk, l.column));
+    const fate = dict(chunk, 'fate');
+    const why = dict(chunk, 'fate_why');
+    const match = dict(chunk, 'match');
+    const lostNear = i32(chunk, 'lost_near');
+    const backwards = i32(chunk, 'time_backwards');
+    const defs = LATENCIES[direction];
+    const lat = defs.map((l) => i64(chunk, l.column));
     for (let r = 0; r < chunk.length; r++) {
       const g = this.group(direction, word(dev, r) ?? '');
       g.packets++;
@@ -167,10 +219,25 @@ export class SummaryBuilder {
         const s = word(status, r);
         if (s !== 'complete') bump(g.notComplete, s ?? '(null)');
       }
-      const by = word(freedBy, r);
-      if (by === 'kfree_skb') bump(g.kfree, word(reason, r) || NO_REASON);
-      else if (by === null && direction === 'rx') g.unhandled++;
-      for (let k = 0; k < lat.length; k++) if (lat[k].valid[r]) g.latencies[k].push(lat[k].values[r]);
+      const f = word(fate, r);
+      if (!isFate(f)) throw new NetdevTimesError(`summary: a ${direction} row has fate ${String(f)}`, 1);
+      g.fates[f]++;
+      const suspect = word(match, r) === 'address_reuse_suspect';
+      if (f === 'dropped') {
+        bump(g.drops, word(reason, r) || NO_REASON);
+        if (suspect) g.dropsSuspect++;
+      } else if (f === 'not_observed') bump(g.notObserved, word(why, r) ?? '(null)');
+      if (suspect) g.suspect++;
+      if (lostNear.values[r] === 1) g.lostNear++;
+      // Time went backwards: none of the row's latencies is one.
+      if (backwards.values[r] === 1) {
+        g.backwards++;
+        continue;
+      }
+      for (let k = 0; k < lat.length; k++) {
+        if (!lat[k].valid[r] || (suspect && defs[k].matched)) continue;
+        g.latencies[k].push(lat[k].values[r]);
+      }
     }
   }
 
@@ -186,9 +253,14 @@ export class SummaryBuilder {
         dev: g.dev,
         direction: g.direction,
         packets: g.packets,
+        fates: { ...g.fates },
+        drops: sortedCounts(g.drops),
+        drops_suspect: g.dropsSuspect,
+        not_observed: sortedCounts(g.notObserved),
+        address_reuse_suspect: g.suspect,
+        time_backwards: g.backwards,
+        lost_near: g.lostNear,
         not_complete: sortedCounts(g.notComplete),
-        kfree_skb: sortedCounts(g.kfree),
-        unhandled: g.unhandled,
         latency: Object.fromEntries(
           LATENCIES[g.direction].map((l, k) => [l.name, latencyStats(g.latencies[k].values())]),
         ),

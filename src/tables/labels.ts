@@ -41,3 +41,40 @@ export const enum IrqEventId {
   SoftirqRaise = 0,
   NetifRx = 1,
 }
+
+/** A packet's fate (tx_packets.fate, rx_packets.fate): one word each, defined in docs/summary.md. */
+export const FATE_WORDS = ['dropped', 'consumed', 'delivered', 'not_observed'] as const;
+export const fateTable = table(FATE_WORDS);
+export const enum FateId {
+  Dropped = 0,
+  Consumed = 1,
+  Delivered = 2,
+  NotObserved = 3,
+}
+
+/** Why a fate is not_observed (fate_why); which applies first: docs/summary.md. */
+export const FATE_WHY_WORDS = [
+  'events_lost',
+  'fate_in_tx',
+  'other_device',
+  'address_reused',
+  'evicted',
+  'trace_ended',
+] as const;
+export const fateWhyTable = table(FATE_WHY_WORDS);
+export const enum FateWhyId {
+  EventsLost = 0,
+  FateInTx = 1,
+  OtherDevice = 2,
+  AddressReused = 3,
+  Evicted = 4,
+  TraceEnded = 5,
+}
+
+/** How far to trust a match (the `match` column): see docs/summary.md for the rule. */
+export const MATCH_WORDS = ['direct', 'address_reuse_suspect'] as const;
+export const matchTable = table(MATCH_WORDS);
+export const enum MatchId {
+  Direct = 0,
+  AddressReuseSuspect = 1,
+}

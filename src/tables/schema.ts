@@ -62,10 +62,13 @@ export function tableSpec(table: string): TableSpec {
   return parsed;
 }
 
+/** schemas/ files that describe something other than a table: summary.json is the shape of `summary --json`. */
+const NOT_TABLES = new Set(['summary.json']);
+
 /** Names of every table that has a schema file. */
 export function tableNames(): string[] {
   return readdirSync(SCHEMA_DIR)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !NOT_TABLES.has(f))
     .map((f) => f.slice(0, -5))
     .sort();
 }

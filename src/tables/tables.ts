@@ -1,7 +1,15 @@
 import type { StringTable } from '../core/strings.js';
 import { NetdevTimesError } from '../core/errors.js';
 import type { OutColumnDef } from './column-def.js';
-import { freedByTable, handledByTable, irqEventTable, txStatusTable } from './labels.js';
+import {
+  fateTable,
+  fateWhyTable,
+  freedByTable,
+  handledByTable,
+  irqEventTable,
+  matchTable,
+  txStatusTable,
+} from './labels.js';
 import { tableSpec } from './schema.js';
 
 /**
@@ -31,7 +39,10 @@ export const TABLE_NAMES = [
 export type CorrelateTable = (typeof TABLE_NAMES)[number];
 
 /** The columns of `table` from its schema file, each dictionary column bound to its table in `dicts`. */
-export function columnsOf(table: CorrelateTable, dicts: Readonly<Record<string, StringTable>>): OutColumnDef[] {
+export function columnsOf(
+  table: CorrelateTable,
+  dicts: Readonly<Partial<Record<string, StringTable>>>,
+): OutColumnDef[] {
   return tableSpec(table).columns.map((c): OutColumnDef => {
     if (c.type === 'int32' || c.type === 'int64' || c.type === 'uint64') return { name: c.name, type: c.type };
     const dict = dicts[c.name];
@@ -55,6 +66,7 @@ export const enum Hunk {
   IrqEventCount,
   NapiPollCount,
   PacketCount,
+  LostNear,
 }
 export const rxHunkColumns = (): OutColumnDef[] => columnsOf('rx_hunks', {});
 
@@ -112,6 +124,11 @@ export const enum Rx {
   IrqToReceiveNs,
   ReceiveToHandledNs,
   Evicted,
+  Fate,
+  FateWhy,
+  Match,
+  LostNear,
+  TimeBackwards,
 }
 export const rxPacketColumns = (t: SourceTables): OutColumnDef[] =>
   columnsOf('rx_packets', {
@@ -120,6 +137,9 @@ export const rxPacketColumns = (t: SourceTables): OutColumnDef[] =>
     handled_comm: t.comm,
     kfree_location: t.location,
     kfree_reason: t.reason,
+    fate: fateTable,
+    fate_why: fateWhyTable,
+    match: matchTable,
   });
 
 export const enum Tx {
@@ -144,6 +164,11 @@ export const enum Tx {
   QdiscNs,
   DeviceNs,
   Evicted,
+  Fate,
+  FateWhy,
+  Match,
+  LostNear,
+  TimeBackwards,
 }
 export const txPacketColumns = (t: SourceTables): OutColumnDef[] =>
   columnsOf('tx_packets', {
@@ -153,4 +178,7 @@ export const txPacketColumns = (t: SourceTables): OutColumnDef[] =>
     freed_by: freedByTable,
     kfree_location: t.location,
     kfree_reason: t.reason,
+    fate: fateTable,
+    fate_why: fateWhyTable,
+    match: matchTable,
   });

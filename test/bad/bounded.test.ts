@@ -5,13 +5,13 @@
  * child process) in no more memory than a real trace of the same length.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TraceDecoder } from '../../src/decode/text/decoder.js';
 import { Correlator, DEFAULT_BUDGET, type CorrelationStats } from '../../src/correlate/index.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { BIN, ROOT, TRACES } from '../helpers/fixtures.js';
+import { hasKeys, readJson } from '../helpers/json.js';
 import { ATTACKS, attackTrace, writeAttack, type Attack } from './attacks.js';
 import { tmp } from './helpers.js';
 
@@ -136,8 +136,8 @@ describe('convert (the CLI) on 200,000-line attacks: peak memory of a real trace
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${name}: exit ${code}: ${err}`))));
     });
     results.set(name, {
-      rssMb: JSON.parse(readFileSync(usage, 'utf8')).maxRssKb / 1024,
-      manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')),
+      rssMb: readJson(usage, hasKeys<{ maxRssKb: number }>('maxRssKb')).maxRssKb / 1024,
+      manifest: readJson(join(out, 'manifest.json'), hasKeys<{ correlation: ManifestCorrelation }>('correlation')),
     });
   }
 

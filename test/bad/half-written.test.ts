@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, TRACES } from '../helpers/fixtures.js';
+import { readManifest } from '../helpers/json.js';
 import { BAD, canMount, cleanError, listAll, mountTmpfs, runCli, snapshot, tempFiles, tmp } from './helpers.js';
 
 const SMALL = `${TRACES}older-kernels.txt`;
@@ -29,7 +30,7 @@ async function previous(parent = tmp()): Promise<{ dir: string; before: Record<s
   return { dir, before: snapshot(dir) };
 }
 
-describe('an error in the middle of a conversion', async () => {
+describe('an error in the middle of a conversion', () => {
   it('--strict on a bad line after thousands of good ones: exit 1, file:line: reason, the previous dataset intact', async () => {
     const input = join(tmp(), 'late-bad-line.txt');
     copyFileSync(`${TRACES}eth-npm.txt`, input);
@@ -129,7 +130,7 @@ describe('an existing dataset', () => {
     expect(r.stderr).toBe(`netdev-times: ${dir}: already holds a dataset (manifest.json); use --force to replace it\n`);
     expect(snapshot(dir)).toEqual(before);
     expect((await runCli(['convert', other, '-o', dir, '--force', '-q'])).status).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).inputs[0].lines.events).toBe(15);
+    expect(readManifest(join(dir, 'manifest.json')).inputs[0].lines.events).toBe(15);
   });
 });
 

@@ -87,7 +87,7 @@ export const canMount = ((): boolean => {
 export async function runCli(args: string[]): Promise<CliResult> {
   const { main } = await import('../../src/cli/main.js');
   const events = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map<string, Function[]>(events.map((e) => [e, process.listeners(e)]));
+  const before = new Map<string, NodeJS.SignalsListener[]>(events.map((e) => [e, process.listeners(e)]));
   const stdoutErr = process.stdout.listeners('error');
   const out = { stdout: '', stderr: '' };
   const origOut = process.stdout.write.bind(process.stdout);

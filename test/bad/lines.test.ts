@@ -31,7 +31,7 @@ describe('long lines', () => {
     const long = `a 1 [000] 1.000001: sched:sched_switch: ${'y'.repeat(5 << 20)}`;
     for (const chunkSize of [65536, 1 << 20, undefined]) {
       const d = decode(`${EVENT}\n${long}\n${EVENT}\n`, { chunkSize });
-      expect(d.counts).toEqual({ lines: 3, events: 3, header: 0, callchainFrames: 0, blank: 0, rejected: 0 });
+      expect(d.counts).toEqual({ lines: 3, events: 3, header: 0, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 });
       expect(d.rows[1].payload.length).toBe(5 << 20);
     }
   });
@@ -57,6 +57,7 @@ describe('long lines', () => {
         header: 0,
         callchainFrames: 0,
         blank: 0,
+        lost: 0,
         rejected: 2,
       });
       expect(rejects.map((r) => [r.line, r.reason, r.text.length])).toEqual([
@@ -99,7 +100,7 @@ describe('line ends and bytes', () => {
       0x0d,
     ]);
     const d = decode(bytes);
-    expect(d.counts).toEqual({ lines: 5, events: 2, header: 0, callchainFrames: 0, blank: 2, rejected: 1 });
+    expect(d.counts).toEqual({ lines: 5, events: 2, header: 0, callchainFrames: 0, blank: 2, lost: 0, rejected: 1 });
     expect(d.rows[1].comm).toBe('sw\u0000p\u00ff');
   });
 });

@@ -5,13 +5,13 @@
  * own text and exit code.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { fastBind } from '../../src/cli/parse-fast.js';
 import { COMMANDS, NO_COMMAND, type Bound } from '../../src/cli/spec.js';
 import { cliWords, STDIO_ARG } from '../../src/cli/stdio.js';
 import { runYargs } from '../../src/cli/yargs-cli.js';
 import { BIN, ROOT } from '../helpers/fixtures.js';
+import { readPackageJson } from '../helpers/json.js';
 
 interface YargsRun {
   code: number;
@@ -185,7 +185,7 @@ describe('usage errors are yargs’ own (exit 2)', () => {
 
 describe('help and --version come from yargs (through bin)', () => {
   const cli = (args: string[]) => spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
-  const version = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version;
+  const { version } = readPackageJson(`${ROOT}package.json`);
 
   it('--version and a command line with --version print the package version', () => {
     for (const args of [['--version'], ['convert', 'a', '-o', 'o', '--version']]) {

@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -20,13 +21,18 @@ export const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-consumers-'));
 export type Value = number | bigint | string | string[] | null;
 export type Columns = Record<string, Value[]>;
 
-/** eth-npm (every correlate table has rows) plus two lines that are not events (the rejects table has rows). */
+/**
+ * eth-npm (every correlate table has rows) plus two lines that are not events (the rejects table has rows) and
+ * two lost-event records as perf script --show-lost-events prints them (the lost table has rows).
+ */
 export function ethNpmWithRejects(dir: string): string {
   const path = join(dir, 'eth-npm-rejects.ns.txt');
   const text = readFileSync(`${TRACES}eth-npm.ns.txt`, 'utf8');
   const lines = text.split('\n');
   lines.splice(100, 0, 'this line is not a perf event');
   lines.splice(2000, 0, 'neither: is this one [cpu]');
+  lines.splice(3000, 0, '         python3 30878/30878 [001] 21567.321887091: PERF_RECORD_LOST lost 3');
+  lines.splice(3001, 0, '            node 15046/15046 [000] 21567.400000000: PERF_RECORD_LOST lost 12');
   writeFileSync(path, lines.join('\n'));
   return path;
 }
@@ -77,7 +83,7 @@ function jsValue(v: unknown): Value {
   if (Array.isArray(v)) return v.map(String);
   if (typeof v === 'object' && Symbol.iterator in v) return [...(v as Iterable<unknown>)].map(String);
   if (typeof v === 'object' && 'items' in v && Array.isArray(v.items)) return v.items.map(String); // DuckDB LIST
-  throw new Error(`unexpected value ${String(v)} (${typeof v})`);
+  throw new Error(`unexpected value ${inspect(v)} (${typeof v})`);
 }
 
 /** Every column of a Parquet file read by DuckDB, in file order. */

@@ -6,12 +6,13 @@
  * VIEW_SQL) and single-input (flat, through FLAT_VIEW_SQL); every query must succeed and return rows.
  * It also checks that the notebooks were saved with their outputs (plots as PNG), so they read on GitHub.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/pipeline/convert.js';
 import { ROOT, TRACES } from '../helpers/fixtures.js';
+import { hasKeys, readJson } from '../helpers/json.js';
 import { convertMany } from '../../src/pipeline/convert-many.js';
 import { tmp } from './helpers.js';
 
@@ -26,7 +27,7 @@ interface Cell {
   outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string }[];
 }
 
-const cells = (nb: string): Cell[] => JSON.parse(readFileSync(join(DIR, nb), 'utf8')).cells;
+const cells = (nb: string): Cell[] => readJson(join(DIR, nb), hasKeys<{ cells: Cell[] }>('cells')).cells;
 const text = (c: Cell): string => (Array.isArray(c.source) ? c.source.join('') : c.source);
 const code = (nb: string): string[] =>
   cells(nb)

@@ -11,6 +11,7 @@ import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, tableNames, tableSpec, type ColumnSpec } from '../../src/tables/schema.js';
 import { rows } from '../helpers/duck.js';
+import { readManifest } from '../helpers/json.js';
 import { batchDataset, ethNpmWithRejects, hyparquetMetadata, tmp } from './helpers.js';
 import { convert } from '../../src/pipeline/convert.js';
 
@@ -45,7 +46,7 @@ function checkArrowField(f: Field, c: ColumnSpec): void {
   const where = `column ${c.name}`;
   expect(f.name, where).toBe(c.name);
   expect(f.nullable, `${where} nullable`).toBe(c.nullable);
-  const t = f.type;
+  const t: unknown = f.type;
   switch (c.type) {
     case 'int32':
       expect(DataType.isInt(t) && t.bitWidth === 32 && t.isSigned, `${where}: ${String(t)}`).toBe(true);
@@ -203,7 +204,7 @@ describe.each(datasets().map(([k]) => k))('%s dataset', (kind) => {
   });
 
   it('the manifest names the schema version of every table and every file written', () => {
-    const m = JSON.parse(readFileSync(join(dir(), 'manifest.json'), 'utf8'));
+    const m = readManifest(join(dir(), 'manifest.json'));
     expect(m.schema_versions).toEqual(Object.fromEntries(tableNames().map((t) => [t, tableSpec(t).version])));
     const listed = m.tables
       .flatMap((t: { files: { path: string }[] }) => t.files.map((f) => resolve(dir(), f.path)))

@@ -26,6 +26,7 @@ describe('receive hunks', () => {
         irq_event_count: 1,
         napi_poll_count: 1,
         packet_count: 1,
+        lost_near: 0,
       },
     ]);
     expect(rowsOf(c.chunks, 'rx_irqs')).toEqual([
@@ -82,6 +83,11 @@ describe('receive hunks', () => {
         irq_to_receive_ns: 10_000n,
         receive_to_handled_ns: 180_000n,
         evicted: 0,
+        fate: 'delivered',
+        fate_why: null,
+        match: 'direct',
+        lost_near: 0,
+        time_backwards: 0,
       },
     ]);
     expect(report(c)).toBe(

@@ -204,7 +204,7 @@ describe('--header (W.hdr.txt)', () => {
       '',
     ].join('\n');
     const d = decode(text);
-    expect(d.counts).toEqual({ lines: 7, events: 1, header: 6, callchainFrames: 0, blank: 0, rejected: 0 });
+    expect(d.counts).toEqual({ lines: 7, events: 1, header: 6, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 });
     expect(d.rows[0]).toMatchObject({ line: 7, comm: 'polars-1', tid: 14929 });
   });
 });
@@ -234,6 +234,7 @@ describe('lines that are not events', () => {
       header: 0,
       callchainFrames: 0,
       blank: 0,
+      lost: 0,
       rejected: bad.length,
     });
     expect(d.rejects.map((r) => r.line)).toEqual(bad.map((_, i) => i + 1));

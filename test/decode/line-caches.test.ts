@@ -52,7 +52,7 @@ describe('lines decode the same after a line with the same head or the same even
       `${HEAD}12345678:           net:netif_rx: eight digits`,
       `${HEAD}1234:           net:netif_rx: four digits`,
       `${HEAD}:           net:netif_rx: no digits`,
-      `${HEAD}`,
+      HEAD,
       `${HEAD}1`,
       '       perf-exec 15638/15639 [001]  1541.804826765:            irq:softirq_exit: pid',
       '       perf-exec 15638/15639 [001]  1541.804826765:            irq:softirq_exit: pid again',

@@ -39,7 +39,7 @@ const shape = (d: Decoded): unknown => ({ rows: d.rows, counts: d.counts, reject
 describe('-g callchains', () => {
   it('attaches tab-indented frames to the event before them and counts the blank lines', () => {
     const d = decode(CALLCHAIN.join('\n') + '\n');
-    expect(d.counts).toEqual({ lines: 11, events: 3, header: 0, callchainFrames: 5, blank: 3, rejected: 0 });
+    expect(d.counts).toEqual({ lines: 11, events: 3, header: 0, callchainFrames: 5, blank: 3, lost: 0, rejected: 0 });
     expect(d.rows.map((r) => r.frames)).toEqual([
       [
         'ffffffff81360e5d raise_softirq+0x8d ([kernel.kallsyms])',
@@ -97,7 +97,7 @@ describe('line ends', () => {
 
   it('blank lines (empty, spaces, CR) are counted, not rejected', () => {
     const d = decode(['', '   ', '\r', MIXED[3], ''].join('\n'));
-    expect(d.counts).toEqual({ lines: 4, events: 1, header: 0, callchainFrames: 0, blank: 3, rejected: 0 });
+    expect(d.counts).toEqual({ lines: 4, events: 1, header: 0, callchainFrames: 0, blank: 3, lost: 0, rejected: 0 });
     expect(decode('').counts.lines).toBe(0);
     expect(decode('\n').counts).toMatchObject({ lines: 1, blank: 1 });
   });
@@ -115,6 +115,7 @@ describe('chunk boundaries', () => {
       header: 3,
       callchainFrames: 7,
       blank: 3,
+      lost: 0,
       rejected: 0,
     });
     expect(whole.counts.lines).toBe(

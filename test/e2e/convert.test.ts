@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/pipeline/convert.js';
@@ -9,6 +9,7 @@ import { tableSpec } from '../../src/tables/schema.js';
 import { rows, types } from '../helpers/duck.js';
 import { hyparquetColumns, hyparquetMetadata } from '../consumers/helpers.js';
 import { BIN, ROOT, TRACES, sampleCounts } from '../helpers/fixtures.js';
+import { readManifest, readPackageJson } from '../helpers/json.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-'));
 
@@ -53,7 +54,7 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
     expect(r.len).toBe(64);
     expect(r.payload).toBeNull();
     const hit = await rows(
-      `SELECT count(*)::INTEGER AS n FROM '${out}/events.parquet' WHERE skbaddr = ${0xffff88812f183d00n}::UBIGINT`,
+      `SELECT count(*)::INTEGER AS n FROM '${out}/events.parquet' WHERE skbaddr = 18446612687155117312::UBIGINT`,
     );
     expect(hit[0].n).toBeGreaterThan(0);
   });
@@ -88,8 +89,17 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
     }
   });
 
+  it('names every file relative to the dataset folder: a dataset can be moved', () => {
+    const m = readManifest(`${out}/manifest.json`);
+    const paths = [...m.inputs.map((i) => i.path), ...m.tables.flatMap((t) => t.files.map((f) => f.path))];
+    expect(paths.length).toBeGreaterThan(8);
+    for (const p of paths) expect(isAbsolute(p), p).toBe(false);
+    for (const t of m.tables) for (const f of t.files) expect(existsSync(join(out, f.path)), f.path).toBe(true);
+    expect(existsSync(join(out, m.inputs[0].path))).toBe(true);
+  });
+
   it('writes a manifest with inputs, line counts, events per type and tables', () => {
-    const m = JSON.parse(readFileSync(`${out}/manifest.json`, 'utf8'));
+    const m = readManifest(`${out}/manifest.json`);
     expect(m.tool.name).toBe('netdev-times');
     expect(m.schema_versions.events).toBe(tableSpec('events').version);
     expect(m.inputs[0].bytes).toBe(readFileSync(`${TRACES}eth-npm.txt`).length);
@@ -99,12 +109,13 @@ describe('convert eth-npm (real NIC trace) end to end', () => {
       header: 0,
       callchain_frames: 0,
       blank: 0,
+      lost: 0,
       rejected: 0,
     });
     expect(m.inputs[0].events_by_type).toEqual(sampleCounts(`${TRACES}eth-npm.stats.log`));
     expect(m.inputs[0].first_time_ns).toBe('1520292816000');
     expect(m.inputs[0].last_time_ns).toBe('1523824836000');
-    expect(m.tables.find((t: { name: string }) => t.name === 'events').rows).toBe(4842);
+    expect(m.tables.find((t: { name: string }) => t.name === 'events')?.rows).toBe(4842);
   });
 });
 
@@ -144,7 +155,9 @@ describe('callchains', () => {
     const { manifest } = await convert({ input: `${TRACES}callchain.txt.xz`, outDir: out });
     const lines = manifest.inputs[0].lines;
     expect(lines.rejected).toBe(0);
-    expect(lines.lines).toBe(lines.events + lines.header + lines.callchain_frames + lines.blank + lines.rejected);
+    expect(lines.lines).toBe(
+      lines.events + lines.header + lines.callchain_frames + lines.blank + lines.lost + lines.rejected,
+    );
     const r = await rows(
       `SELECT sum(len(callchain))::INTEGER AS frames, count(*)::INTEGER AS n FROM '${out}/events.parquet'`,
     );
@@ -165,7 +178,7 @@ describe('CLI', () => {
     });
     expect(r.status).toBe(0);
     expect(r.stderr.toString()).toMatch(/4842 events, 0 rejected lines/);
-    const m = JSON.parse(readFileSync(`${out}/manifest.json`, 'utf8'));
+    const m = readManifest(`${out}/manifest.json`);
     expect(m.inputs[0].path).toBe('<stdin>');
     expect(m.tables.map((t: { name: string }) => t.name)).toContain('events');
   });
@@ -182,7 +195,7 @@ describe('CLI', () => {
 
   it('prints --version and --help', () => {
     expect(execFileSync('node', [BIN, '--version']).toString().trim()).toBe(
-      JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version,
+      readPackageJson(`${ROOT}package.json`).version,
     );
     expect(execFileSync('node', [BIN, '--help']).toString()).toMatch(/convert <inputs\.\.>/);
   });

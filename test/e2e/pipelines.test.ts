@@ -16,19 +16,24 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordBatchReader, tableFromIPC, type Schema } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type Schema, type TypeMap } from 'apache-arrow';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { Progress } from '../../src/cli/progress.js';
 import { convert } from '../../src/pipeline/convert.js';
 import { EVENT_NAMES } from '../../src/normalise/kinds.js';
+import type { InputSummary, Manifest } from '../../src/dataset/manifest.js';
 import { SCHEMA_DIR, tableNames } from '../../src/tables/schema.js';
 import { rows } from '../helpers/duck.js';
 import { BIN, TRACES } from '../helpers/fixtures.js';
+import { hasKeys, parseManifest, readJson } from '../helpers/json.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndt-pipes-'));
 const cli = (args: string[], input?: Buffer): SpawnSyncReturns<Buffer> =>
   spawnSync('node', [BIN, ...args], { input, maxBuffer: 1 << 28 });
+
+/** A batch dataset's manifest: each input names its partition source. */
+type BatchManifest = Omit<Manifest, 'inputs'> & { inputs: (InputSummary & { source: string })[] };
 
 interface Run {
   status: number | null;
@@ -100,7 +105,7 @@ describe('perf.data input', () => {
       ]);
       expect(r.status, r.stderr).toBe(0);
       // --json: the manifest, and only it, on stdout.
-      const manifest = JSON.parse(r.stdout);
+      const manifest = parseManifest(r.stdout);
       expect(manifest).toEqual(JSON.parse(readFileSync(`${dir}/data/manifest.json`, 'utf8')));
       expect(manifest.inputs[0].kind).toBe('perf-data');
       const data = await rows(`SELECT ${COLS}, location, pid FROM '${dir}/data/events.parquet' ORDER BY line`);
@@ -151,9 +156,9 @@ describe('batch conversion', () => {
     expect(err).toMatch(/broken\.txt: no perf event line/);
     expect(err).toMatch(/1 of 4 inputs failed/);
 
-    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const m = readJson(join(out, 'manifest.json'), hasKeys<BatchManifest>('inputs', 'failed', 'tables'));
     expect(m.inputs.map((i: { source: string }) => i.source)).toEqual(['a.txt', 'b.ns.txt', 'c.txt']);
-    expect(m.failed.map((f: { source: string }) => f.source)).toEqual(['broken.txt']);
+    expect(m.failed?.map((f: { source: string }) => f.source)).toEqual(['broken.txt']);
     expect(existsSync(join(out, 'events', 'source=broken.txt'))).toBe(false);
 
     const perSource = await rows(
@@ -227,7 +232,7 @@ describe('pipelines', () => {
   it("-o - --table tx_packets streams Arrow IPC that apache-arrow's stream reader reads, equal to the file", async () => {
     const dir = tmp();
     await convert({ input: `${TRACES}eth-npm.ns.txt`, outDir: dir, formats: ['arrow'] });
-    const file = tableFromIPC(readFileSync(join(dir, 'tx_packets.arrow')));
+    const file = tableFromIPC<TypeMap>(readFileSync(join(dir, 'tx_packets.arrow')));
     const child = spawn('node', [BIN, 'convert', `${TRACES}eth-npm.ns.txt`, '-o', '-', '--table', 'tx_packets', '-q'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -242,7 +247,7 @@ describe('pipelines', () => {
     expect(schema?.fields.map((f) => f.name)).toEqual(file.schema.fields.map((f) => f.name));
     expect(schema?.metadata.get('netdev_times.table')).toBe('tx_packets');
     expect(got.length).toBe(65);
-    expect(got).toEqual(file.toArray().map((r) => r.toJSON()));
+    expect(got).toEqual(file.batches.flatMap((b) => b.toArray().map((r) => r.toJSON())));
   });
 
   it('a reader that goes away (| head) ends the run quietly with exit 0', () => {
@@ -289,14 +294,14 @@ describe('progress and --quiet', () => {
 
 describe('schema command', () => {
   it('prints every schema file (JSON), one table, and one as markdown', async () => {
-    const files = tableNames().map((t) => JSON.parse(readFileSync(join(SCHEMA_DIR, `${t}.json`), 'utf8')));
+    const files = tableNames().map((t): unknown => JSON.parse(readFileSync(join(SCHEMA_DIR, `${t}.json`), 'utf8')));
     const all = await run(['schema']);
     const one = await inProcess(['schema', 'rx_packets']);
     const md = await inProcess(['schema', 'tx_packets', '--markdown']);
     expect(all.status).toBe(0);
     expect(JSON.parse(all.stdout)).toEqual(files);
     expect(JSON.parse(one.stdout)).toEqual(JSON.parse(readFileSync(join(SCHEMA_DIR, 'rx_packets.json'), 'utf8')));
-    expect(md.stdout).toMatch(/^### `tx_packets` \(schema 1\.0\.0\)/);
+    expect(md.stdout).toMatch(/^### `tx_packets` \(schema 1\.1\.0\)/);
     expect(md.stdout).toContain('| `skbaddr` | uint64 | no |');
   });
 });

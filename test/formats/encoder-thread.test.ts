@@ -26,8 +26,9 @@ class MemorySink {
     this.parts.push(b.slice());
     this.bytes += b.length;
   }
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
   abort(): void {
     this.parts = [];

@@ -15,11 +15,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TraceDecoder, type LineCounts } from '../../src/decode/text/decoder.js';
+import { unescapeBytes } from '../../src/core/strings.js';
 import { NetdevTimesError } from '../../src/core/errors.js';
 import { Correlator } from '../../src/correlate/index.js';
 import { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { chunkRows } from '../correlate/helpers.js';
+import { kindOf } from '../normalise/helpers.js';
 import { TRACES } from '../helpers/fixtures.js';
 
 const RUNS = Number(process.env.NDT_FUZZ_RUNS ?? 150);
@@ -40,7 +42,7 @@ const utf8 = new TextDecoder();
  * Decodes, normalises and correlates `bytes` fed in pieces cut at `cuts`, with a small pending budget so
  * that evictions happen too. Throws whatever the pipeline throws.
  */
-export function runPipeline(bytes: Uint8Array, cuts: number[] = [], batchSize = 7): Outcome {
+export function runPipeline(bytes: Uint8Array, cuts: number[] = [], batchSize = 7, maxLineBytes?: number): Outcome {
   const n = new Normaliser();
   const h = createHash('sha256');
   // Rejects are reported as lines are read, rows when a batch is full: kept apart, each in its own order.
@@ -62,20 +64,33 @@ export function runPipeline(bytes: Uint8Array, cuts: number[] = [], batchSize = 
     (raw) => {
       const b = n.normalise(raw);
       for (let i = 0; i < b.length; i++) {
+        const comm = raw.comms.values[raw.comm[i]];
+        wellFormed(comm, raw.line[i]);
+        wellFormed(raw.events.values[raw.event[i]], raw.line[i]);
+        for (let f = raw.frameStart[i]; f < raw.frameEnd[i]; f++) wellFormed(raw.frames[f], raw.line[i]);
         h.update(
-          `${raw.line[i]} ${raw.timeNs[i]} ${raw.cpu[i]} ${raw.tid[i]} ${raw.comms.values[raw.comm[i]]} ${raw.events.values[raw.event[i]]} `,
+          `${raw.line[i]} ${raw.timeNs[i]} ${raw.cpu[i]} ${raw.tid[i]} ${comm} ${raw.events.values[raw.event[i]]} `,
         );
         h.update(`${b.kind[i]} ${b.parsed[i]} ${b.keepPayload[i]} ${raw.frameEnd[i] - raw.frameStart[i]}\n`);
         // A netdev row is either fully parsed or keeps its payload: nothing is lost.
-        if (b.kind[i] !== EventKind.Other && b.parsed[i] === 0 && b.keepPayload[i] !== 1)
+        const kind = kindOf(b, i);
+        if (kind !== EventKind.Other && b.parsed[i] === 0 && b.keepPayload[i] !== 1)
           throw new Error(`line ${raw.line[i]}: unparsed netdev row without payload`);
-        if (b.kind[i] === EventKind.Other && b.keepPayload[i] !== 1)
+        if (kind === EventKind.Other && b.keepPayload[i] !== 1)
           throw new Error(`line ${raw.line[i]}: other event without payload`);
         h.update(utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i])));
       }
       correlator.push(b);
     },
-    { batchSize, onReject: (r) => rejects.update(`reject ${r.line} ${r.reason} ${r.text}\n`) },
+    {
+      batchSize,
+      maxLineBytes,
+      onReject: (r) => {
+        wellFormed(r.text, r.line);
+        if (Buffer.byteLength(r.text) > 4 * 200) throw new Error(`line ${r.line}: reject text not cut`);
+        rejects.update(`reject ${r.line} ${r.reason} ${r.text}\n`);
+      },
+    },
   );
   let p = 0;
   for (const c of [...cuts].sort((a, b) => a - b).concat(bytes.length)) {
@@ -91,6 +106,12 @@ export function runPipeline(bytes: Uint8Array, cuts: number[] = [], batchSize = 
   return { counts: { ...dec.counts }, digest: h.digest('hex'), rows };
 }
 
+/** Table strings are valid UTF-8 (core/strings.ts escapes what is not): no lone surrogate, nothing replaced. */
+function wellFormed(s: string, line: number): void {
+  if (Buffer.from(s, 'utf8').toString('utf8') !== s || s.includes('\ufffd'))
+    throw new Error(`line ${line}: string ${JSON.stringify(s)} is not well-formed, or lost a byte`);
+}
+
 /** Lines in `bytes` as a reader counts them: one per newline, plus a last one without it. */
 function newlineLines(bytes: Uint8Array): number {
   let n = 0;
@@ -99,26 +120,26 @@ function newlineLines(bytes: Uint8Array): number {
 }
 
 /** The properties every input must have; throws (a plain Error) with what broke. */
-export function checkInput(bytes: Uint8Array, cuts: number[], batchSize: number): void {
+export function checkInput(bytes: Uint8Array, cuts: number[], batchSize: number, maxLineBytes?: number): void {
   let a: Outcome;
   try {
-    a = runPipeline(bytes, cuts, batchSize);
+    a = runPipeline(bytes, cuts, batchSize, maxLineBytes);
   } catch (e) {
     if (e instanceof NetdevTimesError) return;
-    throw new Error(`threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+    throw new Error(`threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`, { cause: e });
   }
   const c = a.counts;
-  if (c.lines !== c.events + c.header + c.callchainFrames + c.blank + c.rejected)
+  if (c.lines !== c.events + c.header + c.callchainFrames + c.blank + c.lost + c.rejected)
     throw new Error(`identity broken: ${JSON.stringify(c)}`);
   if (c.lines !== newlineLines(bytes)) throw new Error(`${c.lines} lines counted, ${newlineLines(bytes)} in the text`);
-  const whole = runPipeline(bytes, [], 16384);
+  const whole = runPipeline(bytes, [], 16384, maxLineBytes);
   if (whole.digest !== a.digest)
-    throw new Error(`result depends on chunking/batching (cuts ${cuts}, batch ${batchSize})`);
+    throw new Error(`result depends on chunking/batching (cuts ${cuts.join(',')}, batch ${batchSize})`);
 }
 
 /** Runs a property; with NDT_FUZZ_SAVE=1 the shrunk counterexample is written to the corpus. */
-function assertProperty(name: string, arb: fc.Arbitrary<[Uint8Array, number[], number]>): void {
-  const prop = fc.property(arb, ([bytes, cuts, batch]) => checkInput(bytes, cuts, batch));
+function assertProperty(name: string, arb: fc.Arbitrary<[Uint8Array, number[], number]>, maxLineBytes?: number): void {
+  const prop = fc.property(arb, ([bytes, cuts, batch]) => checkInput(bytes, cuts, batch, maxLineBytes));
   const details = fc.check(prop, { numRuns: RUNS, seed: SEED });
   if (details.failed && details.counterexample) {
     const [bytes] = details.counterexample[0];
@@ -161,13 +182,15 @@ const SAMPLES: string[] = (() => {
     '     kworker/3:1   212 [003] 183204.551002:       irq:irq_handler_entry: irq=11 name=iwlwifi: default queue',
     '             :-1    -1 [001]  1520.917692:       irq:irq_handler_entry: irq=36 name=virtio1-req.0',
   );
-  return lines.filter((l) => l !== undefined);
+  return lines;
 })();
 
 const enc = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
 /** Bytes that matter to the parsers, so that mutations hit their branches. */
-const SPECIAL = [...' []:./-=()x0123456789\t\r\n#', 'a', 'f', 'F', '\0', '\xff'].map((c) => c.charCodeAt(0));
+const SPECIAL = [...Array.from(' []:./-=()x0123456789\t\r\n#'), 'a', 'f', 'F', '\0', '\xff'].map((c) =>
+  c.charCodeAt(0),
+);
 
 const mutation = fc.oneof(
   fc.record({
@@ -309,6 +332,90 @@ const generatedLine = fc
   .map((f) => `${f.comm} ${f.tid} [${f.cpu}] ${f.secs}.${f.frac}: ${f.event}: ${f.payload}`);
 const generatedTrace = fc.array(generatedLine, { minLength: 1, maxLength: 40 }).map((ls) => enc(ls.join('\n') + '\n'));
 
+/** Cuts every `step` bytes (1 to 64): the decoder sees a line, a head, a UTF-8 sequence cut anywhere. */
+const withFineChunking = (bytes: fc.Arbitrary<Uint8Array>): fc.Arbitrary<[Uint8Array, number[], number]> =>
+  fc
+    .tuple(bytes, fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 9 }))
+    .map(([b, step, batch]) => [
+      b,
+      Array.from({ length: Math.floor(b.length / step) }, (_, k) => (k + 1) * step),
+      batch,
+    ]);
+
+/**
+ * Thread names as a hostile process sets them (prctl: any bytes but NUL, at most 15): bytes that are not
+ * UTF-8, cut sequences, tabs, `#`, brackets, digits, imitations of perf's own columns; printed as perf prints
+ * them (`%16s ` padded, or -g's `%s ` with frames after), with `%5d`/`%7d` and pid/tid threads.
+ */
+const hostileName = fc.oneof(
+  fc
+    .constantFrom(
+      'x [000] 1.000: ',
+      '7 [000] 1.000: ',
+      '1 [0] 1.1: a:b:',
+      '    1 [0] 1.1: ',
+      'tab\there:x',
+      '#comm',
+      '\tffff sym',
+      '12345',
+      '-1',
+      ':-1',
+      'a\\b',
+    )
+    .map((s) => Buffer.from(s, 'latin1')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(0x20, 0x09, 0x23, 0x3a, 0x5b, 0x5d, 0x2f, 0x2e, 0x5c, 0xff, 0xfe, 0xc3, 0xe2, 0x82, 0xed, 0xa0),
+        fc.integer({ min: 0x30, max: 0x39 }),
+        fc.integer({ min: 1, max: 255 }).filter((c) => c !== 0x0a),
+      ),
+      { maxLength: 15 },
+    )
+    .map((a) => Buffer.from(a)),
+);
+const hostileLine = fc
+  .record({
+    name: hostileName,
+    g: fc.boolean(),
+    thread: fc.constantFrom('%5d', '%7d', '%5d/%-5d', '%7d/%-7d'),
+    pid: fc.integer({ min: 0, max: 4194304 }),
+    tid: fc.integer({ min: 0, max: 4194304 }),
+    cpu: fc.integer({ min: 0, max: 255 }),
+    secs: fc.integer({ min: 0, max: 99999 }),
+    ns: fc.boolean(),
+    frac: fc.integer({ min: 0, max: 999999999 }),
+    event: eventName,
+    payload: fc.oneof(payload, fc.constantFrom('vec=3 [action=NET_RX]', 'prev_comm=x [000] 1.000: a:b:     7 [001]')),
+  })
+  .map((f) => {
+    const w = f.thread.startsWith('%7') ? 7 : 5;
+    const thread = f.thread.includes('/')
+      ? `${String(f.pid).padStart(w)}/${String(f.tid).padEnd(w)}`
+      : String(f.tid).padStart(w);
+    const frac = f.ns ? String(f.frac).padStart(9, '0') : String(f.frac % 1000000).padStart(6, '0');
+    const comm = f.g ? f.name : Buffer.concat([Buffer.alloc(Math.max(0, 16 - f.name.length), 0x20), f.name]);
+    const rest = ` ${thread} [${String(f.cpu).padStart(3, '0')}] ${String(f.secs).padStart(5)}.${frac}: ${f.event.padStart(20)}: ${f.payload}\n`;
+    const frames = f.g ? '\tffffffff81360e5d raise_softirq+0x8d ([kernel.kallsyms])\n\n' : '';
+    return Buffer.concat([comm, enc(rest + frames)]);
+  });
+const hostileTrace = fc
+  .array(hostileLine, { minLength: 1, maxLength: 30 })
+  .map((ls) => Uint8Array.from(Buffer.concat(ls)));
+
+/** Lines around a small line limit (64 to 512 bytes): under it, at it, past it, and past it with no newline. */
+const hugeLines = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...SAMPLES).map((l) => enc(l + '\n')),
+      fc
+        .tuple(fc.integer({ min: 1, max: 2000 }), fc.constantFrom(0x61, 0x20, 0xff, 0x5b), fc.boolean())
+        .map(([n, c, nl]) => Uint8Array.from([...Buffer.alloc(n, c), ...(nl ? [0x0a] : [])])),
+    ),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((parts) => Uint8Array.from(Buffer.concat(parts)));
+
 // --- properties -------------------------------------------------------------------------------------------
 
 describe('fuzz: decode -> normalise -> correlate', () => {
@@ -329,6 +436,41 @@ describe('fuzz: decode -> normalise -> correlate', () => {
 
   it('event lines with random field values (huge CPU numbers, threads, times, addresses)', () => {
     assertProperty('generated', withChunking(generatedTrace));
+  });
+
+  it('hostile thread names (not UTF-8, imitating the columns) in every layout, cut every few bytes', () => {
+    assertProperty('hostile', withChunking(hostileTrace));
+    assertProperty('hostile-fine', withFineChunking(hostileTrace));
+  });
+
+  it('every name of a hostile trace is read back as its bytes', () => {
+    fc.assert(
+      fc.property(hostileLine, (line) => {
+        const comms: string[] = [];
+        const d = new TraceDecoder((raw) => {
+          for (let i = 0; i < raw.length; i++) comms.push(raw.comms.values[raw.comm[i]]);
+        });
+        d.push(line);
+        d.end();
+        expect(d.counts.rejected).toBe(0);
+        expect(comms).toHaveLength(1);
+        // The name as perf printed it, less what cannot be told from padding (test/adversarial/names.test.ts).
+        const back = unescapeBytes(comms[0]);
+        expect(line.includes(back)).toBe(true);
+      }),
+      { numRuns: RUNS * 2, seed: SEED },
+    );
+  });
+
+  it('lines longer than the limit, in any chunking', () => {
+    for (const limit of [64, 200, 512]) {
+      assertProperty(`huge-${limit}`, withChunking(hugeLines), limit);
+      assertProperty(`huge-fine-${limit}`, withFineChunking(hugeLines), limit);
+    }
+  });
+
+  it('random bytes cut every few bytes', () => {
+    assertProperty('random-fine', withFineChunking(fc.uint8Array({ maxLength: 1500 })));
   });
 });
 

@@ -4,15 +4,16 @@
  * transfer. Watched through V8's own trace of its protector cells, in a process of its own.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ROOT, TRACES } from '../helpers/fixtures.js';
 
 // The sources bundled to plain JavaScript: a TypeScript loader in the child (tsx) detaches buffers itself.
-const bundle = join(mkdtempSync(join(tmpdir(), 'ndt-detach-')), 'source.mjs');
+// Beside node_modules, so that the bundle's packages (left external) resolve.
+mkdirSync(`${ROOT}node_modules/.cache`, { recursive: true });
+const bundle = join(mkdtempSync(`${ROOT}node_modules/.cache/ndt-detach-`), 'source.mjs');
 buildSync({
   entryPoints: [`${ROOT}src/pipeline/source.ts`],
   bundle: true,

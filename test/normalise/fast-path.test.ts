@@ -11,7 +11,7 @@ import { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { parseGeneric } from '../../src/normalise/payload.js';
 import { TRACES } from '../helpers/fixtures.js';
-import { fieldsOf } from './helpers.js';
+import { fieldsOf, kindOf } from './helpers.js';
 
 /** Every row normalised twice: as the normaliser does it, and through the generic parser only. */
 function bothWays(text: string): { fast: unknown[]; generic: unknown[] } {
@@ -22,7 +22,7 @@ function bothWays(text: string): { fast: unknown[]; generic: unknown[] } {
     const b = n.normalise(raw);
     const g = newEventBatch(raw, n.tables);
     for (let i = 0; i < b.length; i++) {
-      const k: EventKind = b.kind[i];
+      const k = kindOf(b, i);
       g.kind[i] = k;
       if (k === EventKind.Other) g.keepPayload[i] = 1;
       else parseGeneric(g, i, k);

@@ -10,6 +10,7 @@ import { TraceDecoder, type LineCounts } from '../../src/decode/text/decoder.js'
 import { openTextInput } from '../../src/input/open.js';
 import { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
+import { kindOf } from './helpers.js';
 
 const DIR = new URL('../fixtures/traces/', import.meta.url);
 const LAYOUT = /^([a-z0-9-]+)\.(txt|tid\.txt|ns\.txt|hdr\.txt)(\.xz)?$/;
@@ -66,7 +67,7 @@ const MASK = (1n << 64n) - 1n;
 async function runFile(path: string, batchSize?: number): Promise<FileResult> {
   const n = new Normaliser();
   const res: FileResult = {
-    counts: { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, rejected: 0 },
+    counts: { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 },
     newlineLines: 0,
     perEvent: new Map(),
     kinds: new Map(),
@@ -92,7 +93,11 @@ async function runFile(path: string, batchSize?: number): Promise<FileResult> {
         let ks = res.kinds.get(name);
         if (!ks) res.kinds.set(name, (ks = new Set()));
         ks.add(b.kind[i]);
-        if (b.kind[i] !== EventKind.Other && (b.parsed[i] !== 1 || b.keepPayload[i] !== 0) && res.notClean.length < 5) {
+        if (
+          kindOf(b, i) !== EventKind.Other &&
+          (b.parsed[i] !== 1 || b.keepPayload[i] !== 0) &&
+          res.notClean.length < 5
+        ) {
           res.notClean.push(`${name}: ${utf8.decode(raw.arena.subarray(raw.payloadStart[i], raw.payloadEnd[i]))}`);
         }
         res.pidValid += raw.pidValid[i];
@@ -195,7 +200,7 @@ describe.each(workloads)('%s', (w) => {
 
     expect(c.rejected).toBe(0);
     expect(c.lines).toBe(r.newlineLines);
-    expect(c.lines).toBe(c.events + c.header + c.callchainFrames + c.blank + c.rejected);
+    expect(c.lines).toBe(c.events + c.header + c.callchainFrames + c.blank + c.lost + c.rejected);
 
     expect(c.events).toBe(stats.total);
     expect(Object.fromEntries(r.perEvent)).toEqual(Object.fromEntries(stats.perEvent));
@@ -232,7 +237,7 @@ describe.each(workloads)('%s', (w) => {
 describe('older-kernels.txt', () => {
   it('51 events, nothing else, nothing rejected', async () => {
     const r = await runFile(new URL('older-kernels.txt', DIR).pathname);
-    expect(r.counts).toEqual({ lines: 51, events: 51, header: 0, callchainFrames: 0, blank: 0, rejected: 0 });
+    expect(r.counts).toEqual({ lines: 51, events: 51, header: 0, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 });
     expect(r.notClean).toEqual([]);
   });
 });

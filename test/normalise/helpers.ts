@@ -1,13 +1,14 @@
 /** Test helpers: decode and normalise event lines, and read each row's typed fields back as plain values. */
 import type { DictColumn, IntColumn, U64Column } from '../../src/core/columns.js';
 import type { EventBatch } from '../../src/normalise/event-batch.js';
+import type { EventKind } from '../../src/normalise/kinds.js';
 import { Normaliser } from '../../src/normalise/normaliser.js';
 import { TraceDecoder, type RejectedLine } from '../../src/decode/text/decoder.js';
 
 /** The row's kind/parsed/keepPayload and only its non-null typed fields, so that toEqual also checks the nulls. */
 export interface Fields {
   event: string;
-  kind: number;
+  kind: EventKind;
   parsed: number;
   keepPayload: number;
   dev?: string;
@@ -32,10 +33,16 @@ const int = (c: IntColumn, i: number): number | undefined => (c.valid[i] ? c.val
 const u64 = (c: U64Column, i: number): bigint | undefined => (c.valid[i] ? c.values[i] : undefined);
 const str = (c: DictColumn, i: number): string | undefined => (c.ids[i] >= 0 ? c.table.values[c.ids[i]] : undefined);
 
+/** The kind of row i. */
+export function kindOf(b: EventBatch, i: number): EventKind {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the batch keeps kinds in a Uint8Array, typed number
+  return b.kind[i];
+}
+
 export function fieldsOf(b: EventBatch, i: number): Fields {
   const all: Fields = {
     event: b.raw.events.values[b.raw.event[i]],
-    kind: b.kind[i],
+    kind: kindOf(b, i),
     parsed: b.parsed[i],
     keepPayload: b.keepPayload[i],
     dev: str(b.dev, i),
@@ -56,7 +63,8 @@ export function fieldsOf(b: EventBatch, i: number): Fields {
     rxSk: u64(b.rxSk, i),
   };
   const out: Fields = { event: all.event, kind: all.kind, parsed: all.parsed, keepPayload: all.keepPayload };
-  for (const [k, v] of Object.entries(all)) if (v !== undefined) Object.assign(out, { [k]: v });
+  const entries: [string, unknown][] = Object.entries(all);
+  for (const [k, v] of entries) if (v !== undefined) Object.assign(out, { [k]: v });
   return out;
 }
 

@@ -1,26 +1,29 @@
 import { viewOf } from '../../core/bytes.js';
-import { newEventLine, parseEventHead, parseFraction } from './event-line.js';
+import { newEventLine, parseEventHead, parseEventLine, parseFraction } from './event-line.js';
 import { EventNames } from './event-names.js';
 import { HeadCache } from './head-cache.js';
 import { newRawBatch, type RawBatch } from '../raw-batch.js';
-import { StringTable } from '../../core/strings.js';
+import { escapeBytes, StringTable } from '../../core/strings.js';
 import { writeTimeWords } from './time.js';
-import { asLineNo, type LineNo } from '../../core/units.js';
+import { LostEvents } from '../../core/lost.js';
+import { asLineNo, asNanoseconds, type LineNo } from '../../core/units.js';
 
-/** Line accounting of one input: lines = events + header + callchainFrames + blank + rejected. */
+/** Line accounting of one input: lines = events + header + callchainFrames + blank + lost + rejected. */
 export interface LineCounts {
   lines: number;
   events: number;
   header: number;
   callchainFrames: number;
   blank: number;
+  /** `PERF_RECORD_LOST lost N` lines (perf script --show-lost-events): read into `lost`, not events. */
+  lost: number;
   rejected: number;
 }
 
 export interface RejectedLine {
   line: LineNo;
   reason: string;
-  /** The line's text, cut to 200 bytes. */
+  /** The line's first 200 bytes, as a table string (core/strings.ts: UTF-8, `\\xHH` for a byte that is not). */
   text: string;
 }
 
@@ -33,6 +36,8 @@ export interface DecoderOptions {
   maxLineBytes?: number;
   /** Dictionaries the caller holds (a trace source's), else the decoder's own. */
   comms?: StringTable;
+  /** Where the kernel's lost-event records go (a trace source's), else the decoder's own. */
+  lost?: LostEvents;
   events?: StringTable;
 }
 
@@ -47,7 +52,36 @@ const CR = 0x0d;
 const SP = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
+const LBRACK = 0x5b;
 const REJECT_TEXT_BYTES = 200;
+const LOST_WORD = new TextEncoder().encode(' PERF_RECORD_LOST lost ');
+
+/**
+ * perf prints a callchain frame as a tab, the address right-aligned in 16 columns (`%16llx`), a space: a line
+ * so shaped is a frame (an event line whose comm starts with a tab cannot be: its comm ends within 15 bytes).
+ */
+function frameShaped(b: Uint8Array, s: number, e: number): boolean {
+  const end = s + 17;
+  if (end >= e || b[end] !== SP) return false;
+  let i = s + 1;
+  while (i < end && b[i] === SP) i++;
+  if (i === end) return false;
+  for (; i < end; i++) {
+    const c = b[i] | 0x20;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * The line b[s, e) has a ` [digit` (what an event's cpu column starts with): a callchain frame has none, and
+ * is then no event line without parseEventLine's work.
+ */
+function mayHoldCpu(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s + 1; i < e - 1; i++)
+    if (b[i] === LBRACK && b[i - 1] === SP && b[i + 1] >= 0x30 && b[i + 1] <= 0x39) return true;
+  return false;
+}
 
 /** A text arena: a Buffer of its own, never a slice of Node's shared pool, and not zeroed (each byte read is written first). */
 const newText = (n: number): Buffer => Buffer.allocUnsafeSlow(n);
@@ -62,7 +96,9 @@ const SLICE = 1 << 20;
  * the bytes after it move to the next batch's arena.
  */
 export class TraceDecoder {
-  readonly counts: LineCounts = { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, rejected: 0 };
+  readonly counts: LineCounts = { lines: 0, events: 0, header: 0, callchainFrames: 0, blank: 0, lost: 0, rejected: 0 };
+  /** The kernel's lost-event records the text shows. */
+  readonly lost: LostEvents;
   readonly comms: StringTable;
   readonly events: StringTable;
   private readonly batchSize: number;
@@ -78,9 +114,11 @@ export class TraceDecoder {
   /** Start of the first line not yet decoded. */
   private lineStart = 0;
   private readonly ev = newEventLine();
+  /** One int64 time, written as two words by writeTimeWords and read back as a bigint. */
+  private readonly timeScratch64 = new BigInt64Array(1);
+  private readonly timeScratch = new Uint32Array(this.timeScratch64.buffer);
   private readonly eventNames: EventNames;
   private readonly head = new HeadCache();
-  private readonly textDecoder = new TextDecoder('utf-8');
   private lastEventInBatch = false;
   /** Batches given back (recycle) and the largest arena among them, for the next batches. */
   private readonly spare: RawBatch[] = [];
@@ -99,6 +137,7 @@ export class TraceDecoder {
     this.maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.comms = options.comms ?? new StringTable();
     this.events = options.events ?? new StringTable();
+    this.lost = options.lost ?? new LostEvents();
     this.eventNames = new EventNames(this.events);
     this.text = newText(Math.min(SLICE, this.batchSize * 128) + 1);
     this.view = viewOf(this.text);
@@ -127,6 +166,8 @@ export class TraceDecoder {
   private pushSlice(b: Uint8Array, s: number, e: number): void {
     if (this.overlong) {
       const nl = b.indexOf(NL, s);
+      // The reject row's text is the line's first bytes whatever the chunking: they are taken as they come.
+      this.overlongTake(b, s, nl < 0 || nl >= e ? e : nl);
       if (nl < 0 || nl >= e) return;
       this.endOverlong();
       s = nl + 1;
@@ -186,6 +227,17 @@ export class TraceDecoder {
     }
   }
 
+  /** Adds b[s, e) to the kept first bytes of the over-long line, up to REJECT_TEXT_BYTES. */
+  private overlongTake(b: Uint8Array, s: number, e: number): void {
+    const head = this.overlong;
+    if (!head || head.length >= REJECT_TEXT_BYTES || e <= s) return;
+    const more = b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES - head.length));
+    const grown = new Uint8Array(head.length + more.length);
+    grown.set(head);
+    grown.set(more, head.length);
+    this.overlong = grown;
+  }
+
   private endOverlong(): void {
     const head = this.overlong;
     this.overlong = null;
@@ -229,6 +281,16 @@ export class TraceDecoder {
       return;
     }
     const c0 = b[s];
+    // A line that starts with a tab or `#` is a callchain frame or a header, unless it is a whole event line
+    // (-g prints the comm unpadded, and a comm may start with a tab or `#`): a frame or header line never is.
+    if (
+      (c0 === HASH || (c0 === TAB && !frameShaped(b, s, e))) &&
+      mayHoldCpu(b, s, e) &&
+      parseEventLine(b, s, e, this.ev, p)
+    ) {
+      this.lineAfterHead(b, s, e, lineNo, parseEventHead(b, s, e, this.ev, p), -1);
+      return;
+    }
     if (c0 === TAB) {
       if (this.lastEventInBatch) {
         counts.callchainFrames++;
@@ -259,6 +321,7 @@ export class TraceDecoder {
     const afterTime = parseFraction(b, this.view, afterDot, e, ev);
     const event = afterTime < 0 ? -1 : this.eventNames.idAt(b, this.view, afterTime, e, ev);
     if (event < 0) {
+      if (afterTime >= 0 && this.lostLine(b, afterTime, e)) return;
       this.reject(lineNo, ev.reason, b, s, e);
       return;
     }
@@ -267,6 +330,27 @@ export class TraceDecoder {
       this.head.keep(b, s, afterDot, ev, comm);
     }
     this.addEvent(s, e, lineNo, comm, event);
+  }
+
+  /**
+   * ` PERF_RECORD_LOST lost N` after an event head (b[p..e), p just after the time's colon): the kernel's
+   * record of N events lost on that CPU, which perf script prints with --show-lost-events. Kept in `lost`.
+   */
+  private lostLine(b: Uint8Array, p: number, e: number): boolean {
+    const word = LOST_WORD;
+    if (e - p <= word.length) return false;
+    for (let i = 0; i < word.length; i++) if (b[p + i] !== word[i]) return false;
+    let n = 0;
+    for (let q = p + word.length; q < e; q++) {
+      const d = b[q] - 0x30;
+      if (d < 0 || d > 9 || n > 1e15) return false;
+      n = n * 10 + d;
+    }
+    const ev = this.ev;
+    writeTimeWords(this.timeScratch, 0, ev.secs, ev.frac, ev.fracDigits);
+    this.lost.add(ev.cpu, asNanoseconds(this.timeScratch64[0]), n);
+    this.counts.lost++;
+    return true;
   }
 
   /** Appends the event this.ev holds (parsed from b[s, e); its comm's and name's ids given) to the batch. */
@@ -328,7 +412,7 @@ export class TraceDecoder {
     let p = s;
     while (p < e && (b[p] === TAB || b[p] === SP)) p++;
     const batch = this.batch;
-    batch.frames.push(this.textDecoder.decode(b.subarray(p, e)));
+    batch.frames.push(escapeBytes(b, p, e));
     batch.frameEnd[batch.length - 1] = batch.frames.length;
   }
 
@@ -340,7 +424,7 @@ export class TraceDecoder {
       cb({
         line: asLineNo(line),
         reason,
-        text: this.textDecoder.decode(b.subarray(s, Math.min(e, s + REJECT_TEXT_BYTES))),
+        text: escapeBytes(b, s, Math.min(e, s + REJECT_TEXT_BYTES)),
       });
   }
 

@@ -118,31 +118,141 @@ export function parseEventLine(b: Uint8Array, s: number, e: number, out: EventLi
   return afterTime >= 0 && parseEventName(b, afterTime, e, out);
 }
 
+/** perf's comm column: `%16s ` (every layout but -g's, which prints `%s `). */
+const COMM_WIDTH = 16;
+/** perf's thread column: `%5d` (perf 6.5 and later: `%7d`, WIDE_THREAD_WIDTH), the first number right-aligned. */
+const THREAD_WIDTH = 5;
+const WIDE_THREAD_WIDTH = 7;
+
 /**
  * The line's head, up to the `.` of its time: fills comm, thread, cpu and secs, and returns the index after
  * the `.`; -1 with out.reason when the line is not an event line. What it finds depends on the head's bytes
  * alone (given the line goes on past them), so a line with the same head parses to the same fields.
+ *
+ * The comm is free text (any byte but NUL, up to 15 bytes from the kernel: spaces, tabs, `:`, `[000]`,
+ * digits, even a whole `x [000] 1.000: `), so the columns are found from the line's fixed structure:
+ *  1. perf's padded layouts print the comm `%16s `: a line that starts with padding and has the thread
+ *     column right after its first 16 bytes (`%5d`, `%7d`, `%5d/%-5d` or `%7d/%-7d`, right-aligned as perf
+ *     aligns it, then `[cpu]`) has its comm in those 16 bytes, whatever the comm holds. Its trailing spaces and tabs are its own; leading spaces cannot be told from padding.
+ *  2. Otherwise (-g's `%s ` comm, a 16-byte comm, text laid out by hand), the first `[digits]` after a thread
+ *     token and followed by ` secs.` whose thread column is laid out as perf lays it out (right-aligned in 5
+ *     columns after a space): a comm of at most 15 bytes cannot hold such a head (it takes 18), so the comm
+ *     never misleads. When no candidate is laid out so, the first candidate (hand-made text).
+ * Both layouts can be in one file (perf pads the comm of the events recorded without a callchain only).
+ * What cannot be told apart, and is read so: a comm's leading spaces are padding (step 1; in -g's layout too);
+ * in -g's layout a comm's trailing spaces are the thread column's padding (`%5d` or `%7d`: perf's version
+ * decides), and a comm that starts with a space and has a space as its 16th byte reads as step 1's layout.
  */
 export function parseEventHead(b: Uint8Array, s: number, e: number, out: EventLine, first = s): number {
-  // Find `[digits]` preceded by ` <thread-token> `: the first one that fits is the cpu.
-  let close = -1;
-  for (let i = first; i < e; i++) {
+  if (first > s && s + COMM_WIDTH + 2 < e && b[s + COMM_WIDTH] === SP) {
+    const afterDot = paddedHead(b, s, e, first, out);
+    if (afterDot >= 0) return afterDot;
+  }
+  const from = first;
+  // The first candidate laid out as perf lays it out wins; else the first candidate at all.
+  let fallback = -1;
+  let sawCpu = false;
+  for (let i = from; i < e; i++) {
     if (b[i] !== LBRACK) continue;
-    close = cpuFieldAt(b, s, i, e, first, out);
-    if (close >= 0) break;
+    const close = cpuFieldAt(b, s, i, e, out);
+    if (close < 0) continue;
+    sawCpu = true;
+    const tokStart = lastTokStart;
+    const afterDot = parseSeconds(b, close + 1, e, out);
+    if (afterDot < 0) continue;
+    if (perfAligned(b, s, tokStart)) {
+      setComm(b, s, from, tokStart, out);
+      return afterDot;
+    }
+    if (fallback < 0) fallback = i;
   }
-  if (close < 0) {
-    out.reason = 'no [cpu] field after a thread id';
-    return -1;
+  if (fallback >= 0) {
+    // Parsed again: the fields of the candidates after it are in `out`.
+    const close = cpuFieldAt(b, s, fallback, e, out);
+    setComm(b, s, from, lastTokStart, out);
+    return parseSeconds(b, close + 1, e, out);
   }
-  return parseSeconds(b, close + 1, e, out);
+  out.reason = sawCpu ? 'no timestamp after [cpu]' : 'no [cpu] field after a thread id';
+  return -1;
 }
 
 /**
- * When b[open] starts the cpu field (`[digits]` after a space and a thread token), fills cpu, the thread
- * and the comm span and returns the `]`'s index; -1 when it does not.
+ * Step 1 of parseEventHead: b[s] is padding and b[s + 16] the space after the comm column; the thread
+ * token starts after the spaces that follow, then `[cpu]` and the seconds. -1 when the line is not so.
  */
-function cpuFieldAt(b: Uint8Array, s: number, open: number, e: number, first: number, out: EventLine): number {
+function paddedHead(b: Uint8Array, s: number, e: number, first: number, out: EventLine): number {
+  const column = s + COMM_WIDTH + 1;
+  let p = column;
+  while (p < e && b[p] === SP) p++;
+  const tokStart = p;
+  // The thread token: `-`?digits, then `/-`?digits for pid/tid; then spaces and `[`.
+  if (p < e && b[p] === MINUS) p++;
+  const d0 = p;
+  while (p < e && isDigit(b[p])) p++;
+  if (p === d0) return -1;
+  // Its first number right-aligned in the column (`%5d` or `%7d`), as perf prints it: a line laid out
+  // otherwise (a comm column of another width) is not taken for this layout.
+  const pad = tokStart - column;
+  const width = p - tokStart;
+  if (
+    pad !== (width < THREAD_WIDTH ? THREAD_WIDTH - width : 0) &&
+    pad !== (width < WIDE_THREAD_WIDTH ? WIDE_THREAD_WIDTH - width : 0)
+  )
+    return -1;
+  if (p < e && b[p] === SLASH) {
+    p++;
+    if (p < e && b[p] === MINUS) p++;
+    const d1 = p;
+    while (p < e && isDigit(b[p])) p++;
+    if (p === d1) return -1;
+  }
+  while (p < e && b[p] === SP) p++;
+  if (p >= e || b[p] !== LBRACK) return -1;
+  const close = cpuFieldAt(b, s, p, e, out);
+  if (close < 0 || lastTokStart <= s + COMM_WIDTH) return -1;
+  const afterDot = parseSeconds(b, close + 1, e, out);
+  if (afterDot < 0) return -1;
+  const commEnd = s + COMM_WIDTH;
+  out.commStart = first < commEnd ? first : commEnd;
+  out.commEnd = commEnd;
+  return afterDot;
+}
+
+/**
+ * The thread token at tokStart is laid out as perf lays it out: its first number (pid, or the tid) right-
+ * aligned in at least THREAD_WIDTH columns, after the space that ends the comm column.
+ */
+function perfAligned(b: Uint8Array, s: number, tokStart: number): boolean {
+  let p = tokStart;
+  if (b[p] === MINUS) p++;
+  while (isDigit(b[p])) p++;
+  const pad = THREAD_WIDTH - (p - tokStart);
+  const need = 1 + (pad > 0 ? pad : 0);
+  if (tokStart - s < need) return false;
+  for (let q = tokStart - need; q < tokStart; q++) if (b[q] !== SP) return false;
+  return true;
+}
+
+/**
+ * The comm of a line whose thread token starts at tokStart: from `from` (the line's first non-space) to the token, less the spaces between (perf's separator and the thread's
+ * padding); tabs there only when no space is (text laid out by hand with a tab).
+ */
+function setComm(b: Uint8Array, s: number, from: number, tokStart: number, out: EventLine): void {
+  let commEnd = tokStart;
+  while (commEnd > s && b[commEnd - 1] === SP) commEnd--;
+  if (commEnd === tokStart) while (commEnd > s && b[commEnd - 1] === TAB) commEnd--;
+  out.commStart = from < commEnd ? from : commEnd;
+  out.commEnd = commEnd;
+}
+
+/** The thread token's start that cpuFieldAt found last (a second return value without an allocation). */
+let lastTokStart = 0;
+
+/**
+ * When b[open] starts the cpu field (`[digits]` after a space and a thread token), fills cpu and the thread,
+ * leaves the token's start in lastTokStart and returns the `]`'s index; -1 when it does not.
+ */
+function cpuFieldAt(b: Uint8Array, s: number, open: number, e: number, out: EventLine): number {
   if (open < s + 2 || b[open - 1] !== SP) return -1;
   let j = open + 1;
   let cpu = 0;
@@ -153,12 +263,7 @@ function cpuFieldAt(b: Uint8Array, s: number, open: number, e: number, first: nu
   const tokStart = parseThreadToken(b, s, tokEnd, out);
   if (tokStart < 0) return -1;
   out.cpu = cpu;
-  let commEnd = tokStart;
-  while (commEnd > s && (b[commEnd - 1] === SP || b[commEnd - 1] === TAB)) commEnd--;
-  let commStart = first < commEnd ? first : commEnd;
-  while (commStart < commEnd && b[commStart] === SP) commStart++;
-  out.commStart = commStart;
-  out.commEnd = commEnd;
+  lastTokStart = tokStart;
   return j;
 }
 

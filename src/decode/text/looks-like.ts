@@ -31,9 +31,6 @@ export function looksLike(head: Uint8Array): string {
     return "a packet capture (pcap/pcapng, as tcpdump writes), not 'perf script' output";
   }
   if (magic(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable or library, not text';
-  if (magic(0x50, 0x45, 0x52, 0x46, 0x49, 0x4c, 0x45, 0x32)) {
-    return 'a compressed perf.data: decompress it first (perf script reads only a plain perf.data file)';
-  }
   let nul = 0;
   let ctl = 0;
   for (const c of head) {

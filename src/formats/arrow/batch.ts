@@ -2,10 +2,10 @@
  * TableChunk -> Arrow RecordBatch, following the table's schema. Typed arrays are handed to Arrow as they
  * are (no copy beyond slicing to the row count); validity bytes become bitmaps.
  */
-import type { Data, DataType, RecordBatch, Schema, Utf8, Vector } from 'apache-arrow';
+import type { Data, DataType, RecordBatch, Schema, TypeMap, Utf8, Vector } from 'apache-arrow';
 import { NetdevTimesError } from '../../core/errors.js';
 import type { StringTable } from '../../core/strings.js';
-import type { Column, TableChunk } from '../../core/columns.js';
+import { chunkColumn, type Column, type TableChunk } from '../../core/columns.js';
 import { arrow } from './lib.js';
 import { arrowSchemaOf } from './schema.js';
 import type { TableSpec } from '../../tables/schema.js';
@@ -121,7 +121,7 @@ export type DictionaryMode = 'delta' | 'single';
 
 /** Converts the chunks of one table into Arrow batches; one instance per output file. */
 export class ArrowBatchBuilder {
-  readonly schema: Schema;
+  readonly schema: Schema<TypeMap>;
   private readonly dicts = new Map<string, DictionaryState>();
 
   constructor(
@@ -134,7 +134,7 @@ export class ArrowBatchBuilder {
   build(chunk: TableChunk): RecordBatch {
     const n = chunk.length;
     const children = this.schema.fields.map((field) => {
-      const col = chunk.columns[field.name];
+      const col = chunkColumn(chunk, field.name);
       if (col === undefined) throw new NetdevTimesError(`table ${this.spec.table}: no column '${field.name}' produced`);
       return this.columnData(field.name, field.type, col, n);
     });
@@ -210,12 +210,13 @@ export class ArrowBatchBuilder {
 }
 
 function expectType(name: string, type: DataType, expected: string): void {
-  if (String(type) !== expected)
-    throw new NetdevTimesError(`column ${name}: produced as ${expected}, schema says ${String(type)}`);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every concrete DataType has a toString() ('Int32'); the abstract base's typings leave it out
+  const got = String(type);
+  if (got !== expected) throw new NetdevTimesError(`column ${name}: produced as ${expected}, schema says ${got}`);
 }
 
 function utf8FromDict(ids: Int32Array, table: StringTable, n: number): Data<Utf8> {
-  const values: (string | null)[] = new Array(n);
+  const values: (string | null)[] = new Array<string | null>(n);
   for (let i = 0; i < n; i++) values[i] = ids[i] >= 0 ? table.values[ids[i]] : null;
   return utf8Data(values, 0, n);
 }

@@ -14,7 +14,7 @@
 import { Builder } from 'flatbuffers';
 import type { StringTable } from '../../core/strings.js';
 import { NetdevTimesError } from '../../core/errors.js';
-import type { Column, SpanColumn, TableChunk } from '../../core/columns.js';
+import { chunkColumn, type Column, type SpanColumn, type TableChunk } from '../../core/columns.js';
 import { dictionaryId } from './schema.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, type ColumnSpec, type TableSpec } from '../../tables/schema.js';
 import { dictBits, firstByte, packBits } from './validity.js';
@@ -443,9 +443,9 @@ function recordBatchMetadata(length: number, body: Body): Uint8Array {
 function dictionaryMessage(id: number, table: StringTable): Uint8Array {
   const count = table.size;
   const offsets = new Int32Array(count + 1);
-  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + table.bytesOf(i).length;
+  for (let i = 0; i < count; i++) offsets[i + 1] = offsets[i] + table.utf8Of(i).length;
   const data = new Uint8Array(offsets[count]);
-  for (let i = 0; i < count; i++) data.set(table.bytesOf(i), offsets[i]);
+  for (let i = 0; i < count; i++) data.set(table.utf8Of(i), offsets[i]);
   const body = new Body();
   body.utf8(count, offsets, data);
   const b = new Builder(512);
@@ -489,7 +489,7 @@ export class IpcChunkEncoder {
     const body = new Body();
     for (let i = 0; i < spec.columns.length; i++) {
       const c = spec.columns[i];
-      const col = chunk.columns[c.name];
+      const col = chunkColumn(chunk, c.name);
       if (col === undefined) throw new NetdevTimesError(`table ${spec.table}: no column '${c.name}' produced`);
       const cache = this.dicts[i];
       if (cache) {

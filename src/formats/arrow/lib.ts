@@ -13,4 +13,5 @@ export type ArrowLib = typeof ArrowModule;
 const load = createRequire(import.meta.url);
 
 /** The module's exports, typed as the package declares them (require() itself is untyped). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- require() returns any; this is the package's declared type
 export const arrow: ArrowLib = load('apache-arrow/Arrow.esnext.min');

@@ -1,5 +1,5 @@
 /** Arrow types and schemas of the tables of schemas/*.json, built with a given apache-arrow build's classes. */
-import type { DataType, Schema } from 'apache-arrow';
+import type { DataType, Schema, TypeMap } from 'apache-arrow';
 import type { ArrowLib } from './lib.js';
 import { SCHEMA_VERSION_KEY, TABLE_KEY, type ColumnSpec, type TableSpec } from '../../tables/schema.js';
 
@@ -21,11 +21,11 @@ export function arrowTypeOf(lib: ArrowLib, c: ColumnSpec, dictionaryId: number):
 
 /** Dictionary id of column i of a table: unique across tables, so batches of two tables never share one. */
 export function dictionaryId(spec: TableSpec, i: number): number {
-  return [...spec.table].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) & 0xffff, 7) * 64 + i;
+  return Array.from(spec.table).reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) & 0xffff, 7) * 64 + i;
 }
 
 /** Arrow schema of a table. */
-export function arrowSchemaOf(lib: ArrowLib, spec: TableSpec): Schema {
+export function arrowSchemaOf(lib: ArrowLib, spec: TableSpec): Schema<TypeMap> {
   const fields = spec.columns.map(
     (c, i) => new lib.Field(c.name, arrowTypeOf(lib, c, dictionaryId(spec, i)), c.nullable),
   );
@@ -33,5 +33,5 @@ export function arrowSchemaOf(lib: ArrowLib, spec: TableSpec): Schema {
     [SCHEMA_VERSION_KEY, spec.version],
     [TABLE_KEY, spec.table],
   ]);
-  return new lib.Schema(fields, meta);
+  return new lib.Schema<TypeMap>(fields, meta);
 }

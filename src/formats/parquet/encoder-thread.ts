@@ -110,23 +110,28 @@ export class RemoteParquetWriter implements ChunkWriter {
   }
 
   async write(chunk: TableChunk): Promise<void> {
-    if (this.error) throw this.error;
+    this.throwIfFailed();
     await this.thread.slot();
-    let buffer: ArrayBuffer | null = null;
+    let buffer: ArrayBuffer | undefined;
     const stream = this.encoder.encode(chunk, (size) => new Uint8Array((buffer = this.thread.pool.take(size))));
-    if (buffer === null) throw new Error('arrow-ipc: encode() took no buffer');
+    if (buffer === undefined) throw new Error('arrow-ipc: encode() took no buffer');
     this.thread.post({ op: 'write', id: this.id, buffer, offset: stream.byteOffset, length: stream.length }, [buffer]);
   }
 
   async close(): Promise<void> {
-    if (this.error) throw this.error;
+    this.throwIfFailed();
     await this.thread.slot();
     const done = new Promise<void>((resolve, reject) => (this.closed = { resolve, reject }));
     this.thread.post({ op: 'close', id: this.id }, []);
     await done;
     await this.writing;
-    if (this.error) throw this.error;
+    this.throwIfFailed();
     await this.sink.close();
+  }
+
+  /** A method, not inline: the error may be set while a caller awaits, which TypeScript's narrowing cannot see. */
+  private throwIfFailed(): void {
+    if (this.error) throw this.error;
   }
 
   abort(): void {

@@ -12,6 +12,7 @@ import type { TableChunk } from '../../core/columns.js';
 import type { ByteSink } from '../byte-sink.js';
 import type { TableSpec } from '../../tables/schema.js';
 import { toolVersion } from '../../core/version.js';
+import { byteChunk } from '../../core/bytes.js';
 
 export const ROW_GROUP_ROWS = 65536;
 
@@ -36,6 +37,7 @@ type Wasm = typeof import('parquet-wasm/node');
  * enough to be compiled by TurboFan (~70 ms of the second core) in every conversion.
  */
 function loadParquetWasm(): Wasm {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- require() returns any; this is the package's declared type
   const wasm: Wasm = createRequire(import.meta.url)('parquet-wasm/node');
   return wasm;
 }
@@ -74,7 +76,8 @@ function properties(w: Wasm, spec: TableSpec, options: ParquetOptions): WriterPr
 export class WasmParquetWriter implements ChunkWriter {
   private waiting: ((p: Pending) => void) | null = null;
   private queued: Pending | null = null;
-  private failure: unknown = null;
+  /** What the encoder failed with, once it has. */
+  private failure: { error: unknown } | null = null;
   private started: Promise<Encoder> | null = null;
   /** The IPC stream of the chunk being written (read into WebAssembly at once, so one serves every chunk). */
   private scratch = new Uint8Array(0);
@@ -105,18 +108,15 @@ export class WasmParquetWriter implements ChunkWriter {
         { highWaterMark: 0 },
       );
       this.pump = (async () => {
-        const out: ReadableStream<Uint8Array> = await w.transformParquetStream(
-          input,
-          properties(w, this.spec, this.options),
-        );
+        const out = await w.transformParquetStream(input, properties(w, this.spec, this.options));
         const reader = out.getReader();
         for (;;) {
           const r = await reader.read();
           if (r.done) break;
-          await this.sink.write(r.value);
+          await this.sink.write(byteChunk(r.value));
         }
       })().catch((e: unknown) => {
-        this.failure = e;
+        this.failure = { error: e };
         // Release a producer blocked on a batch the dead encoder will never take.
         const q = this.queued;
         this.queued = null;
@@ -150,9 +150,14 @@ export class WasmParquetWriter implements ChunkWriter {
   }
 
   private async writeBatches(batches: WasmBatch[]): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     for (const b of batches) await this.offer(b);
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
+  }
+
+  /** A method, not inline: the failure may come while a caller awaits, which TypeScript's narrowing cannot see. */
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
   }
 
   private scratchOf(size: number): Uint8Array {
@@ -164,7 +169,7 @@ export class WasmParquetWriter implements ChunkWriter {
     await this.start();
     await this.offer(null);
     await this.pump;
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     await this.sink.close();
   }
 
