@@ -96,7 +96,7 @@ describe('who gets the Parquet thread', () => {
     else process.env.NETDEV_TIMES_THREADS = saved;
   });
 
-  it('by default text of 32 MiB or more, plain or .xz (with a second core); smaller text, .gz, perf.data and stdin not', async () => {
+  it('by default text or perf.data of 32 MiB or more, plain or .xz (with a second core); smaller, .gz and stdin not', async () => {
     delete process.env.NETDEV_TIMES_THREADS;
     const dir = mkdtempSync(join(tmpdir(), 'netdev-times-threads-'));
     try {
@@ -108,7 +108,8 @@ describe('who gets the Parquet thread', () => {
       truncateSync(small, (32 << 20) - 1);
       expect(await parquetThreadPays(big, 'text')).toBe(availableParallelism() >= 2);
       expect(await parquetThreadPays(small, 'text')).toBe(false);
-      expect(await parquetThreadPays(big, 'perf-data')).toBe(false);
+      expect(await parquetThreadPays(big, 'perf-data')).toBe(availableParallelism() >= 2);
+      expect(await parquetThreadPays(small, 'perf-data')).toBe(false);
       expect(await parquetThreadPays(big, 'gzip')).toBe(false);
       // .xz by the size of its text (its index says), not of the file.
       const bigXz = join(dir, 'big.txt.xz');

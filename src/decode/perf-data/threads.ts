@@ -9,7 +9,6 @@
 import type { StringTable } from '../../core/strings.js';
 
 const SP = 0x20;
-const TAB = 0x09;
 
 export class Threads {
   /** tid -> comm id; and whether that name was set (perf's comm_set: only then does a fork pass it on). */
@@ -74,8 +73,9 @@ export class Threads {
 
   /** The text decoder's trim of perf's `%16s` column: leading spaces, trailing spaces and tabs. */
   private internBytes(b: Uint8Array, s: number, e: number): number {
+    // perf script pads the comm column on the left: leading spaces are padding to the text decoder too, and
+    // everything after them (trailing spaces and tabs included) is the name.
     while (s < e && b[s] === SP) s++;
-    while (e > s && (b[e - 1] === SP || b[e - 1] === TAB)) e--;
     return this.comms.idOfBytes(b, s, e);
   }
 }
