@@ -16,8 +16,8 @@ import {
   type PerfDataFile,
   type PerfDataMetadata,
 } from '../decode/perf-data/index.js';
-import * as tracing from '../decode/perf-data/tracing/index.js';
-import { KernelSymbols } from '../decode/perf-data/tracing/index.js';
+import * as tracing from '../tracefs/index.js';
+import { KernelSymbols } from '../tracefs/index.js';
 import { procKallsyms, readKallsyms, runningKernel } from '../input/kernel.js';
 import { StringTable } from '../core/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';

@@ -46,7 +46,7 @@ import { idFromEnd, idFromStart, newSampleFields, parseSample, parseSampleId, u6
 import { Session } from './session.js';
 import { Threads } from './threads.js';
 import type { KernelSymbols, TraceFormats, TracingApi } from './tracing-contract.js';
-import { ByteBuffer } from './tracing/byte-writer.js';
+import { ByteBuffer } from '../../tracefs/byte-writer.js';
 
 export interface PerfDataOptions {
   /** Events per batch (default 16384). */

@@ -1,12 +1,12 @@
 /**
- * The tracing part's interface (src/decode/perf-data/tracing/index.ts), as this container part uses it. The
+ * The tracing part's interface (src/tracefs/index.ts), as this container part uses it. The
  * types are the tracing part's own; the functions come in through PerfDataOptions.tracing.
  */
-import type { TraceFormats } from './tracing/tracing-data.js';
+import type { TraceFormats } from '../../tracefs/tracing-data.js';
 
-export type { ByteWriter } from './tracing/byte-writer.js';
-export type { EventFormat } from './tracing/event-format.js';
-export type { TraceFormats } from './tracing/tracing-data.js';
+export type { ByteWriter } from '../../tracefs/byte-writer.js';
+export type { EventFormat } from '../../tracefs/event-format.js';
+export type { TraceFormats } from '../../tracefs/tracing-data.js';
 
 export interface KernelSymbols {
   resolve(addr: bigint): string | null;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readMaybeXz, walkPerfData } from './perf-file.js';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES = `${ROOT}test/fixtures/perf-data/tracing/`;
 
 /** Recording name → its perf.data in the repository (the oracle texts and blobs are in FIXTURES). */

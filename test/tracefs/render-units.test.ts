@@ -1,9 +1,9 @@
 /** print fmt shapes the recordings do not have, checked against what libtraceevent/glibc print. */
 import { describe, expect, it } from 'vitest';
-import { ByteBuffer } from '../../../../src/decode/perf-data/tracing/index.js';
-import { CompiledEvent } from '../../../../src/decode/perf-data/tracing/event-format.js';
-import { parseFormatFile } from '../../../../src/decode/perf-data/tracing/format-file.js';
-import type { Field } from '../../../../src/decode/perf-data/tracing/fields.js';
+import { ByteBuffer } from '../../src/tracefs/index.js';
+import { CompiledEvent } from '../../src/tracefs/event-format.js';
+import { parseFormatFile } from '../../src/tracefs/format-file.js';
+import type { Field } from '../../src/tracefs/fields.js';
 
 const HEAD = `name: t\nID: 9\nformat:\n\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n`;
 

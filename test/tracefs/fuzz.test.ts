@@ -1,8 +1,8 @@
 /** Garbled tracing data and random raw samples: only NetdevTimesError, never a hang, bounded time. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NetdevTimesError } from '../../../../src/core/errors.js';
-import { ByteBuffer, parseTracingData } from '../../../../src/decode/perf-data/tracing/index.js';
+import { NetdevTimesError } from '../../src/core/errors.js';
+import { ByteBuffer, parseTracingData } from '../../src/tracefs/index.js';
 import { blob } from './oracle.js';
 
 const REAL = blob('mixed');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KernelSymbols } from '../../../../src/decode/perf-data/tracing/index.js';
+import { KernelSymbols } from '../../src/tracefs/index.js';
 
 const SYNTHETIC = [
   'ffffffff81000000 T _stext',

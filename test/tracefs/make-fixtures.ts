@@ -1,6 +1,6 @@
 /**
  * Regenerates test/fixtures/perf-data/tracing/ from the recordings with perf 6.1 (run as root, by hand:
- * `npx tsx test/decode/perf-data/tracing/make-fixtures.ts`). Not a test: the tests read what this wrote.
+ * `npx tsx test/tracefs/make-fixtures.ts`). Not a test: the tests read what this wrote.
  *
  * For each recording: NAME.tracing.bin (its HEADER_TRACING_DATA blob) and NAME.expected.txt.xz, one line per
  * sample in perf's order: `timeNs cpu event payload` as perf script prints it on this machine (which has no
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMaybeXz, walkPerfData } from './perf-file.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}test/fixtures/perf-data/tracing/`;
 const SHARED = '/work/shared/traces/';
 

@@ -5,12 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ByteBuffer,
-  KernelSymbols,
-  parseTracingData,
-  setSymbols,
-} from '../../../../src/decode/perf-data/tracing/index.js';
+import { ByteBuffer, KernelSymbols, parseTracingData, setSymbols } from '../../src/tracefs/index.js';
 import { readMaybeXz } from './perf-file.js';
 import { FIXTURES, RECORDINGS, loadSamples } from './oracle.js';
 

@@ -1,5 +1,5 @@
-/** Rendering speed over tcp-bulk (by hand: `npx tsx test/decode/perf-data/tracing/bench-render.ts`). */
-import { ByteBuffer, parseTracingData, type EventFormat } from '../../../../src/decode/perf-data/tracing/index.js';
+/** Rendering speed over tcp-bulk (by hand: `npx tsx test/tracefs/bench-render.ts`). */
+import { ByteBuffer, parseTracingData, type EventFormat } from '../../src/tracefs/index.js';
 import { loadSamples } from './oracle.js';
 
 const { tracing, samples } = loadSamples('tcp-bulk');
