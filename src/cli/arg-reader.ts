@@ -27,6 +27,15 @@ export class ArgTypeError extends NetdevTimesError {
   }
 }
 
+/**
+ * An option's string as given: empty is the parsers' answer to an option with no value after it (`-o` last),
+ * a usage error rather than a folder or file named ''.
+ */
+function given(name: string, v: string): string {
+  if (v === '') throw new ArgTypeError(name, v, 'given a value');
+  return v;
+}
+
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 export function recordReader(argv: Readonly<Record<string, unknown>>): ArgReader {
@@ -35,12 +44,12 @@ export function recordReader(argv: Readonly<Record<string, unknown>>): ArgReader
     string(name) {
       const v = get(name);
       if (typeof v !== 'string') throw new ArgTypeError(name, v, 'a string');
-      return v;
+      return given(name, v);
     },
     optionalString(name) {
       const v = get(name);
       if (v !== undefined && typeof v !== 'string') throw new ArgTypeError(name, v, 'a string');
-      return v;
+      return v === undefined ? v : given(name, v);
     },
     strings(name) {
       const v = get(name);

@@ -66,7 +66,6 @@ const ACCEPTED: string[][] = [
   ['convert', 'a', '-qo', 'out'],
   ['convert', 'a', '-o', 'out', '--no-quiet', '--payload=false', '--json', 'true'],
   ['convert', '123', '-o', '456', '-f', '7'],
-  ['convert', 'a', '-o', ''],
   ['convert', 'a', '-o', 'out', '-j', 'x'],
   ['convert', 'a', '-o', 'out', '-j'],
   ['convert', 'a', '-o', 'out', '--jobs=2', '--format', 'arrow'],

@@ -183,6 +183,19 @@ describe('CLI', () => {
     expect(m.tables.map((t: { name: string }) => t.name)).toContain('events');
   });
 
+  it('an option with no value after it is a usage error, one line, exit 2', () => {
+    for (const args of [
+      ['convert', `${TRACES}eth-npm.txt`, '-o'],
+      ['report', `${TRACES}eth-npm.txt`, '--dev'],
+    ]) {
+      const r = spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^netdev-times: --(output|dev) must be given a value\nRun 'netdev-times --help' for usage\.\n$/,
+      );
+    }
+  });
+
   it('fails with a clear message and non-zero exit on a missing file or bad option', () => {
     const r = spawnSync('node', [BIN, 'convert', '/nonexistent.txt', '-o', tmp()]);
     expect(r.status).not.toBe(0);
