@@ -1,5 +1,5 @@
 import { NetdevTimesError } from '../core/errors.js';
-import { EXIT } from './errors.js';
+import { EXIT, oneLine } from './errors.js';
 
 /**
  * Typed access to a parsed command line (yargs' argv or the fast path's): the one place where parser output,
@@ -11,6 +11,8 @@ export interface ArgReader {
   strings(name: string): string[];
   boolean(name: string): boolean;
   optionalNumber(name: string): number | undefined;
+  /** A whole number >= 1 (`--jobs`), or undefined when not given. */
+  optionalCount(name: string): number | undefined;
   /** The words after `--`. */
   trailing(): string[];
 }
@@ -22,7 +24,8 @@ export interface ArgReader {
 export class ArgTypeError extends NetdevTimesError {
   constructor(name: string, value: unknown, expected: string) {
     const why = Array.isArray(value) ? `was given ${value.length} times` : `must be ${expected}`;
-    super(`--${name} ${why}\nRun 'netdev-times --help' for usage.`, EXIT.usage);
+    const got = typeof value === 'string' && value !== '' ? `, not '${oneLine(value)}'` : '';
+    super(`--${name} ${why}${got} (see netdev-times --help)`, EXIT.usage);
     this.name = 'ArgTypeError';
   }
 }
@@ -63,7 +66,17 @@ export function recordReader(argv: Readonly<Record<string, unknown>>): ArgReader
     },
     optionalNumber(name) {
       const v = get(name);
-      if (v !== undefined && typeof v !== 'number') throw new ArgTypeError(name, v, 'a number');
+      // Present but undefined: the option was the last word, with no value after it (`-j` last).
+      if (v === undefined && Object.hasOwn(argv, name)) throw new ArgTypeError(name, '', 'given a value');
+      if (v === undefined) return v;
+      // yargs-parser makes NaN of a word that is not a number (`-j x`), and of a missing value (`-j` last).
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgTypeError(name, v, 'a number');
+      return v;
+    },
+    optionalCount(name) {
+      const v = this.optionalNumber(name);
+      if (v !== undefined && (!Number.isInteger(v) || v < 1))
+        throw new ArgTypeError(name, String(v), 'a whole number of at least 1');
       return v;
     },
     trailing() {

@@ -3,7 +3,7 @@
  * longer to load than Node itself to start. yargs-parser is the parser yargs runs underneath, given the same
  * options here, so what is accepted parses exactly as under yargs. Anything yargs would answer itself or might
  * read differently (help, --version, an unknown command or option, a missing or surplus word, a bad choice,
- * `--`, an option given twice) is not accepted: main() then hands the words to yargs, which prints its own
+ * an option given twice) is not accepted: main() then hands the words to yargs, which prints its own
  * help or message.
  * Kept because measured: importing yargs takes 0.22-0.29 s against 0.13-0.15 s for yargs-parser (node -e import).
  */
@@ -56,7 +56,6 @@ export function fastBind(words: readonly string[]): Bound | null {
   const rest = words.slice(1);
   const dashDash = rest.indexOf('--');
   const own = dashDash < 0 ? rest : rest.slice(0, dashDash);
-  if (dashDash >= 0 && c.dashDash !== true) return null;
   // yargs shows help when the last positional word is `help`; any `help` word is left to it.
   if (own.some((w) => w === 'help' || YARGS_WORD.test(w))) return null;
 
@@ -66,8 +65,16 @@ export function fastBind(words: readonly string[]): Bound | null {
   const known = knownKeys(c);
   if (Object.keys(argv).some((k) => !known.has(k) || GLOBAL_FLAGS.includes(k))) return null;
 
-  const positional = parsed.argv._.map(String);
-  if (positional.some((w) => w.startsWith('-'))) return null;
+  const before = parsed.argv._.map(String);
+  if (before.some((w) => w.startsWith('-'))) return null;
+  // `--` ends the options: after it, a word is a positional word even if it starts with '-' (a file `--weird`),
+  // except for `record`, whose words after `--` are the command it runs.
+  let positional = before;
+  if (c.dashDash !== true) {
+    const after: unknown = argv['--'];
+    if (Array.isArray(after)) positional = [...before, ...after.map(String)];
+    delete argv['--'];
+  }
   const required = c.positionals.filter((p) => p.required).length;
   const variadic = c.positionals.some((p) => p.variadic);
   if (positional.length < required || (!variadic && positional.length > c.positionals.length)) return null;

@@ -19,6 +19,14 @@ export function writersLoaded(w: Writers): void {
 
 let handlersInstalled = false;
 
+/** What a command does instead of exiting on SIGINT/SIGTERM (record: stop perf, let it finish the file). */
+let signalHook: ((sig: 'SIGINT' | 'SIGTERM') => void) | null = null;
+
+/** Makes SIGINT and SIGTERM call `hook` instead of ending the run; null restores the default. */
+export function interceptSignals(hook: ((sig: 'SIGINT' | 'SIGTERM') => void) | null): void {
+  signalHook = hook;
+}
+
 /**
  * Signals and closed pipes: an interrupted conversion removes its temporary files (the previous output, if
  * any, stays as it was); a reader that goes away (`| head`) ends the run quietly.
@@ -29,6 +37,10 @@ export function installProcessHandlers(): void {
   handlersInstalled = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
+      if (signalHook !== null) {
+        signalHook(sig);
+        return;
+      }
       writers?.abortAllFileSinks();
       void (writers?.stopAllBatches() ?? Promise.resolve()).finally(() => {
         process.stderr.write(`netdev-times: interrupted (${sig}); no partial output was left\n`);
@@ -37,11 +49,19 @@ export function installProcessHandlers(): void {
     });
   }
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') {
-      writers?.abortAllFileSinks();
-      writers?.abortAllBatches();
-      process.exit(0);
-    }
-    throw e;
+    writers?.abortAllFileSinks();
+    writers?.abortAllBatches();
+    if (e.code === 'EPIPE') process.exit(0);
+    // Any other failure of stdout (a full disk, an I/O error): one line and exit 3, as for an output file.
+    process.stderr.write(`netdev-times: standard output: write failed (${stdoutFailure(e)})\n`);
+    process.exit(EXIT.output);
   });
+}
+
+/** A stdout error as a few words (byte-sink.ts says the same of files). */
+function stdoutFailure(e: NodeJS.ErrnoException): string {
+  if (e.code === 'ENOSPC') return 'no space left on the device';
+  if (e.code === 'EDQUOT') return 'disk quota exceeded';
+  if (e.code === 'EIO') return 'input/output error';
+  return e.code ?? e.message;
 }

@@ -45,13 +45,13 @@ export async function runReport(a: ReportArgs): Promise<number> {
   };
   if (input !== '-' && isDataset(input)) {
     // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
-    const { readTableFile } = await import('../dataset/read-table.js');
+    const { readTableFile, missingTableFile } = await import('../dataset/read-table.js');
     const chunks: NamedChunk[] = [];
     for (const table of TABLE_NAMES) {
       const file = tableFile(input, table, a.source);
       if (file === null)
         throw new NetdevTimesError(
-          `${input}: has no ${table} table; convert the trace again with this version`,
+          `${missingTableFile(input, table, a.source)}: the ${table} table is missing; convert the trace again`,
           EXIT.badInput,
         );
       chunks.push(...readTableFile(file, table));

@@ -70,6 +70,28 @@ function command<A>(data: CommandData, read: (r: ArgReader) => A, run: (a: A) =>
   };
 }
 
+/** How convert, report and summary read perf.data: the same three options on each. */
+const PERF_DATA_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'kallsyms',
+    type: 'string',
+    describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
+  },
+  {
+    name: 'via-perf',
+    type: 'boolean',
+    default: false,
+    describe: 'read perf.data through `perf script` instead of natively',
+  },
+  { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
+];
+
+const perfDataArgs = (r: ArgReader): { perf: string; viaPerf: boolean; kallsyms: string | undefined } => ({
+  perf: r.string('perf'),
+  viaPerf: r.boolean('via-perf'),
+  kallsyms: r.optionalString('kallsyms'),
+});
+
 const convert = command<ConvertArgs>(
   {
     name: 'convert',
@@ -95,18 +117,7 @@ const convert = command<ConvertArgs>(
       { name: 'payload', type: 'boolean', default: false, describe: 'keep the raw payload text of every event' },
       { name: 'json', type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' },
       { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' },
-      {
-        name: 'kallsyms',
-        type: 'string',
-        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
-      },
-      {
-        name: 'via-perf',
-        type: 'boolean',
-        default: false,
-        describe: 'read perf.data through `perf script` instead of natively',
-      },
-      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
+      ...PERF_DATA_OPTIONS,
       {
         name: 'strict',
         type: 'boolean',
@@ -125,10 +136,8 @@ const convert = command<ConvertArgs>(
     payload: r.boolean('payload'),
     json: r.boolean('json'),
     quiet: r.boolean('quiet'),
-    perf: r.string('perf'),
-    viaPerf: r.boolean('via-perf'),
-    kallsyms: r.optionalString('kallsyms'),
-    jobs: r.optionalNumber('jobs'),
+    ...perfDataArgs(r),
+    jobs: r.optionalCount('jobs'),
     force: r.boolean('force'),
     strict: r.boolean('strict'),
   }),
@@ -164,18 +173,7 @@ const report = command<ReportArgs>(
       },
       { name: 'debug', type: 'boolean', default: false, describe: 'also print the buffer status' },
       { name: 'source', type: 'string', describe: 'which input of a many-input dataset' },
-      {
-        name: 'kallsyms',
-        type: 'string',
-        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
-      },
-      {
-        name: 'via-perf',
-        type: 'boolean',
-        default: false,
-        describe: 'read perf.data through `perf script` instead of natively',
-      },
-      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
+      ...PERF_DATA_OPTIONS,
     ],
   },
   (r) => ({
@@ -186,9 +184,7 @@ const report = command<ReportArgs>(
     dev: r.optionalString('dev'),
     debug: r.boolean('debug'),
     source: r.optionalString('source'),
-    viaPerf: r.boolean('via-perf'),
-    kallsyms: r.optionalString('kallsyms'),
-    perf: r.string('perf'),
+    ...perfDataArgs(r),
   }),
   async (a) => (await import('./report-command.js')).runReport(a),
 );
@@ -197,12 +193,18 @@ const record = command<RecordArgs>(
   {
     name: 'record',
     describe: 'record the tracepoints netdev-times needs with perf (-- COMMAND)',
-    usage: '$0 record [-o perf.data] [-g] -- COMMAND [ARGS...]',
+    usage: '$0 record [-o perf.data] [-g] [--duration SECONDS] [-- COMMAND [ARGS...]]',
     positionals: [],
     options: [
       { name: 'output', alias: 'o', type: 'string', default: 'perf.data', describe: 'perf.data file to write' },
       { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary' },
       { name: 'callgraph', alias: 'g', type: 'boolean', default: false, describe: 'record callchains too' },
+      {
+        name: 'duration',
+        alias: 'd',
+        type: 'number',
+        describe: 'stop after SECONDS; without a command, record the whole system that long',
+      },
       // Known to strict mode, never shown: the command is what follows `--`.
       { name: 'command', type: 'string', array: true, default: [], hidden: true },
     ],
@@ -213,6 +215,7 @@ const record = command<RecordArgs>(
     perf: r.string('perf'),
     callgraph: r.boolean('callgraph'),
     command: r.trailing(),
+    duration: r.optionalNumber('duration'),
   }),
   async (a) => (await import('./record-command.js')).runRecord(a),
 );
@@ -244,18 +247,7 @@ const summary = command<SummaryArgs>(
         describe: 'latency unit of the table (3 decimals)',
       },
       { name: 'source', type: 'string', describe: 'only this input of a many-input dataset (default: each in turn)' },
-      {
-        name: 'kallsyms',
-        type: 'string',
-        describe: "a kallsyms file of the recording's kernel: perf.data kernel addresses as symbols",
-      },
-      {
-        name: 'via-perf',
-        type: 'boolean',
-        default: false,
-        describe: 'read perf.data through `perf script` instead of natively',
-      },
-      { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
+      ...PERF_DATA_OPTIONS,
     ],
     epilogue:
       'Per device and direction: packets, drops by reason, and p50/p90/p99/max of the qdisc and device (tx) and ' +
@@ -267,9 +259,7 @@ const summary = command<SummaryArgs>(
     json: r.boolean('json'),
     unit: r.string('unit'),
     source: r.optionalString('source'),
-    perf: r.string('perf'),
-    viaPerf: r.boolean('via-perf'),
-    kallsyms: r.optionalString('kallsyms'),
+    ...perfDataArgs(r),
   }),
   async (a) => (await import('./summary-command.js')).runSummary(a),
 );

@@ -4,10 +4,9 @@
  * stay yargs' own.
  */
 import yargs, { type Argv, type Options } from 'yargs';
-import { NetdevTimesError } from '../core/errors.js';
 import { toolVersion } from '../core/version.js';
 import { recordReader } from './arg-reader.js';
-import { EXIT, reportError } from './errors.js';
+import { EXIT, reportError, usageError } from './errors.js';
 import { COMMANDS, NO_COMMAND, USAGE, type Bound, type CommandData, type OptionSpec } from './spec.js';
 
 /** `convert <inputs..>`, `schema [table]`: yargs' command string of a command. */
@@ -78,7 +77,7 @@ export async function runYargs(words: readonly string[], exec: (b: Bound) => Pro
     .wrap(Math.min(110, process.stdout.columns || 100))
     // err is undefined for a usage mistake, whatever yargs' types say.
     .fail((msg, err: Error | undefined) => {
-      throw err ?? new NetdevTimesError(`${msg}\nRun 'netdev-times --help' for usage.`, EXIT.usage);
+      throw err ?? usageError(msg);
     });
   try {
     await parser.parseAsync();

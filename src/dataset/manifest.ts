@@ -66,6 +66,8 @@ export interface Manifest {
   failed?: { path: string; source: string; error: string }[];
   /** Each table's files, their paths relative to the dataset folder. */
   tables: { name: string; rows: number; files: { format: string; path: string; bytes: number }[] }[];
+  /** A batch dataset's partition folders (`source=NAME`) and the input each holds, relative to the dataset. */
+  partitions?: Record<string, string>;
   /** What the correlate stage counted (snake_case keys); per partition source in a batch dataset. */
   correlation?: Json;
 }

@@ -3,6 +3,7 @@
  * rebuilt from files exactly as from the correlator's live output.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataType, tableFromIPC, type Data, type RecordBatch, type Table, type Vector } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import { StringTable } from '../core/strings.js';
@@ -105,19 +106,57 @@ function tableNameOf(t: Table): string | undefined {
   return t.schema.metadata.get(TABLE_KEY);
 }
 
-/** Reads one `.parquet` or `.arrow` file of a correlate table as chunks (one per batch). */
+/** The magic bytes a table file starts and ends with, by its extension. */
+const MAGIC: Record<string, string> = { parquet: 'PAR1', arrow: 'ARROW1' };
+
+const hasMagic = (bytes: Uint8Array, magic: string): boolean => {
+  const m = new TextEncoder().encode(magic);
+  if (bytes.length < 2 * m.length) return false;
+  const tail = bytes.length - m.length;
+  return m.every((b, i) => bytes[i] === b && bytes[tail + i] === b);
+};
+
+/**
+ * Reads one `.parquet` or `.arrow` file of a correlate table as chunks (one per batch). A file that is missing,
+ * cut short, of another format or of another table is one NetdevTimesError (exit 1) naming the file.
+ */
 export function readTableFile(path: string, table?: string): NamedChunk[] {
+  const bad = (why: string): NetdevTimesError => new NetdevTimesError(`${path}: ${why}; convert the trace again`, 1);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
+    const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+    if (code === 'ENOENT') throw bad('the table file is missing');
     throw new NetdevTimesError(`${path}: cannot read (${e instanceof Error ? e.message : String(e)})`, 2);
   }
-  // Batches as large as the writer's row groups: fewer dictionaries to intern again.
-  const t = path.endsWith('.parquet')
-    ? tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream())
-    : tableFromIPC(bytes);
-  const name = table ?? tableNameOf(t);
-  if (name === undefined) throw new NetdevTimesError(`${path}: no table name in its metadata`);
-  return t.batches.map((b) => ({ table: name, chunk: chunkFromArrow(b) }));
+  const ext = path.endsWith('.parquet') ? 'parquet' : 'arrow';
+  // Checked first: Arrow's reader takes many byte strings for an empty table, and neither reader says why.
+  if (!hasMagic(bytes, MAGIC[ext]))
+    throw bad(
+      `not a complete ${ext === 'parquet' ? 'Parquet' : 'Arrow IPC'} file (cut short, or another kind of file)`,
+    );
+  let t: Table;
+  try {
+    // Batches as large as the writer's row groups: fewer dictionaries to intern again.
+    t =
+      ext === 'parquet' ? tableFromIPC(readParquet(bytes, { batchSize: 65536 }).intoIPCStream()) : tableFromIPC(bytes);
+  } catch (e) {
+    throw bad(
+      `unreadable ${ext === 'parquet' ? 'Parquet' : 'Arrow IPC'} file (${e instanceof Error ? e.message : String(e)})`,
+    );
+  }
+  const recorded = tableNameOf(t);
+  if (recorded === undefined) throw bad('not a netdev-times table (no table name in its metadata)');
+  if (table !== undefined && recorded !== table) throw bad(`holds the ${recorded} table, not ${table}`);
+  try {
+    return t.batches.map((b) => ({ table: recorded, chunk: chunkFromArrow(b) }));
+  } catch (e) {
+    throw bad(`unreadable ${recorded} table (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** The file a table that is missing from a dataset would be (`.parquet`, or `.arrow`), for the message. */
+export function missingTableFile(dir: string, table: string, source?: string): string {
+  return `${join(dir, source === undefined ? table : join(table, `source=${source}`, 'part-0'))}.parquet (or .arrow)`;
 }

@@ -1,6 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, open as openCallback, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { Readable } from 'node:stream';
@@ -33,16 +35,51 @@ function errnoOf(e: unknown): string {
   return 'code' in e && typeof e.code === 'string' ? e.code : e.message;
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
-  const fh = await open(path, 'r').catch((e: unknown) => {
+const openFd = promisify(openCallback);
+
+/**
+ * What a path is, from its own descriptor: a regular file (positioned reads, a size), or anything else that
+ * reads as a stream — a named pipe, `/dev/stdin`, a `<(...)` (`/dev/fd/N`), a character device — whose bytes
+ * come once, in order, and are never sought. A pipe is read through libuv's pipe handle (non-blocking, on the
+ * event loop), not by a thread-pool read: a read blocked on a pipe whose writer is idle would hold the
+ * process at exit (SIGINT, SIGTERM) until the writer closes it.
+ */
+async function openPath(
+  path: string,
+): Promise<{ regular: true; head: Uint8Array } | { regular: false; stream: Readable }> {
+  const fd = await openFd(path, 'r').catch((e: unknown) => {
     throw new NetdevTimesError(`${path}: cannot open (${errnoOf(e)})`, 2);
   });
+  let keep = false;
   try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new NetdevTimesError(`${path}: cannot open (EISDIR)`, 2);
+    if (st.isFIFO() || st.isSocket()) {
+      keep = true;
+      return { regular: false, stream: new Socket({ fd, readable: true, writable: false }) };
+    }
+    if (!st.isFile()) {
+      keep = true;
+      return { regular: false, stream: createReadStream('', { fd, highWaterMark: 1 << 20 }) };
+    }
     const head = new Uint8Array(8);
-    const { bytesRead } = await fh.read(head, 0, 8, 0);
-    return head.subarray(0, bytesRead);
+    const bytesRead = readSync(fd, head, 0, 8, 0);
+    return { regular: true, head: head.subarray(0, bytesRead) };
+  } catch (e) {
+    if (e instanceof NetdevTimesError) throw e;
+    throw new NetdevTimesError(`${path}: cannot read (${errnoOf(e)})`, 2);
   } finally {
-    await fh.close();
+    if (!keep) closeSync(fd);
+  }
+}
+
+/** Whether a path is a regular file (a size, positioned reads), not a pipe, a device or a `/dev/fd/N` stream. */
+export function isRegularFile(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -169,17 +206,18 @@ async function* nothing(): AsyncGenerator<Uint8Array> {}
  */
 export async function openTextInput(path: string, options: InputOptions = {}): Promise<OpenedInput> {
   const label = inputLabel(path);
-  if (path === '-') {
-    const { kind, bytes } = await sniffStream(process.stdin);
-    if (kind === 'perf-data') {
-      if (options.viaPerf === true) throw new NetdevTimesError(`${label}: --via-perf needs a perf.data file path`, 2);
-      return { format: 'perf-data', kind, path: null, chunks: bytes };
-    }
-    if (kind === null || kind === 'text') return { format: 'text', kind: 'text', chunks: bytes };
-    const { Readable: R } = await import('node:stream');
-    return decompressed(kind, R.from(bytes), label, options);
+  if (path === '-') return openStream(process.stdin, label, options);
+  const opened = await openPath(path);
+  if (!opened.regular) {
+    // A pipe's bytes come once: sniffed from its first chunk, never by a positioned read.
+    const raw = opened.stream;
+    raw.on('error', () => undefined);
+    return openStream(raw, label, options).catch((e: unknown) => {
+      raw.destroy();
+      throw e;
+    });
   }
-  const kind = sniff(await readHead(path));
+  const kind = sniff(opened.head);
   if (kind === 'perf-data') {
     if (options.viaPerf === true)
       return { format: 'text', kind, chunks: perfScriptStream(path, options.perf ?? 'perf') };
@@ -187,6 +225,32 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
   }
   if (kind === 'text') return { format: 'text', kind, chunks: fileChunks(path, options.reuseChunks === true) };
   return decompressed(kind, createReadStream(path, { highWaterMark: 1 << 20 }), label, options);
+}
+
+/**
+ * A stream (stdin, a named pipe, `/dev/fd/N`), recognised by its first chunk: text as it comes, compressed
+ * text decompressed, perf.data as a stream for the native reader (which spools what it must seek in).
+ */
+async function openStream(source: Readable, label: string, options: InputOptions): Promise<OpenedInput> {
+  const wrapped = readErrors(source, label);
+  const { kind, bytes } = await sniffStream(wrapped);
+  if (kind === 'perf-data') {
+    if (options.viaPerf === true) throw new NetdevTimesError(`${label}: --via-perf needs a perf.data file path`, 2);
+    return { format: 'perf-data', kind, path: null, chunks: bytes };
+  }
+  if (kind === null || kind === 'text') return { format: 'text', kind: 'text', chunks: bytes };
+  const { Readable: R } = await import('node:stream');
+  return decompressed(kind, R.from(bytes), label, options);
+}
+
+/** A stream's chunks, a read error as one line naming the input. */
+async function* readErrors(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of source) yield byteChunk(chunk);
+  } catch (e) {
+    if (e instanceof NetdevTimesError) throw e;
+    throw new NetdevTimesError(`${label}: cannot read (${errnoOf(e)})`, 2);
+  }
 }
 
 /**

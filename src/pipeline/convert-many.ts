@@ -5,12 +5,14 @@
 import { startWorker } from '../core/worker.js';
 import { readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../core/errors.js';
 import { describeFsError, makeDirs, writeFileAtomic } from '../formats/byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from '../dataset/dataset.js';
+import { partitionFolder, partitionValues } from '../dataset/layout.js';
+import { lockOutput } from '../dataset/lock.js';
 import { datasetRelative, type InputSummary, type Json, type Manifest } from '../dataset/manifest.js';
 import { toolVersion } from '../core/version.js';
 
@@ -30,53 +32,90 @@ export type ManyOptions = Omit<ConvertOptions, 'input' | 'placement' | 'writeMan
   onInputDone?: (o: InputOutcome) => void;
 };
 
-/** Files named by the arguments: directories are walked (sorted, hidden entries skipped). */
-export function expandInputs(args: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
+/** An entry of a folder walk that could not be read (a dangling link, a link loop, no permission). */
+export interface Unreadable {
+  path: string;
+  error: string;
+}
+
+const codeOf = (e: unknown): string =>
+  e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : String(e);
+
+/**
+ * Files named by the arguments: folders are walked (sorted, hidden entries skipped), each folder once
+ * (a symbolic link back to a folder already walked is not followed again), never into `skipDir` (the output
+ * folder, when it lies inside an input folder). A folder entry that cannot be read is listed in `unreadable`;
+ * a path named on the command line stays an input (its conversion says why it cannot be read).
+ */
+export function expandInputs(args: string[], skipDir?: string): { files: string[]; unreadable: Unreadable[] } {
+  const files: string[] = [];
+  const unreadable: Unreadable[] = [];
+  const idOf = (st: { dev: number; ino: number }): string => `${st.dev}:${st.ino}`;
+  const seen = new Set<string>();
+  let skip: string | null = null;
+  if (skipDir !== undefined) {
+    try {
+      skip = idOf(statSync(skipDir));
+    } catch {
+      skip = null;
+    }
+  }
+  const walk = (p: string, named: boolean): void => {
     let st;
     try {
       st = statSync(p);
-    } catch {
-      out.push(p); // reported as unreadable by its own conversion
+    } catch (e) {
+      if (named)
+        files.push(p); // reported as unreadable by its own conversion
+      else unreadable.push({ path: p, error: `cannot open (${codeOf(e)})` });
       return;
     }
     if (!st.isDirectory()) {
-      out.push(p);
+      files.push(p);
       return;
     }
-    for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+    const id = idOf(st);
+    if (id === skip || seen.has(id)) return;
+    seen.add(id);
+    let names: string[];
+    try {
+      names = readdirSync(p).sort();
+    } catch (e) {
+      unreadable.push({ path: p, error: `cannot read the folder (${codeOf(e)})` });
+      return;
+    }
+    for (const name of names) if (!name.startsWith('.')) walk(join(p, name), false);
   };
-  for (const a of args) walk(a);
-  return out;
+  for (const a of args) walk(a, true);
+  return { files, unreadable };
 }
 
-const COMPRESSED = ['.xz', '.gz'];
-
-/** A hive partition value per input: the file name without compression suffix, made unique and path-safe. */
-export function sourceNames(inputs: string[]): string[] {
-  const seen = new Map<string, number>();
-  return inputs.map((p) => {
-    let name = p === '-' ? 'stdin' : basename(p);
-    for (const ext of COMPRESSED) if (name.endsWith(ext)) name = name.slice(0, -ext.length);
-    name = name.replace(/[/\\=%:*?"<>|\s]/g, '_') || 'input';
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    return n === 1 ? name : `${name}-${n}`;
-  });
-}
+/** A hive partition value per input: see dataset/layout.ts. */
+export const sourceNames = (inputs: string[]): string[] => partitionValues(inputs);
 
 export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
   refuseExistingDataset(options.outDir, options.force ?? false);
   // The batch's folder exists before any worker starts: a failed input removes only the folders it created.
+  let first: string | undefined;
   try {
-    makeDirs(options.outDir);
+    first = makeDirs(options.outDir);
   } catch (e) {
     throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
   }
-  const inputs = expandInputs(options.inputs);
+  const lock = lockOutput(options.outDir, first === undefined ? undefined : [options.outDir, first]);
+  try {
+    // Taken, the folder may have been completed by another run just before: it is refused as before.
+    refuseExistingDataset(options.outDir, options.force ?? false);
+    return await convertLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function convertLocked(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
+  const { files: inputs, unreadable } = expandInputs(options.inputs, options.outDir);
   if (inputs.length === 0) throw new NetdevTimesError('no input files found', 2);
-  const sources = sourceNames(inputs);
+  const sources = partitionValues(inputs);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), inputs.length));
   const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
   const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
@@ -143,6 +182,12 @@ export async function convertMany(options: ManyOptions): Promise<{ manifest: Man
   } finally {
     active.delete(options.outDir);
   }
+  // Folder entries that could not be read: failed inputs, reported like the others; the rest are converted.
+  for (const u of unreadable) {
+    const o: InputOutcome = { input: u.path, source: '', ok: false, error: `${u.path}: ${u.error}`, exitCode: 2 };
+    outcomes.push(o);
+    onInputDone?.(o);
+  }
   const manifest = mergeManifests(outcomes, options.outDir);
   writeFileAtomic(join(options.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   // A replaced dataset keeps no partition of the previous one (nor of an input that failed this time).
@@ -196,7 +241,7 @@ function removeTempFiles(outDir: string, source?: string): void {
   for (const table of list(outDir)) {
     const tableDir = join(outDir, table);
     for (const part of list(tableDir)) {
-      if (!part.startsWith('source=') || (source !== undefined && part !== `source=${source}`)) continue;
+      if (!part.startsWith('source=') || (source !== undefined && part !== partitionFolder(source))) continue;
       const partDir = join(tableDir, part);
       for (const f of list(partDir)) {
         if (!f.startsWith('.') || !f.endsWith(suffix)) continue;
@@ -249,6 +294,9 @@ function mergeManifests(outcomes: InputOutcome[], outDir: string): Manifest {
       .filter((o) => !o.ok)
       .map((o) => ({ path: datasetRelative(outDir, o.input), source: o.source, error: o.error ?? '' })),
     tables: [...tables.values()],
+    partitions: Object.fromEntries(
+      outcomes.filter((o) => o.ok).map((o) => [partitionFolder(o.source), datasetRelative(outDir, o.input)]),
+    ),
     ...(correlation ? { correlation } : {}),
   };
 }

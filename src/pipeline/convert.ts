@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/text/decoder.js';
-import { xzSize, type InputKind } from '../input/open.js';
+import { isRegularFile, xzSize, type InputKind } from '../input/open.js';
 import { notATrace } from '../decode/text/looks-like.js';
 import { TraceStats } from '../normalise/trace-stats.js';
 import { NetdevTimesError } from '../core/errors.js';
@@ -29,6 +29,8 @@ import { lostChunk } from '../tables/lost-rows.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from '../tables/reject-rows.js';
 import { openTraceSource } from './source.js';
 import { tableSpec } from '../tables/schema.js';
+import { pruneDataset } from '../dataset/dataset.js';
+import { lockOutput, type OutputLock } from '../dataset/lock.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from '../dataset/table-output.js';
 import { EncoderThread } from '../formats/parquet/encoder-thread.js';
 import {
@@ -122,7 +124,8 @@ export async function parquetThreadPays(path: string, kind: InputKind): Promise<
   if (!isMainThread) return false;
   const set = threadsSetting();
   if (set !== undefined) return set >= 2;
-  if (path === '-' || availableParallelism() < 2) return false;
+  // A pipe (`<(...)`, a FIFO, /dev/stdin) has no size to go by, and `xz --list` would read it.
+  if (!isRegularFile(path) || availableParallelism() < 2) return false;
   if (kind === 'xz') return ((await xzSize(path)) ?? 0) >= PARQUET_THREAD_BYTES;
   // perf.data is read natively now: no perf script takes the second core, so a large one gets the thread too.
   if (kind !== 'text' && kind !== 'perf-data') return false;
@@ -176,9 +179,21 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       noteMadeFolder(made);
     }
   };
+  /** One writer per output folder: held from before the first file to after the manifest. */
+  let lock: OutputLock | null = null;
   if (!stream) {
     try {
       makeDir(options.outDir);
+      if (options.writeManifest ?? true) {
+        lock = lockOutput(options.outDir, createdDirs[0]);
+        try {
+          // Taken, the folder may have been completed by another run just before: refused as before.
+          refuseExistingDataset(options.outDir, options.force ?? false);
+        } catch (e) {
+          lock.release();
+          throw e;
+        }
+      }
     } catch (e) {
       await encoder?.stop();
       throw e;
@@ -190,6 +205,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const group = new CommitGroup();
   /** On failure: no temporary file, no new folder, and the previous dataset (if any) as it was. */
   const cleanUp = (): void => {
+    lock?.release();
     for (const o of outputs) o.abort();
     void encoder?.stop();
     group.abort();
@@ -258,7 +274,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
     const summary: InputSummary = {
       path: datasetRelative(options.outDir, options.input),
-      bytes: options.input === '-' ? input.bytes : statSync(options.input).size,
+      bytes: isRegularFile(options.input) ? statSync(options.input).size : input.bytes,
       kind: input.kind,
       lines: lineAccounting(input.counts),
       events_by_type: keyed(input.events.values, stats.perEvent),
@@ -291,6 +307,13 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n', group);
     group.commit();
     for (const made of createdDirs) forgetMadeFolder(made);
+    // A replaced dataset keeps nothing of the previous one, removed while the folder is still this run's.
+    if (lock !== null && options.force)
+      pruneDataset(
+        options.outDir,
+        files.map((f) => f.path),
+      );
+    lock?.release();
     return { manifest, manifestPath };
   } catch (e) {
     cleanUp();

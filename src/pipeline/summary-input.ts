@@ -13,10 +13,10 @@ import { SummaryBuilder, type SourceSummary } from '../summary/summary.js';
 const TABLES = ['tx_packets', 'rx_packets'] as const;
 
 /** Reading table files needs apache-arrow and parquet-wasm (~0.2 s to load): only a dataset's summary loads them. */
-type ReadTableFile = typeof import('../dataset/read-table.js').readTableFile;
+type ReadTable = typeof import('../dataset/read-table.js');
 
 function summaryOfFiles(
-  readTableFile: ReadTableFile,
+  { readTableFile, missingTableFile }: ReadTable,
   dir: string,
   source: string | undefined,
   label: string,
@@ -25,7 +25,10 @@ function summaryOfFiles(
   for (const table of TABLES) {
     const file = tableFile(dir, table, source);
     if (file === null)
-      throw new NetdevTimesError(`${dir}: has no ${table} table; convert the trace again with this version`, 1);
+      throw new NetdevTimesError(
+        `${missingTableFile(dir, table, source)}: the ${table} table is missing; convert the trace again`,
+        1,
+      );
     for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
   }
   return { source: label, devices: builder.finish(), lost_events: lostEventsOf(dir, source) };
@@ -33,14 +36,14 @@ function summaryOfFiles(
 
 /** One summary per source of a dataset folder (all partitions, or only `source`). */
 export async function summaryOfDataset(dir: string, source?: string): Promise<SourceSummary[]> {
-  const { readTableFile } = await import('../dataset/read-table.js');
+  const read = await import('../dataset/read-table.js');
   const sources = datasetSources(dir, 'tx_packets');
   if (sources.length === 0) {
     if (source !== undefined) throw new NetdevTimesError(`${dir}: is not partitioned by source; drop --source`, 2);
-    return [summaryOfFiles(readTableFile, dir, undefined, dir)];
+    return [summaryOfFiles(read, dir, undefined, dir)];
   }
   const chosen = source === undefined ? sources : [source];
-  return chosen.map((s) => summaryOfFiles(readTableFile, dir, s, s));
+  return chosen.map((s) => summaryOfFiles(read, dir, s, s));
 }
 
 /** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */

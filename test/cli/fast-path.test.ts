@@ -66,8 +66,6 @@ const ACCEPTED: string[][] = [
   ['convert', 'a', '-qo', 'out'],
   ['convert', 'a', '-o', 'out', '--no-quiet', '--payload=false', '--json', 'true'],
   ['convert', '123', '-o', '456', '-f', '7'],
-  ['convert', 'a', '-o', 'out', '-j', 'x'],
-  ['convert', 'a', '-o', 'out', '-j'],
   ['convert', 'a', '-o', 'out', '--jobs=2', '--format', 'arrow'],
   ['report', 't.txt'],
   ['report', 't.txt', 'tx', 'dev=eth0', '--rx', '--dev', 'lo', '--debug', '--source', 's1'],
@@ -110,8 +108,10 @@ const DECLINED: string[][] = [
   ['convert', 'a', '-o', 'o', 'help'],
   ['convert', 'a', '-q', 'help', '-o', 'o'],
   ['convert', 'a', '-o', 'help'],
-  ['convert', 'a', '-o', 'o', '--', 'b'],
   ['convert', 'a', '-o', 'o', '-o', 'p'],
+  ['convert', 'a', '-o', 'out', '-j', 'x'],
+  ['convert', 'a', '-o', 'out', '-j'],
+  ['convert', 'a', '-o', 'out', '-j', '0'],
   ['convert', 'a', '-o', 'o', '-f', 'parquet', '-f', 'arrow'],
   ['convert', 'a', '-o', 'o', '--output.x', '1'],
   ['convert', '--inputs', 'a', '-o', 'o'],
@@ -141,6 +141,13 @@ describe('the fast path and yargs agree', () => {
     expect(fast?.args).toEqual(slow.bound?.args);
   });
 
+  it('`--` ends the options: the words after it are positional words (yargs would drop them)', () => {
+    expect(fastBind(['convert', 'a', '-o', 'o', '--', 'b'])?.args).toMatchObject({ inputs: ['a', 'b'], output: 'o' });
+    expect(fastBind(['convert', '-o', 'o', '--', '--weird', '-x'])?.args).toMatchObject({ inputs: ['--weird', '-x'] });
+    expect(fastBind(['report', '--', '-r'])?.args).toMatchObject({ input: '-r', words: [] });
+    expect(fastBind(['record', '--', '-r'])?.args).toMatchObject({ command: ['-r'] });
+  });
+
   it.each(DECLINED.map((w) => [w.join(' '), w]))('%s: left to yargs', (_, words) => {
     expect(fastBind(words)).toBeNull();
   });
@@ -164,7 +171,7 @@ describe('usage errors are yargs’ own (exit 2)', () => {
     [['convert', 'a'], 'Missing required argument: output'],
     [['convert'], 'Not enough non-option arguments: got 0, need at least 1'],
     [['convert', 'a', '-o', 'o', '--bogus'], 'Unknown argument: bogus'],
-    [['summary', 'd', '--unit', 's'], 'Invalid values:\n  Argument: unit, Given: "s", Choices: "ms", "us"'],
+    [['summary', 'd', '--unit', 's'], 'Invalid values: Argument: unit, Given: "s", Choices: "ms", "us"'],
     [['schema', 'a', 'b'], 'Unknown argument: b'],
     [['record', 'x'], 'Unknown argument: x'],
   ];
@@ -172,13 +179,25 @@ describe('usage errors are yargs’ own (exit 2)', () => {
     const r = await underYargs(words);
     expect(r.code).toBe(2);
     expect(r.bound).toBeNull();
-    expect(r.stderr).toBe(`netdev-times: ${message}\nRun 'netdev-times --help' for usage.\n`);
+    expect(r.stderr).toBe(`netdev-times: ${message} (see netdev-times --help)\n`);
+  });
+
+  it('a number option that is not one is a usage error after yargs too, one line', async () => {
+    for (const [words, message] of [
+      [['convert', 'a', '-o', 'o', '-j', 'x'], '--jobs must be a number'],
+      [['convert', 'a', '-o', 'o', '-j'], '--jobs must be given a value'],
+      [['convert', 'a', '-o', 'o', '-j', '0'], "--jobs must be a whole number of at least 1, not '0'"],
+    ] as const) {
+      const r = await underYargs([...words]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`netdev-times: ${message} (see netdev-times --help)\n`);
+    }
   });
 
   it('an option given twice, which the commands cannot take, is a usage error after yargs too', async () => {
     const r = await underYargs(['convert', 'a', '-o', 'o', '-o', 'p']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("netdev-times: --output was given 2 times\nRun 'netdev-times --help' for usage.\n");
+    expect(r.stderr).toBe('netdev-times: --output was given 2 times (see netdev-times --help)\n');
   });
 });
 
