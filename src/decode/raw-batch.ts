@@ -1,4 +1,5 @@
 import type { StringTable } from '../core/strings.js';
+import type { EventFormat } from '../tracefs/event-format.js';
 
 /**
  * A batch of decoded event lines as columns. The payload text stays as bytes in one arena per batch (the
@@ -23,6 +24,13 @@ export interface RawBatch {
   payloadStart: Int32Array;
   payloadEnd: Int32Array;
   arena: Uint8Array;
+  /**
+   * 1 where the payload span holds the tracepoint's raw sample (perf.data) rather than text; its format is
+   * rawFormats[event[i]]. Only events a RawPayloadReader accepted are raw: every other payload is text.
+   */
+  rawPayload: Uint8Array;
+  /** The format of each event-name id whose samples may be raw; shared by every batch of one input. */
+  rawFormats: (EventFormat | null)[];
   /** Frames of event i are frames[frameStart[i] .. frameEnd[i]). */
   frameStart: Int32Array;
   frameEnd: Int32Array;
@@ -32,8 +40,26 @@ export interface RawBatch {
   events: StringTable;
 }
 
+/**
+ * What reads a tracepoint's raw samples straight into columns (the normaliser, for the formats it knows): a
+ * binary decoder then copies the sample's bytes instead of printing its text, where `accepts` says yes.
+ */
+export interface RawPayloadReader {
+  /** Whether this sample's values read from its bytes exactly as from its printed text. */
+  accepts(raw: Uint8Array, start: number, end: number): boolean;
+}
+
+/** Text decoders' batches: no raw payloads. */
+const NO_RAW_FORMATS: (EventFormat | null)[] = [];
+
 /** An empty batch; `arena` is the text its payload spans will point into (the decoder's current text). */
-export function newRawBatch(capacity: number, comms: StringTable, events: StringTable, arena: Uint8Array): RawBatch {
+export function newRawBatch(
+  capacity: number,
+  comms: StringTable,
+  events: StringTable,
+  arena: Uint8Array,
+  rawFormats: (EventFormat | null)[] = NO_RAW_FORMATS,
+): RawBatch {
   return rawBatchOf(
     {
       length: 0,
@@ -48,6 +74,8 @@ export function newRawBatch(capacity: number, comms: StringTable, events: String
       payloadStart: new Int32Array(capacity),
       payloadEnd: new Int32Array(capacity),
       arena,
+      rawPayload: new Uint8Array(capacity),
+      rawFormats,
       frameStart: new Int32Array(capacity),
       frameEnd: new Int32Array(capacity),
       frames: [],
@@ -79,6 +107,8 @@ function rawBatchOf(a: RawArrays, comms: StringTable, events: StringTable): RawB
     payloadStart: a.payloadStart,
     payloadEnd: a.payloadEnd,
     arena: a.arena,
+    rawPayload: a.rawPayload,
+    rawFormats: a.rawFormats,
     frameStart: a.frameStart,
     frameEnd: a.frameEnd,
     frames: a.frames,

@@ -4,6 +4,8 @@ import { eventBatchOf, FieldTables, newEventBatch, type EventBatch } from './eve
 import { EventKind, kindOfName } from './kinds.js';
 import { FastPaths } from './payload-fast.js';
 import { parseGeneric } from './payload.js';
+import { rawReaderFor, RawReader } from './payload-raw.js';
+import type { EventFormat } from '../tracefs/event-format.js';
 
 /** Rows per call of the row loop (see rows()). */
 const SLICE = 1024;
@@ -21,6 +23,10 @@ export class Normaliser {
   /** A batch given back (recycle) whose columns serve the next one. */
   private spare: EventBatch | null = null;
   private readonly fast = new FastPaths();
+  /** Readers of raw samples (perf.data) by format, made when the decoder asked (rawReader). */
+  private readonly rawReaders = new Map<EventFormat, RawReader>();
+  /** The batch being normalised: its raw readers by event-name id. */
+  private rawByEvent: (RawReader | undefined)[] = [];
 
   constructor(private readonly keepAllPayloads = false) {}
 
@@ -45,9 +51,35 @@ export class Normaliser {
     return eventBatchOf(raw, b);
   }
 
+  /**
+   * A reader of `format`'s raw samples for the perf.data decoder (which then hands them over unprinted), or
+   * null: not a netdev tracepoint, a print format not read raw, or every payload to be kept as text.
+   */
+  rawReader(format: EventFormat): RawReader | null {
+    if (this.keepAllPayloads) return null;
+    const kind = kindOfName(format.fullName);
+    if (kind === EventKind.Other) return null;
+    let r = this.rawReaders.get(format);
+    if (r === undefined) {
+      const made = rawReaderFor(kind, format, this.tables);
+      if (made === null) return null;
+      r = made;
+      this.rawReaders.set(format, r);
+    }
+    return r;
+  }
+
   normalise(raw: RawBatch): EventBatch {
     const batch = this.columnsFor(raw);
     this.learnKinds(raw.events.values);
+    const formats = raw.rawFormats;
+    if (formats.length > 0) {
+      const by = this.rawByEvent;
+      for (let id = 0; id < formats.length; id++) {
+        const f = formats[id];
+        by[id] = f ? this.rawReaders.get(f) : undefined;
+      }
+    }
     this.fast.bind(batch);
     for (let from = 0; from < raw.length; from += SLICE) this.rows(batch, from, Math.min(raw.length, from + SLICE));
     return batch;
@@ -81,10 +113,15 @@ export class Normaliser {
     const kindOf = batch.kind;
     const parsed = batch.parsed;
     const keep = batch.keepPayload;
+    const rawPayload = raw.rawPayload;
     for (let i = from; i < to; i++) {
       // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- kinds live in a Uint8Array, typed number
       const kind: EventKind = kinds[event[i]];
       kindOf[i] = kind;
+      if (rawPayload[i] === 1) {
+        this.parseRaw(batch, i);
+        continue;
+      }
       if (kind === EventKind.Other) {
         keep[i] = 1;
         continue;
@@ -97,6 +134,14 @@ export class Normaliser {
       }
       if (keepAll) keep[i] = 1;
     }
+  }
+
+  private parseRaw(batch: EventBatch, i: number): void {
+    const raw = batch.raw;
+    const reader = this.rawByEvent[raw.event[i]];
+    // Only a sample this normaliser's reader accepted is raw; another normaliser's batch is a wiring bug.
+    if (reader === undefined) throw new Error('a raw sample without its reader');
+    reader.parse(batch, i, raw.arena, raw.payloadStart[i], raw.payloadEnd[i]);
   }
 
   private countUnparsed(eventId: number): void {

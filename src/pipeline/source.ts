@@ -41,6 +41,8 @@ export interface SourceOptions {
   recycle?: boolean;
   /** Where the kernel's lost-event records go (the caller's), else the source's own. */
   lost?: LostEvents;
+  /** perf.data: print every payload and parse the text, as perf script's would be (the raw reader's oracle). */
+  printPayloads?: boolean;
 }
 
 export interface TraceSource {
@@ -208,6 +210,7 @@ class PerfDataSource extends DecodingSource implements TraceSource {
       lost: this.lost,
       tracing,
       kernelSymbols: kernel.symbols,
+      rawPayloads: options.printPayloads === true ? undefined : (format) => this.normaliser.rawReader(format),
     });
     if (file.setup) this.decoder.configureFile(file.setup);
   }
@@ -237,12 +240,18 @@ class PerfDataSource extends DecodingSource implements TraceSource {
   /** The lines perf script would print: each event, its frames, and a blank line after frames. */
   protected override seen(raw: RawBatch): void {
     const c = this.counts;
+    const start = raw.frameStart;
+    const end = raw.frameEnd;
+    let frames = 0;
+    let blank = 0;
     for (let i = 0; i < raw.length; i++) {
-      const frames = raw.frameEnd[i] - raw.frameStart[i];
-      c.events++;
-      c.callchainFrames += frames;
-      if (frames > 0) c.blank++;
+      const n = end[i] - start[i];
+      frames += n;
+      if (n > 0) blank++;
     }
+    c.events += raw.length;
+    c.callchainFrames += frames;
+    c.blank += blank;
     c.lines = c.events + c.callchainFrames + c.blank + c.lost;
   }
 }

@@ -3,7 +3,7 @@ import { type ByteWriter, writeLatin1 } from './byte-writer.js';
 import type { Field } from './fields.js';
 import { dynamicRange, readUnsigned } from './fields.js';
 import type { FormatFile } from './format-file.js';
-import { compilePrintFmt, type Op, type RenderContext } from './print-fmt-eval.js';
+import { compilePrintFmt, fieldsRead, type CompiledConversion, type Op, type RenderContext } from './print-fmt-eval.js';
 import { parsePrintFmt } from './print-fmt-parse.js';
 
 export interface EventFormat {
@@ -14,6 +14,25 @@ export interface EventFormat {
   readonly fullName: string;
   /** Appends the payload text perf script prints for this raw sample (no trailing newline) to out. */
   render(raw: Uint8Array, rawStart: number, rawEnd: number, out: ByteWriter): void;
+  /** Byte order of the raw samples. */
+  readonly littleEndian: boolean;
+  readonly fields: readonly Field[];
+  /** The print fmt's format string, without its arguments; null when it did not compile (nor print). */
+  readonly printFormat: string | null;
+  /** Its conversions in order, each printable alone; empty when the print fmt did not compile. */
+  readonly conversions: readonly ConversionInfo[];
+}
+
+/** One conversion of an event's print fmt, for readers that take field values from the raw sample. */
+export interface ConversionInfo {
+  /** As written, e.g. `%pS`, `%u`, `%s`. */
+  readonly text: string;
+  /** The field when the argument is exactly one (`REC->len`, `__get_str(name)`), else null. */
+  readonly field: Field | null;
+  /** The one field the argument reads (a symbol table or a ternary over it), else null. */
+  readonly keyField: Field | null;
+  /** Appends what this conversion prints for a raw sample. */
+  render(raw: Uint8Array, rawStart: number, rawEnd: number, out: ByteWriter): void;
 }
 
 export class CompiledEvent implements EventFormat {
@@ -22,6 +41,8 @@ export class CompiledEvent implements EventFormat {
   private readonly ops: Op[] | null;
   /** Why the print fmt did not compile (kept for diagnostics). */
   readonly failure: string | null;
+  readonly printFormat: string | null;
+  readonly conversions: readonly ConversionInfo[];
   private view: DataView | null = null;
   private viewOf: Uint8Array | null = null;
 
@@ -33,14 +54,51 @@ export class CompiledEvent implements EventFormat {
     this.fullName = `${system}:${file.name}`;
     let ops: Op[] | null = null;
     let failure: string | null = null;
+    let format: string | null = null;
+    let conversions: ConversionInfo[] = [];
     try {
       if (file.printFmt === null) throw new Error('no print fmt');
-      ops = compilePrintFmt(ctx, parsePrintFmt(file.printFmt));
+      const pf = parsePrintFmt(file.printFmt);
+      const compiled = compilePrintFmt(ctx, pf);
+      ops = compiled.ops;
+      format = pf.format;
+      conversions = compiled.conversions.map((c) => this.conversionInfo(c));
     } catch (err) {
       failure = err instanceof Error ? err.message : String(err);
     }
     this.ops = ops;
     this.failure = failure;
+    this.printFormat = format;
+    this.conversions = conversions;
+  }
+
+  get littleEndian(): boolean {
+    return this.ctx.le;
+  }
+
+  private conversionInfo(c: CompiledConversion): ConversionInfo {
+    const byName = (name: string): Field | null => this.ctx.fields.get(name) ?? null;
+    const read = [...fieldsRead(c.arg)];
+    const op = c.op;
+    return {
+      text: c.text,
+      field: c.arg.k === 'field' || c.arg.k === 'getStr' ? byName(c.arg.name) : null,
+      keyField: read.length === 1 ? byName(read[0]) : null,
+      render: (raw, rawStart, rawEnd, out) => {
+        const s = Math.max(0, Math.min(rawStart, raw.length));
+        op(this.viewFor(raw), raw, s, Math.max(s, Math.min(rawEnd, raw.length)), out);
+      },
+    };
+  }
+
+  private viewFor(raw: Uint8Array): DataView {
+    let v = this.view;
+    if (this.viewOf !== raw || v === null) {
+      v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      this.view = v;
+      this.viewOf = raw;
+    }
+    return v;
   }
 
   get id(): number {
@@ -54,12 +112,7 @@ export class CompiledEvent implements EventFormat {
   }
 
   render(raw: Uint8Array, rawStart: number, rawEnd: number, out: ByteWriter): void {
-    let v = this.view;
-    if (this.viewOf !== raw || v === null) {
-      v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      this.view = v;
-      this.viewOf = raw;
-    }
+    const v = this.viewFor(raw);
     const s = Math.max(0, Math.min(rawStart, raw.length));
     const e = Math.max(s, Math.min(rawEnd, raw.length));
     const ops = this.ops;

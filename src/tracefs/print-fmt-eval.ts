@@ -480,8 +480,22 @@ function compilePointerBuffer(ctx: RenderContext, arg: Expr, n: number, fmt: (b:
 }
 
 /** The closures for a whole print fmt, in order. */
-export function compilePrintFmt(ctx: RenderContext, pf: PrintFmt): Op[] {
+/** One conversion of a print fmt, compiled: its text (`%pS`), its argument, and the op that prints it. */
+export interface CompiledConversion {
+  readonly text: string;
+  readonly arg: Expr;
+  readonly op: Op;
+}
+
+export interface CompiledPrintFmt {
+  /** Literal pieces and conversions, in order: together they print the payload. */
+  readonly ops: Op[];
+  readonly conversions: CompiledConversion[];
+}
+
+export function compilePrintFmt(ctx: RenderContext, pf: PrintFmt): CompiledPrintFmt {
   const ops: Op[] = [];
+  const conversions: CompiledConversion[] = [];
   let argi = 0;
   const next = (): Expr => {
     const a = pf.args.at(argi++);
@@ -497,7 +511,49 @@ export function compilePrintFmt(ctx: RenderContext, pf: PrintFmt): Op[] {
     const c = piece.conversion;
     const widthArg = c.width === -2 ? compileNum(ctx, next()) : null;
     const precArg = c.precision === -2 ? compileNum(ctx, next()) : null;
-    ops.push(compileConversion(ctx, c, next(), widthArg, precArg));
+    const arg = next();
+    const op = compileConversion(ctx, c, arg, widthArg, precArg);
+    ops.push(op);
+    conversions.push({ text: c.text, arg, op });
   }
-  return ops;
+  return { ops, conversions };
+}
+
+/** The names of the fields an argument reads. */
+export function fieldsRead(x: Expr, into = new Set<string>()): Set<string> {
+  switch (x.k) {
+    case 'field':
+    case 'getStr':
+    case 'dynArray':
+    case 'dynArrayLen':
+      into.add(x.name);
+      break;
+    case 'symbolic':
+    case 'flags':
+      fieldsRead(x.value, into);
+      break;
+    case 'hex':
+      fieldsRead(x.data, into);
+      fieldsRead(x.len, into);
+      break;
+    case 'array':
+      fieldsRead(x.data, into);
+      fieldsRead(x.count, into);
+      fieldsRead(x.elSize, into);
+      break;
+    case 'unary':
+    case 'cast':
+      fieldsRead(x.e, into);
+      break;
+    case 'bin':
+      fieldsRead(x.l, into);
+      fieldsRead(x.r, into);
+      break;
+    case 'cond':
+      fieldsRead(x.c, into);
+      fieldsRead(x.t, into);
+      fieldsRead(x.f, into);
+      break;
+  }
+  return into;
 }

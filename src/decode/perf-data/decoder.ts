@@ -4,7 +4,7 @@
  * (`perf record -o -`) from its first byte, or a file's data section after `configureFile` (file.ts does
  * that). Records are framed from the chunks as they come; only a record cut by a chunk's end is copied.
  */
-import { newRawBatch, type RawBatch } from '../raw-batch.js';
+import { newRawBatch, type RawBatch, type RawPayloadReader } from '../raw-batch.js';
 import { StringTable } from '../../core/strings.js';
 import { parseAttr, type EventAttr } from './attr.js';
 import { Callchains } from './callchain.js';
@@ -45,7 +45,7 @@ import { OrderedEvents } from './ordered-events.js';
 import { idFromEnd, idFromStart, newSampleFields, parseSample, parseSampleId, u64Halves } from './sample.js';
 import { Session } from './session.js';
 import { Threads } from './threads.js';
-import type { KernelSymbols, TraceFormats, TracingApi } from './tracing-contract.js';
+import type { EventFormat, KernelSymbols, TraceFormats, TracingApi } from './tracing-contract.js';
 import { ByteBuffer } from '../../tracefs/byte-writer.js';
 
 export interface PerfDataOptions {
@@ -63,6 +63,11 @@ export interface PerfDataOptions {
   fallbackFormats?: TraceFormats | null;
   /** The largest HEADER_TRACING_DATA accepted in pipe mode (default 256 MiB): bounds memory on garbage. */
   maxTracingBytes?: number;
+  /**
+   * Who reads which tracepoints' raw samples (the normaliser): their bytes go into the batch as they are,
+   * not printed. Printing is most of the cost of reading perf.data, and the normaliser would parse it back.
+   */
+  rawPayloads?: (format: EventFormat) => RawPayloadReader | null;
 }
 
 export interface PerfDataCounts {
@@ -147,6 +152,10 @@ export class PerfDataDecoder {
   private symbols: KernelSymbols | null = null;
   private relocated = false;
   private nextLine = 1;
+  /** Per attr: its raw-sample reader, null for none, undefined until its format is known. */
+  private rawReaders: (RawPayloadReader | null | undefined)[] = [];
+  /** The formats of events whose samples may be raw, by event-name id (shared by every batch). */
+  private readonly rawFormats: (EventFormat | null)[] = [];
   private dataEnd = Infinity;
   private unfinished = false;
   private ended = false;
@@ -163,7 +172,7 @@ export class PerfDataDecoder {
     this.session = new Session(this.events, this.metadata);
     this.queue = new OrderedEvents((arena, view, off, attr) => this.deliver(arena, view, off, attr));
     this.text = new ByteBuffer(1 << 16);
-    this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text.buf);
+    this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text.buf, this.rawFormats);
     this.symbols = options.kernelSymbols ?? null;
     this.callchains.symbols = this.symbols;
   }
@@ -249,7 +258,8 @@ export class PerfDataDecoder {
 
   /** Gives back a batch the caller is done with: its arrays and arena serve a later batch. */
   recycle(b: RawBatch): void {
-    if (b.comms !== this.comms || this.spare.length >= 2 || b.line.length < this.batchSize) return;
+    // Four: a round of samples sorted and delivered at once fills a few batches before the first is read.
+    if (b.comms !== this.comms || this.spare.length >= 4 || b.line.length < this.batchSize) return;
     this.spare.push(b);
   }
 
@@ -506,6 +516,7 @@ export class PerfDataDecoder {
     }
     tracing.setSymbols(formats, this.symbols);
     this.session.setFormats(formats);
+    this.rawReaders = [];
   }
 
   private noTracing(): void {
@@ -514,6 +525,7 @@ export class PerfDataDecoder {
     this.warnings.push('the recording has no tracing data: tracepoint formats taken from the fallback given');
     this.options.tracing?.setSymbols(fb, this.symbols);
     this.session.setFormats(fb);
+    this.rawReaders = [];
   }
 
   /** A record in perf's delivery order. */
@@ -633,8 +645,16 @@ export class PerfDataDecoder {
     batch.event[i] = event;
     const text = this.text;
     batch.payloadStart[i] = text.len;
-    if (format) format.render(b, sf.rawStart, sf.rawEnd, text);
-    else if (attr.type === 2) this.counts.unrenderable++;
+    let raw = 0;
+    if (format) {
+      const reader =
+        this.rawReaders[attrIdx] === undefined ? this.rawReaderOf(attrIdx, format) : this.rawReaders[attrIdx];
+      if (reader !== null && reader.accepts(b, sf.rawStart, sf.rawEnd)) {
+        copyInto(text, b, sf.rawStart, sf.rawEnd);
+        raw = 1;
+      } else format.render(b, sf.rawStart, sf.rawEnd, text);
+    } else if (attr.type === 2) this.counts.unrenderable++;
+    batch.rawPayload[i] = raw;
     batch.payloadEnd[i] = text.len;
     const frames = batch.frames;
     const f0 = frames.length;
@@ -645,6 +665,20 @@ export class PerfDataDecoder {
     } else this.nextLine = line + 1;
     batch.frameEnd[i] = frames.length;
     this.counts.events++;
+  }
+
+  /**
+   * The raw-sample reader of an attr's event, asked once. None while kernel symbols may still move (their
+   * map not yet read): a raw location is printed later than its sample, and must print as it would have.
+   */
+  private rawReaderOf(attrIdx: number, format: EventFormat): RawPayloadReader | null {
+    const ask = this.options.rawPayloads;
+    if (ask === undefined) return (this.rawReaders[attrIdx] = null);
+    if (this.symbols !== null && !this.relocated) return null;
+    const reader = ask(format);
+    this.rawReaders[attrIdx] = reader;
+    if (reader !== null) this.rawFormats[this.session.eventId(attrIdx)] = format;
+    return reader;
   }
 
   private flush(): void {
@@ -661,8 +695,22 @@ export class PerfDataDecoder {
       this.batch = spare;
     } else {
       this.text = new ByteBuffer(Math.max(1 << 16, full.arena.length));
-      this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text.buf);
+      this.batch = newRawBatch(this.batchSize, this.comms, this.events, this.text.buf, this.rawFormats);
     }
     this.onBatch(full);
   }
+}
+
+/** Appends b[s, e) to out: a loop for the short samples most are, one copy for the rest. */
+function copyInto(out: ByteBuffer, b: Uint8Array, s: number, e: number): void {
+  const n = e - s;
+  out.ensure(n);
+  const dst = out.buf;
+  let p = out.len;
+  if (n <= 64) for (let k = s; k < e; k++) dst[p++] = b[k];
+  else {
+    dst.set(b.subarray(s, e), p);
+    p += n;
+  }
+  out.len = p;
 }
