@@ -1,9 +1,10 @@
 /**
  * The benchmark's inputs, made once in a scratch folder and reused: the real tcp-bulk trace (text and
- * perf.data, from the test fixtures), synthetic traces from the model, and tcp-bulk made N times longer.
+ * perf.data, from the test fixtures), synthetic traces from the model, tcp-bulk made N times longer, and a
+ * folder of N links to tcp-bulk (N inputs in one conversion).
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTrace, type Layout } from './generate.js';
@@ -87,4 +88,15 @@ export function repeated(dir: string, base: Input, times: number): Input {
     renameSync(`${path}.tmp`, path);
   }
   return { name, path, bytes: statSync(path).size, events: base.events * times };
+}
+
+/** A folder of `n` links to one input, each its own partition: `convert` of several inputs at once. */
+export function copies(dir: string, base: Input, n: number): Input {
+  const folder = join(dir, `${n}-x-${base.name}`);
+  mkdirSync(folder, { recursive: true });
+  for (let k = 0; k < n; k++) {
+    const link = join(folder, `${k + 1}-${base.name}`);
+    if (!existsSync(link)) linkSync(base.path, link);
+  }
+  return { name: `${n} x ${base.name}`, path: folder, bytes: base.bytes * n, events: base.events * n };
 }

@@ -57,6 +57,8 @@ export function summarise(
   const convertData = find('convert', 'tcp-bulk.data');
   const reportData = find('report', 'tcp-bulk.data');
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
+  const fourBoth = find('convert', '4 x tcp-bulk.ns.txt');
+  const fourOne = find('convert, 1 core (taskset)', '4 x tcp-bulk.ns.txt');
   const scale = big && convert ? big.events / convert.events : null;
   // The default modes; convert forced onto one thread (", 1 thread") is shown in the table, not held to the target.
   const ours = cases.filter((c) => c.name === 'convert' || c.name === 'report');
@@ -72,6 +74,9 @@ export function summarise(
   add('convert tcp-bulk: speed vs perf script --ns (x)', ratio(perf, convert), '>= 2', (v) => v >= 2);
   add('report tcp-bulk: speed vs reference analyser (x)', ratio(ref, report), '>= 15', (v) => v >= 15);
   add('peak RSS of every convert/report run, default mode (MB)', maxRss, '<= 256', (v) => v <= 256);
+  add('convert tcp-bulk: speed vs perf script --ns, issue 17 (x)', ratio(perf, convert), '>= 1', (v) => v >= 1);
+  add('convert tcp-bulk: speed vs reference analyser, issue 17 (x)', ratio(ref, convert), '>= 6', (v) => v >= 6);
+  add('convert 4 x tcp-bulk: both cores vs one core (x)', ratio(fourOne, fourBoth), '>= 1.9', (v) => v >= 1.9);
   add('convert tcp-bulk.data (native): speed vs perf script --ns (x)', ratio(perf, convertData), '>= 1', (v) => v >= 1);
   add('report tcp-bulk.data (native): speed vs reference analyser (x)', ratio(ref, reportData), '>= 8', (v) => v >= 8);
   add(

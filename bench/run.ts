@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
+import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
 import { measureCommand, measureNode, type Measurement } from './measure.js';
 import { STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
@@ -62,23 +62,31 @@ interface Plan {
  * second one for 32 MiB of text or more); or writing Arrow IPC only (-f arrow): the pipeline without
  * parquet-wasm, to show what each costs.
  */
-type ConvertMode = 'default' | 'one thread' | 'arrow';
+type ConvertMode = 'default' | 'one thread' | 'arrow' | 'one core';
+
+const CONVERT_NAMES: Record<ConvertMode, string> = {
+  default: 'convert',
+  'one thread': 'convert, 1 thread',
+  arrow: 'convert, Arrow IPC only',
+  'one core': 'convert, 1 core (taskset)',
+};
 
 function convertPlan(input: Input, mode: ConvertMode = 'default', times = runs): Plan {
   const out = join(dir, `out-${input.name}`);
   const extra = mode === 'arrow' ? ['-f', 'arrow'] : [];
   return {
-    name: mode === 'default' ? 'convert' : mode === 'one thread' ? 'convert, 1 thread' : 'convert, Arrow IPC only',
+    name: CONVERT_NAMES[mode],
     input,
     times,
     run: async () => {
       // Each run into a new folder: replacing the previous output (--force) is not what is measured.
       rmSync(out, { recursive: true, force: true });
-      const m = await measureNode(
-        BIN,
-        ['convert', input.path, '-o', out, '-q', ...extra],
-        mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {},
-      );
+      const args = ['convert', input.path, '-o', out, '-q', ...extra];
+      // Held to one core from outside (its threads share it): what the second core gives, side by side.
+      const m =
+        mode === 'one core'
+          ? await measureCommand('taskset', ['-c', '0', process.execPath, BIN, ...args])
+          : await measureNode(BIN, args, mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {});
       rmSync(out, { recursive: true, force: true });
       return m;
     },
@@ -167,6 +175,9 @@ async function main(): Promise<void> {
     convertPlan(tiny),
     reportPlan(tiny),
   ];
+  // Four inputs in one convert, on both cores and held to one: how far the second core carries a batch.
+  const four = copies(dir, bulk, 4);
+  plans.push(convertPlan(four), convertPlan(four, 'one core'));
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);
