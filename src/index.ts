@@ -20,9 +20,12 @@ export type { Column, TableChunk } from './core/columns.js';
 export { Correlator, DEFAULT_BUDGET, type CorrelationStats, type CorrelatorOptions } from './correlate/index.js';
 export { TABLE_NAMES } from './tables/tables.js';
 export { correlateFile } from './pipeline/correlate-file.js';
+export { EventSelector, parseFilterArgs, type FilterArgs, type FilterSpec } from './filter/index.js';
 
 export { convert, type ConvertOptions, type ConvertResult, type Placement } from './pipeline/convert.js';
 export { convertMany, type InputOutcome, type ManyOptions } from './pipeline/convert-many.js';
+export { appendInputs, type AppendOptions, type AppendResult } from './pipeline/append.js';
+export { mergeDatasets, type MergeOptions, type MergeResult } from './dataset/merge.js';
 export type { Manifest, InputSummary } from './dataset/manifest.js';
 export { tableSpec, tableNames, type TableSpec, type ColumnSpec } from './tables/schema.js';
 export { arrowSchema } from './formats/arrow/types.js';

@@ -13,8 +13,10 @@ import { EXIT } from './errors.js';
 import { writersLoaded } from './process-handlers.js';
 import { Progress } from './progress.js';
 import { stdinAware } from './stdio.js';
+import { parseFilterArgs, type FilterArgs } from '../filter/parse.js';
 
-export interface ConvertArgs {
+export interface ConvertArgs extends FilterArgs {
+  dev?: string;
   inputs: string[];
   output: string;
   format: string;
@@ -27,6 +29,8 @@ export interface ConvertArgs {
   kallsyms?: string;
   jobs?: number;
   force: boolean;
+  /** Add the inputs to the dataset in `output` (pipeline/append.ts) instead of writing a new one. */
+  append: boolean;
   strict: boolean;
 }
 
@@ -79,6 +83,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
   writersLoaded({ abortAllFileSinks, abortAllBatches, stopAllBatches });
   const inputs = a.inputs.map(stdinAware);
   const formats = parseFormats(a.format);
+  const filter = parseFilterArgs(a);
   a = { ...a, output: stdinAware(a.output) };
   const toStdout = a.output === '-';
   if (toStdout && a.json) throw new NetdevTimesError("--json and '-o -' both want stdout: choose one", EXIT.usage);
@@ -86,6 +91,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
     throw new NetdevTimesError(`unknown table '${a.table}' (use ${tableNames().join(', ')})`, EXIT.usage);
   }
   const t0 = performance.now();
+  if (a.append) return (await import('./append-command.js')).runAppend(a, inputs, formats, filter);
   const single = inputs.length === 1 && !isDir(inputs[0]);
   if (!single) {
     if (toStdout) throw new NetdevTimesError("'-o -' streams one input; write many inputs to a folder", EXIT.usage);
@@ -98,6 +104,8 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       perf: a.perf,
       viaPerf: a.viaPerf,
       kallsyms: a.kallsyms,
+      filter,
+      dev: a.dev,
       jobs: a.jobs,
       force: a.force,
       strict: a.strict,
@@ -116,7 +124,7 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
   }
   const input = inputs[0];
   const rejects: string[] = [];
-  const progress = !a.quiet && process.stderr.isTTY && input !== '-' ? new Progress(input) : null;
+  const progress = Progress.start(input, { quiet: a.quiet, viaPerf: a.viaPerf });
   try {
     const { manifest, manifestPath } = await convert({
       input,
@@ -127,9 +135,12 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       perf: a.perf,
       viaPerf: a.viaPerf,
       kallsyms: a.kallsyms,
+      filter,
+      dev: a.dev,
       force: a.force,
       strict: a.strict,
       onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
+      meter: progress?.meter,
       onReject: (r) => {
         if (rejects.length < 5) rejects.push(`${input}:${r.line}: ${r.reason}`);
       },

@@ -43,7 +43,9 @@ export function installProcessHandlers(): void {
       }
       writers?.abortAllFileSinks();
       void (writers?.stopAllBatches() ?? Promise.resolve()).finally(() => {
-        process.stderr.write(`netdev-times: interrupted (${sig}); no partial output was left\n`);
+        // A progress line may be on the terminal: the message replaces it rather than trailing it.
+        const erase = process.stderr.isTTY ? '\r\x1b[K' : '';
+        process.stderr.write(`${erase}netdev-times: interrupted (${sig}); no partial output was left\n`);
         process.exit(sig === 'SIGINT' ? EXIT.interrupted : 143);
       });
     });

@@ -7,10 +7,13 @@ import type { NamedChunk } from '../tables/named-chunk.js';
 import type { ReportOptions } from '../report/index.js';
 import { renderReport, reportFromText } from '../pipeline/report.js';
 import { EXIT } from './errors.js';
+import { Progress } from './progress.js';
 import { stdinAware } from './stdio.js';
+import { parseFilterArgs, type FilterArgs } from '../filter/parse.js';
+import { filtersNeedATrace } from '../pipeline/correlate-file.js';
 import { reportBytes } from '../core/strings.js';
 
-export interface ReportArgs {
+export interface ReportArgs extends FilterArgs {
   input: string;
   words: string[];
   tx: boolean;
@@ -18,6 +21,7 @@ export interface ReportArgs {
   dev?: string;
   debug: boolean;
   source?: string;
+  quiet: boolean;
   viaPerf: boolean;
   kallsyms?: string;
   perf: string;
@@ -39,11 +43,13 @@ export function reportOptions(a: Pick<ReportArgs, 'words' | 'tx' | 'rx' | 'dev' 
 export async function runReport(a: ReportArgs): Promise<number> {
   const input = stdinAware(a.input);
   const options = reportOptions(a);
+  const filter = parseFilterArgs(a);
   // The bytes perf printed: a name's byte that is not UTF-8 is written as that byte (core/strings.ts).
   const write = (s: string): void => {
     process.stdout.write(reportBytes(s));
   };
   if (input !== '-' && isDataset(input)) {
+    if (filter) throw filtersNeedATrace(input);
     // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
     const { readTableFile, missingTableFile } = await import('../dataset/read-table.js');
     const chunks: NamedChunk[] = [];
@@ -61,13 +67,33 @@ export async function runReport(a: ReportArgs): Promise<number> {
     return EXIT.ok;
   }
   const lost = new LostEvents();
-  await reportFromText(input, write, options, {
-    lost,
-    viaPerf: a.viaPerf,
-    kallsyms: a.kallsyms,
-    perf: a.perf,
-    onWarning: (w) => process.stderr.write(`netdev-times: ${inputLabel(input)}: warning: ${w}\n`),
-  });
+  const progress = Progress.start(input, { quiet: a.quiet, viaPerf: a.viaPerf });
+  try {
+    // The report is written as it is made: on the same terminal, the progress line gives way to it first.
+    const shown =
+      progress && process.stdout.isTTY
+        ? (s: string): void => {
+            progress.clear();
+            write(s);
+          }
+        : write;
+    await reportFromText(input, shown, options, {
+      lost,
+      viaPerf: a.viaPerf,
+      kallsyms: a.kallsyms,
+      filter,
+      perf: a.perf,
+      meter: progress?.meter,
+      onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
+      onWarning: (w) => {
+        const line = `netdev-times: ${inputLabel(input)}: warning: ${w}\n`;
+        if (progress) progress.note(line);
+        else process.stderr.write(line);
+      },
+    });
+  } finally {
+    progress?.done();
+  }
   warnLost(lost.total);
   return EXIT.ok;
 }

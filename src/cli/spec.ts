@@ -7,10 +7,13 @@
 import { tableNames } from '../tables/schema.js';
 import type { ArgReader } from './arg-reader.js';
 import type { ConvertArgs } from './convert-command.js';
+import type { MergeArgs } from './merge-command.js';
 import type { RecordArgs } from './record-command.js';
 import type { ReportArgs } from './report-command.js';
 import type { SchemaArgs } from './schema-command.js';
 import type { SummaryArgs } from './summary-command.js';
+import type { FilterArgs } from '../filter/parse.js';
+import type { TimelineArgs } from './timeline-command.js';
 
 export type OptionType = 'string' | 'boolean' | 'number';
 
@@ -86,6 +89,23 @@ const PERF_DATA_OPTIONS: readonly OptionSpec[] = [
   { name: 'perf', type: 'string', default: 'perf', describe: 'perf binary for --via-perf' },
 ];
 
+/** perf script's event filters, with its syntax and meaning, on each command that reads a trace. */
+const FILTER_OPTIONS: readonly OptionSpec[] = [
+  { name: 'time', type: 'string', describe: "only events in START,END (seconds; perf script's --time, also 10%/2)" },
+  { name: 'cpu', type: 'string', describe: 'only events of these CPUs (0-2,4)' },
+  { name: 'comm', alias: 'comms', type: 'string', describe: 'only events of threads with these names (a,b)' },
+  { name: 'pid', type: 'string', describe: 'only events of these process ids (1,2)' },
+  { name: 'tid', type: 'string', describe: 'only events of these thread ids (1,2)' },
+];
+
+const filterArgs = (r: ArgReader): FilterArgs => ({
+  time: r.optionalString('time'),
+  cpu: r.optionalString('cpu'),
+  comm: r.optionalString('comm'),
+  pid: r.optionalString('pid'),
+  tid: r.optionalString('tid'),
+});
+
 const perfDataArgs = (r: ArgReader): { perf: string; viaPerf: boolean; kallsyms: string | undefined } => ({
   perf: r.string('perf'),
   viaPerf: r.boolean('via-perf'),
@@ -118,6 +138,12 @@ const convert = command<ConvertArgs>(
       { name: 'json', type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' },
       { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress or summary on stderr' },
       ...PERF_DATA_OPTIONS,
+      ...FILTER_OPTIONS,
+      {
+        name: 'dev',
+        type: 'string',
+        describe: "only rows of this device, as the report's dev=NAME (substring of devices and IRQ names)",
+      },
       {
         name: 'strict',
         type: 'boolean',
@@ -125,6 +151,12 @@ const convert = command<ConvertArgs>(
         describe: 'fail (exit 1) on the first line that is not an event',
       },
       { name: 'force', type: 'boolean', default: false, describe: 'replace a dataset already in the output folder' },
+      {
+        name: 'append',
+        type: 'boolean',
+        default: false,
+        describe: 'add the inputs to the dataset in the output folder as partitions (those already in it are skipped)',
+      },
       { name: 'jobs', alias: 'j', type: 'number', describe: 'worker threads for many inputs (default: one per core)' },
     ],
   },
@@ -137,8 +169,11 @@ const convert = command<ConvertArgs>(
     json: r.boolean('json'),
     quiet: r.boolean('quiet'),
     ...perfDataArgs(r),
+    ...filterArgs(r),
+    dev: r.optionalString('dev'),
     jobs: r.optionalCount('jobs'),
     force: r.boolean('force'),
+    append: r.boolean('append'),
     strict: r.boolean('strict'),
   }),
   async (a) => (await import('./convert-command.js')).runConvert(a),
@@ -173,7 +208,9 @@ const report = command<ReportArgs>(
       },
       { name: 'debug', type: 'boolean', default: false, describe: 'also print the buffer status' },
       { name: 'source', type: 'string', describe: 'which input of a many-input dataset' },
+      { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' },
       ...PERF_DATA_OPTIONS,
+      ...FILTER_OPTIONS,
     ],
   },
   (r) => ({
@@ -184,7 +221,9 @@ const report = command<ReportArgs>(
     dev: r.optionalString('dev'),
     debug: r.boolean('debug'),
     source: r.optionalString('source'),
+    quiet: r.boolean('quiet'),
     ...perfDataArgs(r),
+    ...filterArgs(r),
   }),
   async (a) => (await import('./report-command.js')).runReport(a),
 );
@@ -247,21 +286,67 @@ const summary = command<SummaryArgs>(
         describe: 'latency unit of the table (3 decimals)',
       },
       { name: 'source', type: 'string', describe: 'only this input of a many-input dataset (default: each in turn)' },
+      {
+        name: 'top',
+        type: 'number',
+        describe: 'also list the N slowest packets (total latency) of each device (or --by key) and direction',
+      },
+      {
+        name: 'by',
+        type: 'string',
+        default: 'dev',
+        choices: ['dev', 'cpu', 'comm'],
+        describe: 'slice counts, percentiles and --top by device, CPU or command',
+      },
+      { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' },
       ...PERF_DATA_OPTIONS,
+      ...FILTER_OPTIONS,
     ],
     epilogue:
-      'Per device and direction: packets, drops by reason, and p50/p90/p99/max of the qdisc and device (tx) and ' +
-      'IRQ->receive and receive->handled (rx) latencies. Percentiles are nearest-rank: pP is the value at rank ' +
-      "ceil(P*n/100) of the n sorted values (DuckDB's quantile_disc).",
+      'Per device and direction: packets, drops by reason, and p50/p90/p99/p99.9/max of the qdisc and device (tx) ' +
+      'and IRQ->receive and receive->handled (rx) latencies. Percentiles are nearest-rank: pP is the value at rank ' +
+      "ceil(P*n/100) of the n sorted values (DuckDB's quantile_disc). --top ranks by total latency (tx queue -> " +
+      'free, rx first IRQ -> handled), slowest first, ties by time then skbaddr; flagged rows are not ranked.',
   },
   (r) => ({
     input: r.string('input'),
     json: r.boolean('json'),
     unit: r.string('unit'),
     source: r.optionalString('source'),
+    top: r.optionalCount('top'),
+    by: r.string('by'),
+    quiet: r.boolean('quiet'),
     ...perfDataArgs(r),
+    ...filterArgs(r),
   }),
   async (a) => (await import('./summary-command.js')).runSummary(a),
+);
+
+const merge = command<MergeArgs>(
+  {
+    name: 'merge',
+    describe: 'join converted datasets (from other jobs or machines) into one partitioned dataset',
+    positionals: [{ name: 'datasets', required: true, variadic: true, describe: 'dataset folders written by convert' }],
+    options: [
+      { name: 'output', alias: 'o', type: 'string', demandOption: true, describe: 'the dataset folder to write' },
+      {
+        name: 'append',
+        type: 'boolean',
+        default: false,
+        describe: 'add to the dataset already in the output folder',
+      },
+      { name: 'json', type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' },
+      { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no summary line on stderr' },
+    ],
+  },
+  (r) => ({
+    datasets: r.strings('datasets'),
+    output: r.string('output'),
+    append: r.boolean('append'),
+    json: r.boolean('json'),
+    quiet: r.boolean('quiet'),
+  }),
+  async (a) => (await import('./merge-command.js')).runMerge(a),
 );
 
 const schema = command<SchemaArgs>(
@@ -284,9 +369,50 @@ const schema = command<SchemaArgs>(
   async (a) => (await import('./schema-command.js')).runSchema(a),
 );
 
+const timeline = command<TimelineArgs>(
+  {
+    name: 'timeline',
+    describe: 'write a timeline (Chrome trace-event JSON) for ui.perfetto.dev or chrome://tracing',
+    positionals: [
+      {
+        name: 'input',
+        required: true,
+        variadic: false,
+        describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')",
+      },
+    ],
+    options: [
+      {
+        name: 'output',
+        alias: 'o',
+        type: 'string',
+        demandOption: true,
+        describe: "the JSON file (gzip when it ends in .gz), or '-' for stdout",
+      },
+      { name: 'source', type: 'string', describe: 'which input of a many-input dataset' },
+      { name: 'quiet', alias: 'q', type: 'boolean', default: false, describe: 'no notes or warnings on stderr' },
+      ...FILTER_OPTIONS,
+      ...PERF_DATA_OPTIONS,
+    ],
+    epilogue:
+      'One track per CPU with its hard IRQ, NET_RX softirq and napi_poll slices; per packet a flow arrow from ' +
+      'the IRQ to netif_receive_skb to the copy or free (rx) and from net_dev_queue to net_dev_xmit to the free ' +
+      '(tx); kfree_skb drops as instants with their reason. docs/timeline.md says how each is drawn.',
+  },
+  (r) => ({
+    input: r.string('input'),
+    output: r.string('output'),
+    source: r.optionalString('source'),
+    quiet: r.boolean('quiet'),
+    ...filterArgs(r),
+    ...perfDataArgs(r),
+  }),
+  async (a) => (await import('./timeline-command.js')).runTimeline(a),
+);
+
 /** In the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [convert, report, record, summary, schema];
+export const COMMANDS: readonly CommandSpec[] = [convert, merge, report, record, summary, timeline, schema];
 
 export const USAGE =
-  '$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables.';
-export const NO_COMMAND = 'name a command: convert, report, summary, schema, record';
+  '$0 <command> [options]\n\nTurn perf network traces (netdev-times tracepoints) into Parquet/Arrow tables,\nthe report of netdev-times.py, summaries and timelines.';
+export const NO_COMMAND = 'name a command: convert, merge, report, summary, timeline, schema, record';

@@ -39,6 +39,12 @@ export interface CorrelatorOptions {
    * finish.
    */
   lost?: LostEvents;
+  /**
+   * The events are the rest of a trace whose script has already met a softirq_entry: softirq_raise and
+   * softirq_exit count from the first event on. Default false, as for the reference, which drops them until
+   * the first softirq_entry (Receive.softirqNamesKnown). Hand-written test traces that start inside an IRQ.
+   */
+  softirqEntrySeen?: boolean;
 }
 
 export const DEFAULT_BUDGET = 65536;
@@ -58,6 +64,7 @@ export class Correlator {
   private readonly lostWindows: LostWindows;
   private readonly devices = new DeviceClass();
   private readonly pendingBudget: number;
+  private readonly softirqEntrySeen: boolean;
   private events = 0;
   private skipped = 0;
   private outOfOrder = 0;
@@ -77,6 +84,7 @@ export class Correlator {
     this.budget = options.budget ?? DEFAULT_BUDGET;
     this.chunkRows = options.chunkRows ?? 16384;
     this.pendingBudget = options.pendingBudget ?? DEFAULT_BUDGET;
+    this.softirqEntrySeen = options.softirqEntrySeen ?? false;
     this.lostWindows = new LostWindows(options.lost);
     if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget)))
       throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
@@ -216,6 +224,7 @@ export class Correlator {
       this.flagged,
       this.devices,
     );
+    rx.softirqNamesKnown = this.softirqEntrySeen;
     const tx = new Transmit(this.budget, txRows, this.anomalies, this.lostWindows, this.flagged, this.devices);
     this.state = { rx, tx, tables, all: [rows.hunks, rows.irqs, rows.irqEvents, rows.napiPolls, rows.packets, txRows] };
     return this.state;

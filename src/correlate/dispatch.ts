@@ -30,14 +30,16 @@ function handlerTable(): Handler[] {
   for (let k = 0; k < 256; k++) h.push(ignore);
   h[EventKind.IrqHandlerEntry] = (rx, _tx, v, i) => rx.irqEntry(v, i);
   h[EventKind.IrqHandlerExit] = (rx, _tx, v, i) => rx.irqExit(v, i);
+  // Raise and exit are tested by softirq_entry's symbols, which exist from the first softirq_entry on (Receive).
   h[EventKind.SoftirqRaise] = (rx, _tx, v, i) => {
-    if (isNetRx(v, i)) rx.softirqRaise(v, i);
+    if (rx.softirqNamesKnown && isNetRx(v, i)) rx.softirqRaise(v, i);
   };
   h[EventKind.SoftirqEntry] = (rx, _tx, v, i) => {
+    rx.softirqNamesKnown = true;
     if (isNetRx(v, i)) rx.softirqEntry(v, i);
   };
   h[EventKind.SoftirqExit] = (rx, _tx, v, i) => {
-    if (isNetRx(v, i)) rx.softirqExit(v, i);
+    if (rx.softirqNamesKnown && isNetRx(v, i)) rx.softirqExit(v, i);
   };
   h[EventKind.NapiPoll] = (rx, _tx, v, i) => rx.napiPoll(v, i);
   h[EventKind.NetifReceiveSkb] = (rx, _tx, v, i) => rx.netifReceiveSkb(v, i);

@@ -6,6 +6,9 @@ import { existsSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync 
 import { join, resolve } from 'node:path';
 import { NetdevTimesError } from '../core/errors.js';
 import { tableNames } from '../tables/schema.js';
+import { ARROW_TREE } from './layout.js';
+import { readManifestIfAny } from './manifest-file.js';
+import type { Manifest } from './manifest.js';
 
 export function isDataset(path: string): boolean {
   try {
@@ -15,8 +18,22 @@ export function isDataset(path: string): boolean {
   }
 }
 
-/** The partition names (`source=` values) of a batch dataset; empty for a flat one. */
+/**
+ * The partition names (`source=` values) of a batch dataset; empty for a flat one. The manifest says which
+ * they are: a partition it does not list was left by a merge or append that died before committing (and is
+ * not part of the dataset). Without a manifest, the folders say.
+ */
 export function datasetSources(dir: string, table = 'events'): string[] {
+  let m: Manifest | null = null;
+  try {
+    m = readManifestIfAny(dir);
+  } catch {
+    // A manifest that cannot be read: the folders say, and reading the tables tells what is wrong.
+  }
+  if (m !== null)
+    return Object.keys(m.partitions ?? {})
+      .map((d) => d.slice('source='.length))
+      .sort();
   const t = join(dir, table);
   if (!isDataset(t)) return [];
   return readdirSync(t)
@@ -38,10 +55,13 @@ export function tableFile(dir: string, table: string, source?: string): string |
     }
     if (!sources.includes(s))
       throw new NetdevTimesError(`${dir}: no source '${s}' (there are: ${sources.join(', ')})`, 2);
-    for (const ext of ['parquet', 'arrow']) {
-      const p = join(dir, table, `source=${s}`, `part-0.${ext}`);
+    // Arrow beside Parquet in its own tree (both formats), or in the partition (one format, or older datasets).
+    for (const p of [
+      join(dir, table, `source=${s}`, 'part-0.parquet'),
+      join(dir, table, `source=${s}`, 'part-0.arrow'),
+      join(dir, ARROW_TREE, table, `source=${s}`, 'part-0.arrow'),
+    ])
       if (existsSync(p)) return p;
-    }
     return null;
   }
   for (const ext of ['parquet', 'arrow']) {
@@ -78,15 +98,17 @@ export function pruneDataset(dir: string, keep: Iterable<string>): string[] {
   };
   for (const table of tableNames()) {
     for (const ext of ['parquet', 'arrow']) drop(join(dir, `${table}.${ext}`));
-    const tableDir = join(dir, table);
-    if (!isDataset(tableDir)) continue;
-    for (const part of readdirSync(tableDir)) {
-      if (!part.startsWith('source=')) continue;
-      for (const ext of ['parquet', 'arrow']) drop(join(tableDir, part, `part-0.${ext}`));
-      rmdirIfEmpty(join(tableDir, part));
+    for (const tableDir of [join(dir, table), join(dir, ARROW_TREE, table)]) {
+      if (!isDataset(tableDir)) continue;
+      for (const part of readdirSync(tableDir)) {
+        if (!part.startsWith('source=')) continue;
+        for (const ext of ['parquet', 'arrow']) drop(join(tableDir, part, `part-0.${ext}`));
+        rmdirIfEmpty(join(tableDir, part));
+      }
+      rmdirIfEmpty(tableDir);
     }
-    rmdirIfEmpty(tableDir);
   }
+  rmdirIfEmpty(join(dir, ARROW_TREE));
   return removed;
 }
 

@@ -7,7 +7,7 @@
  * name back to its input.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** The bytes of a folder name on common file systems (ext4, XFS, APFS, NTFS in UTF-16 units, fewer). */
 const MAX_NAME_BYTES = 255;
@@ -49,16 +49,55 @@ export function partitionValue(input: string): string {
   return name;
 }
 
+/**
+ * `base`, or `base-2`, `base-3`, ... : the first not in `taken` (lower-cased names: case-insensitive file
+ * systems would merge two names that differ in case only), which it is then added to.
+ */
+export function uniqueValue(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
 /** One partition value per input, each valid, at most 255 bytes with `source=`, unique (case-insensitively). */
-export function partitionValues(inputs: readonly string[]): string[] {
-  const taken = new Set<string>();
-  return inputs.map((p) => {
-    const base = partitionValue(p);
-    let name = base;
-    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
-    taken.add(name.toLowerCase());
-    return name;
-  });
+export function partitionValues(inputs: readonly string[], taken = new Set<string>()): string[] {
+  return inputs.map((p) => uniqueValue(partitionValue(p), taken));
 }
 
 export const partitionFolder = (value: string): string => `${PREFIX}${value}`;
+
+/**
+ * The folder of the Arrow files of a partitioned dataset written in both formats: `<dataset>/arrow/<table>/
+ * source=<name>/part-0.arrow`, beside the Parquet tree `<dataset>/<table>/...`, so that a directory reader
+ * (DuckDB, pyarrow, Spark) given `<dataset>/<table>` meets Parquet files only. A dataset of one format keeps
+ * it in `<dataset>/<table>/` (as before both trees existed).
+ */
+export const ARROW_TREE = 'arrow';
+
+export type Format = 'parquet' | 'arrow';
+
+/** The folder of one table file of a partition, for a dataset written in `formats`. */
+export function partitionDir(
+  dataset: string,
+  table: string,
+  source: string,
+  format: Format,
+  formats: readonly Format[],
+): string {
+  const inArrowTree = format === 'arrow' && formats.includes('parquet');
+  return join(dataset, ...(inArrowTree ? [ARROW_TREE] : []), table, partitionFolder(source));
+}
+
+/** The path of one table file of a dataset: flat (`<table>.<format>`) or in its partition. */
+export function tableFilePath(
+  dataset: string,
+  table: string,
+  source: string | null,
+  format: Format,
+  formats: readonly Format[],
+): string {
+  return source === null
+    ? join(dataset, `${table}.${format}`)
+    : join(partitionDir(dataset, table, source, format, formats), `part-0.${format}`);
+}

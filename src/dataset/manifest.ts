@@ -53,6 +53,20 @@ export interface InputSummary {
   warnings: string[];
   /** The last line had no newline after it: perf always ends its lines, so the file may have been cut short. */
   unterminated_last_line: boolean;
+  /**
+   * SHA-256 of the input file's bytes as stored (compressed ones for .gz/.xz), hex: an input already in a
+   * dataset is recognised by it (append, merge). null for standard input or a pipe; absent in older datasets.
+   */
+  sha256?: string | null;
+  /** In a partitioned dataset: its partition (`source=<name>`). */
+  source?: string;
+  /**
+   * Present when the tables hold a subset of the input: the options that chose it, in perf script's words
+   * (`time`, `cpu`, `comm`, `pid`, `tid`: events dropped before correlating) and `dev` (rows of other
+   * devices dropped after it), and `events_filtered_out`, how many events the first five dropped. `lines`
+   * still counts the whole input.
+   */
+  filter?: Record<string, string | number>;
 }
 
 export interface Manifest {
@@ -65,7 +79,7 @@ export interface Manifest {
   /** Inputs of a batch conversion that failed (their tables are absent); paths as in `inputs`. */
   failed?: { path: string; source: string; error: string }[];
   /** Each table's files, their paths relative to the dataset folder. */
-  tables: { name: string; rows: number; files: { format: string; path: string; bytes: number }[] }[];
+  tables: { name: string; rows: number; files: { format: string; path: string; bytes: number; rows?: number }[] }[];
   /** A batch dataset's partition folders (`source=NAME`) and the input each holds, relative to the dataset. */
   partitions?: Record<string, string>;
   /** What the correlate stage counted (snake_case keys); per partition source in a batch dataset. */
@@ -111,7 +125,8 @@ export function tablesOf(files: WrittenFile[], datasetDir: string): Manifest['ta
       t = { name: f.table, rows: f.rows, files: [] };
       byName.set(f.table, t);
     }
-    t.files.push({ format: f.format, path: datasetRelative(datasetDir, f.path), bytes: f.bytes });
+    // Rows per file too: a partition's share of the table, which merge and append add up.
+    t.files.push({ format: f.format, path: datasetRelative(datasetDir, f.path), bytes: f.bytes, rows: f.rows });
   }
   return [...byName.values()];
 }

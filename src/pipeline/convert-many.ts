@@ -11,7 +11,7 @@ import { NetdevTimesError } from '../core/errors.js';
 import { describeFsError, makeDirs, writeFileAtomic } from '../formats/byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from '../dataset/dataset.js';
-import { partitionFolder, partitionValues } from '../dataset/layout.js';
+import { ARROW_TREE, partitionFolder, partitionValues } from '../dataset/layout.js';
 import { lockOutput } from '../dataset/lock.js';
 import { datasetRelative, type InputSummary, type Json, type Manifest } from '../dataset/manifest.js';
 import { toolVersion } from '../core/version.js';
@@ -238,7 +238,9 @@ const list = (dir: string): string[] => {
 /** Removes this process's temporary files from the partitions (of one source, or all), then empty partitions. */
 function removeTempFiles(outDir: string, source?: string): void {
   const suffix = `.tmp-${process.pid}`;
-  for (const table of list(outDir)) {
+  // The table folders, and those of the Arrow tree of a dataset in both formats (dataset/layout.ts).
+  const tables = [...list(outDir), ...list(join(outDir, ARROW_TREE)).map((t) => join(ARROW_TREE, t))];
+  for (const table of tables) {
     const tableDir = join(outDir, table);
     for (const part of list(tableDir)) {
       if (!part.startsWith('source=') || (source !== undefined && part !== partitionFolder(source))) continue;

@@ -18,19 +18,23 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { RejectedLine } from '../decode/text/decoder.js';
 import { isRegularFile, xzSize, type InputKind } from '../input/open.js';
+import type { ReadMeter } from '../input/meter.js';
 import { notATrace } from '../decode/text/looks-like.js';
 import { TraceStats } from '../normalise/trace-stats.js';
 import { NetdevTimesError } from '../core/errors.js';
-import { Correlator, flaggedWarnings } from '../correlate/index.js';
+import { Correlator, DevFilter, devEvents, flaggedWarnings } from '../correlate/index.js';
 import { TABLE_NAMES } from '../tables/tables.js';
 import type { TableChunk } from '../core/columns.js';
 import { eventsChunk } from '../normalise/events-table.js';
 import { lostChunk } from '../tables/lost-rows.js';
 import { REJECT_CHUNK_ROWS, RejectRows } from '../tables/reject-rows.js';
 import { openTraceSource } from './source.js';
+import { describeFilter, type FilterSpec } from '../filter/index.js';
 import { tableSpec } from '../tables/schema.js';
 import { pruneDataset } from '../dataset/dataset.js';
 import { lockOutput, type OutputLock } from '../dataset/lock.js';
+import { fileSha256 } from '../dataset/content-hash.js';
+import { partitionDir } from '../dataset/layout.js';
 import { TableOutput, type OutputFormat, type WrittenFile } from '../dataset/table-output.js';
 import { EncoderThread } from '../formats/parquet/encoder-thread.js';
 import {
@@ -69,6 +73,8 @@ export interface ConvertOptions {
   stream?: { table: string; sink: NodeJS.WritableStream };
   /** Called after each input chunk with the bytes read and events decoded so far. */
   onProgress?: (bytes: number, events: number) => void;
+  /** Counts the input's bytes as stored (compressed, or from a stream): for progress. */
+  meter?: ReadMeter;
   /** Entries per matching list (the reference's 65,536). */
   budget?: number;
   /** Fail on the first rejected line instead of recording it in the rejects table. */
@@ -82,6 +88,10 @@ export interface ConvertOptions {
   /** A kallsyms file of the recording's kernel (perf.data). */
   kallsyms?: string;
   onReject?: (r: RejectedLine) => void;
+  /** perf script's event filters (--time, --cpu, --comm, --pid, --tid): the tables hold what they select. */
+  filter?: FilterSpec | null;
+  /** Only the rows of this device (a substring of device and IRQ names, as the report's dev=): DevFilter. */
+  dev?: string;
 }
 
 export interface ConvertResult {
@@ -142,6 +152,9 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   if (!stream && (options.writeManifest ?? true)) refuseExistingDataset(options.outDir, options.force ?? false);
   const rejectedByReason: Record<string, number> = {};
   const rejects = new RejectRows(options.input);
+  // The file's bytes as stored: what says that an input is already in a dataset (append, merge). Hashed
+  // before decoding (about 50 ms for 50 MB with SHA extensions), which also warms the page cache for it.
+  const sha256 = stream ? null : await fileSha256(options.input);
   const input = await openTraceSource(options.input, {
     // Every output has copied or written a batch before the next is asked for, except a stream (stdout),
     // which may still hold views of it.
@@ -149,6 +162,8 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     perf: options.perf,
     viaPerf: options.viaPerf,
     kallsyms: options.kallsyms,
+    meter: options.meter,
+    filter: options.filter,
     batchSize: options.batchSize,
     keepAllPayloads: options.payload ?? false,
     onReject: (r) => {
@@ -222,9 +237,17 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
         if (stream.table !== table) return null;
         out = new TableOutput(table).toStream(new StreamSink(stream.sink), '-');
       } else {
-        const { dir, file } = tableDir(options.outDir, table, placement);
-        makeDir(dir);
-        out = new TableOutput(table, encoder, recordingMetadata(input.metadata)).toFiles(dir, formats, file, group);
+        const { file } = tableDir(options.outDir, table, placement);
+        out = new TableOutput(table, encoder, recordingMetadata(input.metadata));
+        for (const format of formats) {
+          // Partitioned in both formats, Arrow has a tree of its own (dataset/layout.ts).
+          const dir =
+            placement.kind === 'flat'
+              ? options.outDir
+              : partitionDir(options.outDir, table, placement.source, format, formats);
+          makeDir(dir);
+          out.toFiles(dir, [format], file, group);
+        }
       }
     } catch (e) {
       cleanUp();
@@ -237,10 +260,12 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
   const correlated = new Map<string, TableOutput | null>();
   for (const t of TABLE_NAMES) correlated.set(t, target(t));
   const chunks: { table: string; chunk: TableChunk }[] = [];
+  const keep = (table: string, chunk: TableChunk): void => {
+    if (correlated.get(table)) chunks.push({ table, chunk });
+  };
+  const devFilter = options.dev === undefined ? null : new DevFilter(options.dev, keep);
   const correlator = new Correlator(
-    (table, chunk) => {
-      if (correlated.get(table)) chunks.push({ table, chunk });
-    },
+    devFilter ? (table, chunk) => devFilter.push(table, chunk) : keep,
     // The lost records, as the decoder adds them: rows near them are flagged (lost_near).
     { budget: options.budget, lost: input.lost },
   );
@@ -255,7 +280,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     for await (const batch of input.batches()) {
       stats.add(batch.raw);
       correlator.push(batch);
-      if (events) await events.write(eventsChunk(batch));
+      if (events) {
+        const all = eventsChunk(batch);
+        const rows = options.dev === undefined ? all : devEvents(options.dev, all);
+        if (rows) await events.write(rows);
+      }
       await flushChunks();
       if (rejects.length >= REJECT_CHUNK_ROWS) await rejectsOut?.write(rejects.take());
       options.onProgress?.(input.bytes, input.counts.events);
@@ -264,6 +293,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
     if (input.lost.records > 0) await lostOut?.write(lostChunk(input.lost));
     options.onProgress?.(input.bytes, input.counts.events);
     const correlation = correlator.finish();
+    devFilter?.finish();
     await flushChunks();
     const notTrace = notATrace(options.input, input.counts, input.head);
     if (notTrace) throw notTrace;
@@ -292,6 +322,14 @@ export async function convert(options: ConvertOptions): Promise<ConvertResult> {
       symbols: input.symbols,
       warnings: [...input.warnings, ...flaggedWarnings(correlation)],
       unterminated_last_line: input.unterminatedLastLine,
+      ...((options.filter || options.dev !== undefined) && {
+        filter: {
+          ...(options.filter && describeFilter(options.filter)),
+          ...(options.dev !== undefined && { dev: options.dev }),
+          events_filtered_out: input.filteredOut,
+        },
+      }),
+      sha256,
     };
     const manifest: Manifest = {
       tool: { name: 'netdev-times', version: toolVersion() },

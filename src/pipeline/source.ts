@@ -21,7 +21,9 @@ import { KernelSymbols } from '../tracefs/index.js';
 import { procKallsyms, readKallsyms, runningKernel } from '../input/kernel.js';
 import { StringTable } from '../core/strings.js';
 import type { EventBatch } from '../normalise/event-batch.js';
+import { EventSelector, type FilterSpec, type RecordingFacts } from '../filter/index.js';
 import { Normaliser } from '../normalise/normaliser.js';
+import type { ReadMeter } from '../input/meter.js';
 
 export interface SourceOptions {
   batchSize?: number;
@@ -41,6 +43,10 @@ export interface SourceOptions {
   recycle?: boolean;
   /** Where the kernel's lost-event records go (the caller's), else the source's own. */
   lost?: LostEvents;
+  /** perf script's --time/--cpu/--comm/--pid/--tid: only the events they select are normalised. */
+  filter?: FilterSpec | null;
+  /** Counts the input's bytes as stored (compressed, or from a stream): for progress. */
+  meter?: ReadMeter;
   /** perf.data: print every payload and parse the text, as perf script's would be (the raw reader's oracle). */
   printPayloads?: boolean;
 }
@@ -66,12 +72,19 @@ export interface TraceSource {
   readonly warnings: readonly string[];
   /** Where kernel symbols came from: perf (text), a kallsyms file, this machine's, or none (hex addresses). */
   readonly symbols: string;
+  /** Events the filter dropped so far (0 without one); `counts` still counts every event read. */
+  readonly filteredOut: number;
   batches(): AsyncGenerator<EventBatch>;
 }
 
 export async function openTraceSource(path: string, options: SourceOptions = {}): Promise<TraceSource> {
   detachEarly();
-  const input = await openTextInput(path, { perf: options.perf, viaPerf: options.viaPerf, reuseChunks: true });
+  const input = await openTextInput(path, {
+    perf: options.perf,
+    viaPerf: options.viaPerf,
+    reuseChunks: true,
+    meter: options.meter,
+  });
   if (input.format === 'perf-data') {
     // Opened now: a file's header and features are read before its data, so its metadata is known up front.
     const file = await (input.path === null ? openPerfDataStream(input.chunks) : openPerfDataFile(input.path)).catch(
@@ -111,7 +124,10 @@ abstract class DecodingSource {
   protected abstract readonly decoder: BatchDecoder;
   private readonly recycle: boolean;
 
-  constructor(options: SourceOptions) {
+  private readonly selector: EventSelector | null;
+
+  constructor(options: SourceOptions, facts: RecordingFacts) {
+    this.selector = options.filter ? new EventSelector(options.filter, facts) : null;
     this.recycle = options.recycle ?? false;
     this.lost = options.lost ?? new LostEvents();
     this.normaliser = new Normaliser(options.keepAllPayloads ?? false);
@@ -137,8 +153,17 @@ abstract class DecodingSource {
   /** Told of every raw batch before it is normalised (the text decoder counts its own lines). */
   protected seen?(raw: RawBatch): void;
 
+  get filteredOut(): number {
+    return this.selector?.dropped ?? 0;
+  }
+
   private *one(raw: RawBatch): Generator<EventBatch> {
     this.seen?.(raw);
+    // As perf script filters before its script sees a sample: a dropped event is never normalised nor matched.
+    if (this.selector !== null && this.selector.select(raw) > 0 && raw.length === 0) {
+      if (this.recycle) this.decoder.recycle(raw);
+      return;
+    }
     const b = this.normaliser.normalise(raw);
     yield b;
     // The consumer has asked for the next batch: this one is done with.
@@ -161,7 +186,8 @@ class StreamSource extends DecodingSource implements TraceSource {
     private readonly chunks: AsyncIterable<Uint8Array>,
     options: SourceOptions,
   ) {
-    super(options);
+    // Text says nothing of the recording: percent times and the CPU count are unknown.
+    super(options, { sampleTime: null, cpus: null });
     this.decoder = new TraceDecoder((b) => this.pending.push(b), {
       batchSize: options.batchSize,
       maxLineBytes: options.maxLineBytes,
@@ -202,7 +228,7 @@ class PerfDataSource extends DecodingSource implements TraceSource {
     options: SourceOptions,
     private readonly kernel: KernelSymbolChoice,
   ) {
-    super(options);
+    super(options, recordingFacts(file.setup?.metadata ?? null));
     this.decoder = new PerfDataDecoder((b) => this.pending.push(b), {
       batchSize: options.batchSize,
       comms: this.comms,
@@ -254,6 +280,15 @@ class PerfDataSource extends DecodingSource implements TraceSource {
     c.blank += blank;
     c.lines = c.events + c.callchainFrames + c.blank + c.lost;
   }
+}
+
+/** What a perf.data file's header says that the filters need (a pipe-mode stream says it too late: nothing). */
+function recordingFacts(meta: PerfDataMetadata | null): RecordingFacts {
+  const t = meta?.sample_time;
+  return {
+    sampleTime: t ? { first: BigInt(t.first_ns), last: BigInt(t.last_ns) } : null,
+    cpus: meta?.nr_cpus_available ?? null,
+  };
 }
 
 interface KernelSymbolChoice {

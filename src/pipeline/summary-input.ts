@@ -3,12 +3,14 @@
  * through decode -> normalise -> correlate in memory (only the summary's accumulators are kept, no files).
  */
 import { LostEvents } from '../core/lost.js';
+import type { ReadMeter } from '../input/meter.js';
 import { lostEventsOf } from '../dataset/dataset.js';
 import { inputLabel } from '../input/open.js';
 import { NetdevTimesError } from '../core/errors.js';
-import { correlateFile } from './correlate-file.js';
+import type { FilterSpec } from '../filter/index.js';
+import { correlateFile, filtersNeedATrace } from './correlate-file.js';
 import { datasetSources, isDataset, tableFile } from '../dataset/dataset.js';
-import { SummaryBuilder, type SourceSummary } from '../summary/summary.js';
+import { SummaryBuilder, type SourceSummary, type SummaryOptions } from '../summary/summary.js';
 
 const TABLES = ['tx_packets', 'rx_packets'] as const;
 
@@ -20,8 +22,9 @@ function summaryOfFiles(
   dir: string,
   source: string | undefined,
   label: string,
+  options: SummaryOptions,
 ): SourceSummary {
-  const builder = new SummaryBuilder();
+  const builder = new SummaryBuilder(options);
   for (const table of TABLES) {
     const file = tableFile(dir, table, source);
     if (file === null)
@@ -31,37 +34,53 @@ function summaryOfFiles(
       );
     for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
   }
-  return { source: label, devices: builder.finish(), lost_events: lostEventsOf(dir, source) };
+  return { source: label, by: builder.sliceKey, slices: builder.finish(), lost_events: lostEventsOf(dir, source) };
 }
 
 /** One summary per source of a dataset folder (all partitions, or only `source`). */
-export async function summaryOfDataset(dir: string, source?: string): Promise<SourceSummary[]> {
+export async function summaryOfDataset(
+  dir: string,
+  source?: string,
+  options: SummaryOptions = {},
+): Promise<SourceSummary[]> {
   const read = await import('../dataset/read-table.js');
   const sources = datasetSources(dir, 'tx_packets');
   if (sources.length === 0) {
     if (source !== undefined) throw new NetdevTimesError(`${dir}: is not partitioned by source; drop --source`, 2);
-    return [summaryOfFiles(read, dir, undefined, dir)];
+    return [summaryOfFiles(read, dir, undefined, dir, options)];
   }
   const chosen = source === undefined ? sources : [source];
-  return chosen.map((s) => summaryOfFiles(read, dir, s, s));
+  return chosen.map((s) => summaryOfFiles(read, dir, s, s, options));
 }
 
 /** The summary of a trace (text, .gz/.xz, perf.data or '-'), correlated in memory. */
-export interface TraceSummaryOptions {
+export interface TraceSummaryOptions extends SummaryOptions {
   perf?: string;
   viaPerf?: boolean;
   kallsyms?: string;
   onWarning?: (warning: string) => void;
+  /** Counts the trace's bytes as stored (compressed, or from a stream): for progress. */
+  meter?: ReadMeter;
+  /** Called after each batch with the bytes read (decoded) and events decoded so far. */
+  onProgress?: (bytes: number, events: number) => void;
+  /** perf script's event filters (--time, --cpu, --comm, --pid, --tid), applied before correlating. */
+  filter?: FilterSpec | null;
 }
 
 export async function summaryOfTrace(path: string, options: TraceSummaryOptions = {}): Promise<SourceSummary> {
-  const builder = new SummaryBuilder();
+  const builder = new SummaryBuilder(options);
   const lost = new LostEvents();
   await correlateFile(path, (table, chunk) => builder.push(table, chunk), {
-    ...options,
+    perf: options.perf,
+    viaPerf: options.viaPerf,
+    kallsyms: options.kallsyms,
+    onWarning: options.onWarning,
+    meter: options.meter,
+    onProgress: options.onProgress,
+    filter: options.filter,
     lost,
   });
-  return { source: inputLabel(path), devices: builder.finish(), lost_events: lost.total };
+  return { source: inputLabel(path), by: builder.sliceKey, slices: builder.finish(), lost_events: lost.total };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */
@@ -69,7 +88,10 @@ export async function summaryOf(
   path: string,
   options: TraceSummaryOptions & { source?: string } = {},
 ): Promise<SourceSummary[]> {
-  if (path !== '-' && isDataset(path)) return summaryOfDataset(path, options.source);
+  if (path !== '-' && isDataset(path)) {
+    if (options.filter) throw filtersNeedATrace(path);
+    return summaryOfDataset(path, options.source, options);
+  }
   if (options.source !== undefined)
     throw new NetdevTimesError('--source chooses an input of a dataset folder, not of a trace', 2);
   return [await summaryOfTrace(path, options)];

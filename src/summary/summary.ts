@@ -1,14 +1,22 @@
 /**
- * `netdev-times summary`: per device and direction, packets, drops by reason and exact latency percentiles,
- * computed from the tx_packets and rx_packets tables (live chunks from the correlator or chunks read back
- * from a dataset).
+ * `netdev-times summary`: per device (or CPU, or command) and direction, packets, drops by reason, exact
+ * latency percentiles and, on request, the slowest packets, computed from the tx_packets and rx_packets tables
+ * (live chunks from the correlator or chunks read back from a dataset).
  *
  * Percentiles are nearest-rank: for the n values of a latency sorted ascending, pP is the value at 1-based
  * rank ceil(P * n / 100) (at least 1), so it is always one of the measured values; max is p100. This is
  * DuckDB's `quantile_disc(x, P / 100)`. Nulls (a packet without that latency) are not counted in n.
  */
-import { chunkColumn, type DictColumn, type I64Column, type IntColumn, type TableChunk } from '../core/columns.js';
+import {
+  chunkColumn,
+  type DictColumn,
+  type I64Column,
+  type IntColumn,
+  type TableChunk,
+  type U64Column,
+} from '../core/columns.js';
 import { NetdevTimesError } from '../core/errors.js';
+import { TopN, type RankKey, type TopPacket } from './top.js';
 
 export const PERCENTILE_DEFINITION =
   'nearest-rank: pP is the value at 1-based rank ceil(P*n/100) of the n non-null values sorted ascending ' +
@@ -20,33 +28,80 @@ export type Direction = 'tx' | 'rx';
  * The latencies of each direction: the name shown, and the table column it comes from. `matched`: the latency
  * ends at an event matched by address (the row's `match` column), so a row whose match is address_reuse_suspect
  * has no such latency here (see docs/summary.md). A row with time_backwards = 1 has none of its latencies here.
+ * `total`: how the latency enters the packet's total (end-to-end) latency, which --top ranks by: the sum of
+ * the row's latencies, each `required` one present (else the row has no total), an `optional` one counted as 0
+ * when null. tx: qdisc + device = queue -> free; rx: irq_to_receive + receive_to_handled = first IRQ entry of
+ * its hunk -> handled, or netif_receive_skb -> handled for a packet without a hunk (loopback).
  */
-export const LATENCIES: Record<Direction, readonly { name: string; column: string; matched: boolean }[]> = {
+export const LATENCIES: Record<
+  Direction,
+  readonly { name: string; column: string; matched: boolean; total: 'required' | 'optional' }[]
+> = {
   tx: [
-    { name: 'qdisc', column: 'qdisc_ns', matched: false },
-    { name: 'device', column: 'device_ns', matched: true },
+    { name: 'qdisc', column: 'qdisc_ns', matched: false, total: 'required' },
+    { name: 'device', column: 'device_ns', matched: true, total: 'required' },
   ],
   rx: [
-    { name: 'irq_to_receive', column: 'irq_to_receive_ns', matched: false },
-    { name: 'receive_to_handled', column: 'receive_to_handled_ns', matched: true },
+    { name: 'irq_to_receive', column: 'irq_to_receive_ns', matched: false, total: 'optional' },
+    { name: 'receive_to_handled', column: 'receive_to_handled_ns', matched: true, total: 'required' },
   ],
 };
+
+/** The total latency --top ranks by, in words (the output's note and the JSON's `top.order`). */
+export const TOTAL_DEFINITION =
+  'total = tx: qdisc + device (net_dev_queue -> free); rx: irq_to_receive + receive_to_handled (first IRQ entry, ' +
+  'or netif_receive_skb without a hunk, -> handled); slowest first, ties by earlier time, then lower skbaddr, ' +
+  'then table order; rows with an address_reuse_suspect match or time_backwards are not ranked';
 
 /** The fates, in the order they are shown (the words of the tables' `fate` column). */
 export const FATES = ['dropped', 'consumed', 'delivered', 'not_observed'] as const;
 export type Fate = (typeof FATES)[number];
 
+/**
+ * The percentiles shown, in permille of n (integers: the rank is computed exactly). p99.9 is `p99_9`, a name
+ * that needs no quoting in JSON paths.
+ */
+export const PERCENTILES = [
+  { name: 'p50', label: 'p50', permille: 500 },
+  { name: 'p90', label: 'p90', permille: 900 },
+  { name: 'p99', label: 'p99', permille: 990 },
+  { name: 'p99_9', label: 'p99.9', permille: 999 },
+  { name: 'max', label: 'max', permille: 1000 },
+] as const;
+export type PercentileName = (typeof PERCENTILES)[number]['name'];
+
 /** Percentiles of one latency, in ns (null when no packet had it). */
-export interface LatencyStats {
-  n: number;
-  p50: bigint | null;
-  p90: bigint | null;
-  p99: bigint | null;
-  max: bigint | null;
+export type LatencyStats = { n: number } & Record<PercentileName, bigint | null>;
+
+/** What `--by` slices the counts and percentiles by: tx and rx rows each have these (ROW_COLUMNS). */
+export const SLICE_KEYS = ['dev', 'cpu', 'comm'] as const;
+export type SliceKey = (typeof SLICE_KEYS)[number];
+
+/**
+ * The columns that say where and by whom a row happened. tx: the net_dev_queue (time, CPU, thread). rx: the
+ * netif_receive_skb's time and CPU; rx_packets has no thread of the receive (it runs in softirq context, on
+ * whatever thread was interrupted), so its thread is the one that handled it (handled_pid, handled_comm: the
+ * reader that copied it, or the dropper), null when nothing did.
+ */
+export const ROW_COLUMNS: Record<Direction, { time: string; cpu: string; pid: string; comm: string }> = {
+  tx: { time: 'queue_ns', cpu: 'queue_cpu', pid: 'queue_pid', comm: 'queue_comm' },
+  rx: { time: 'time_ns', cpu: 'cpu', pid: 'handled_pid', comm: 'handled_comm' },
+};
+
+/** A slice's packets ranked by total latency (--top): how many could be, and the slowest. */
+export interface TopSummary {
+  /** Rows with a total latency, not flagged: the rows ranked. */
+  ranked: number;
+  /** Rows with a total latency left out: address_reuse_suspect match or time_backwards, as in the latencies. */
+  flagged_out: number;
+  /** The slowest, slowest first (at most --top). */
+  packets: TopPacket[];
 }
 
-export interface DeviceSummary {
-  dev: string;
+/** One slice: the rows of one direction with one value of the --by key (by default, one device). */
+export interface SliceSummary {
+  /** The --by key's value: a device name ('' when null), a CPU number, a command (null when the row has none). */
+  key: string | number | null;
   direction: Direction;
   packets: number;
   /** Rows per fate (every fate present, 0 when none): they add up to `packets`. */
@@ -68,34 +123,49 @@ export interface DeviceSummary {
   /** tx: lifecycles per status other than complete (dropped_before_xmit, xmit_failed, not_freed, evicted); empty for rx. */
   not_complete: Record<string, number>;
   latency: Record<string, LatencyStats>;
+  /** With --top only. */
+  top: TopSummary | null;
 }
 
 export interface SourceSummary {
   /** The partition name (`source=`) of a batch dataset, or the path of the trace or dataset. */
   source: string;
-  devices: DeviceSummary[];
+  /** What the slices are sliced by. */
+  by: SliceKey;
+  /** By key (numerically for cpu, null last), tx before rx. */
+  slices: SliceSummary[];
   /** Events the kernel reported lost in this source (its PERF_RECORD_LOST counts): packets near them may be incomplete. */
   lost_events: number;
 }
 
-/** Nearest-rank percentile of ascending `sorted`: the value at rank ceil(p*n/100), p in 0..100. */
+export interface SummaryOptions {
+  /** Slice by this key (default dev). */
+  by?: SliceKey;
+  /** Rank the N slowest packets of each slice (default 0: none). */
+  top?: number;
+}
+
+/**
+ * Nearest-rank percentile of ascending `sorted`: the value at rank ceil(p*n/100), p in 0..100 with at most
+ * one decimal (99.9).
+ */
 export function nearestRank(sorted: BigInt64Array, p: number): bigint | null {
+  return nearestRankPermille(sorted, Math.round(p * 10));
+}
+
+function nearestRankPermille(sorted: BigInt64Array, permille: number): bigint | null {
   const n = sorted.length;
   if (n === 0) return null;
-  // Integer arithmetic: p and n are integers, so ceil(p*n/100) is exact.
-  const rank = Math.max(1, Math.floor((p * n + 99) / 100));
+  // Integer arithmetic: permille and n are integers (n < 2^31), so ceil(permille*n/1000) is exact.
+  const rank = Math.max(1, Math.floor((permille * n + 999) / 1000));
   return sorted[rank - 1];
 }
 
 export function latencyStats(values: BigInt64Array): LatencyStats {
   const sorted = values.slice().sort();
-  return {
-    n: sorted.length,
-    p50: nearestRank(sorted, 50),
-    p90: nearestRank(sorted, 90),
-    p99: nearestRank(sorted, 99),
-    max: nearestRank(sorted, 100),
-  };
+  const stats: LatencyStats = { n: sorted.length, p50: null, p90: null, p99: null, p99_9: null, max: null };
+  for (const p of PERCENTILES) stats[p.name] = nearestRankPermille(sorted, p.permille);
+  return stats;
 }
 
 /** A growing list of int64 values. */
@@ -118,7 +188,7 @@ class I64List {
 }
 
 interface Group {
-  dev: string;
+  key: string | number | null;
   direction: Direction;
   packets: number;
   fates: Record<Fate, number>;
@@ -130,6 +200,9 @@ interface Group {
   lostNear: number;
   notComplete: Map<string, number>;
   latencies: I64List[];
+  ranked: number;
+  flaggedOut: number;
+  top: TopN | null;
 }
 
 const bump = (m: Map<string, number>, k: string): void => {
@@ -164,26 +237,53 @@ function i32(chunk: TableChunk, name: string): IntColumn {
   return c;
 }
 
+function u64(chunk: TableChunk, name: string): U64Column {
+  const c = chunkColumn(chunk, name);
+  if (!c || c.kind !== 'uint64') throw missing(name, 'uint64');
+  return c;
+}
+
 const word = (c: DictColumn, r: number): string | null => (c.ids[r] < 0 ? null : c.table.values[c.ids[r]]);
+const int = (c: IntColumn, r: number): number | null => (c.valid[r] ? c.values[r] : null);
 
 const isFate = (w: string | null): w is Fate =>
   w === 'dropped' || w === 'consumed' || w === 'delivered' || w === 'not_observed';
 
-/** Accumulates tx_packets and rx_packets chunks (other tables are ignored) into per-device summaries. */
+/** Slice keys in order: numbers (CPUs) numerically, strings by code unit, null last. */
+function compareKeys(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+/** Accumulates tx_packets and rx_packets chunks (other tables are ignored) into per-slice summaries. */
 export class SummaryBuilder {
   private readonly groups = new Map<string, Group>();
+  private readonly by: SliceKey;
+  private readonly top: number;
+  /** Rows seen per table: a row's position, the ranking's last tie-break. */
+  private readonly rows: Record<Direction, number> = { tx: 0, rx: 0 };
+
+  constructor(options: SummaryOptions = {}) {
+    this.by = options.by ?? 'dev';
+    this.top = options.top ?? 0;
+    if (!Number.isSafeInteger(this.top) || this.top < 0)
+      throw new NetdevTimesError(`summary: --top must be a whole number of packets, not ${this.top}`, 2);
+  }
 
   push(table: string, chunk: TableChunk): void {
     if (table === 'tx_packets') this.pushRows('tx', chunk);
     else if (table === 'rx_packets') this.pushRows('rx', chunk);
   }
 
-  private group(direction: Direction, dev: string): Group {
-    const key = `${direction}\u0000${dev}`;
-    let g = this.groups.get(key);
+  private group(direction: Direction, key: string | number | null): Group {
+    const id = `${direction}\u0000${typeof key}\u0000${String(key)}`;
+    let g = this.groups.get(id);
     if (!g) {
       g = {
-        dev,
+        key,
         direction,
         packets: 0,
         fates: { dropped: 0, consumed: 0, delivered: 0, not_observed: 0 },
@@ -195,8 +295,11 @@ export class SummaryBuilder {
         lostNear: 0,
         notComplete: new Map(),
         latencies: LATENCIES[direction].map(() => new I64List()),
+        ranked: 0,
+        flaggedOut: 0,
+        top: this.top > 0 ? new TopN(this.top) : null,
       };
-      this.groups.set(key, g);
+      this.groups.set(id, g);
     }
     return g;
   }
@@ -210,10 +313,28 @@ export class SummaryBuilder {
     const match = dict(chunk, 'match');
     const lostNear = i32(chunk, 'lost_near');
     const backwards = i32(chunk, 'time_backwards');
+    const where = ROW_COLUMNS[direction];
+    const cpu = i32(chunk, where.cpu);
+    const comm = dict(chunk, where.comm);
     const defs = LATENCIES[direction];
     const lat = defs.map((l) => i64(chunk, l.column));
+    // Read only to rank: a summary without --top needs no more columns than before.
+    const ranking =
+      this.top > 0
+        ? {
+            time: i64(chunk, where.time),
+            pid: i32(chunk, where.pid),
+            skbaddr: u64(chunk, 'skbaddr'),
+            len: i32(chunk, 'len'),
+          }
+        : null;
+    const key: RankKey = { total_ns: 0n, time_ns: 0n, skbaddr: null, row: 0 };
     for (let r = 0; r < chunk.length; r++) {
-      const g = this.group(direction, word(dev, r) ?? '');
+      const row = this.rows[direction]++;
+      const g = this.group(
+        direction,
+        this.by === 'dev' ? (word(dev, r) ?? '') : this.by === 'cpu' ? int(cpu, r) : word(comm, r),
+      );
       g.packets++;
       if (status) {
         const s = word(status, r);
@@ -230,27 +351,55 @@ export class SummaryBuilder {
       if (suspect) g.suspect++;
       if (lostNear.values[r] === 1) g.lostNear++;
       // Time went backwards: none of the row's latencies is one.
-      if (backwards.values[r] === 1) {
-        g.backwards++;
+      const back = backwards.values[r] === 1;
+      if (back) g.backwards++;
+      else {
+        for (let k = 0; k < lat.length; k++) {
+          if (!lat[k].valid[r] || (suspect && defs[k].matched)) continue;
+          g.latencies[k].push(lat[k].values[r]);
+        }
+      }
+      if (ranking === null || g.top === null) continue;
+      let total = 0n;
+      let has = true;
+      for (let k = 0; k < lat.length; k++) {
+        if (lat[k].valid[r]) total += lat[k].values[r];
+        else if (defs[k].total === 'required') has = false;
+      }
+      if (!has) continue;
+      // Left out of the ranking for the reasons its latencies are left out of the percentiles.
+      if (back || suspect) {
+        g.flaggedOut++;
         continue;
       }
-      for (let k = 0; k < lat.length; k++) {
-        if (!lat[k].valid[r] || (suspect && defs[k].matched)) continue;
-        g.latencies[k].push(lat[k].values[r]);
-      }
+      g.ranked++;
+      key.total_ns = total;
+      key.time_ns = ranking.time.values[r];
+      key.skbaddr = ranking.skbaddr.valid[r] ? ranking.skbaddr.values[r] : null;
+      key.row = row;
+      if (!g.top.wants(key)) continue;
+      g.top.offer({
+        ...key,
+        cpu: int(cpu, r),
+        pid: int(ranking.pid, r),
+        comm: word(comm, r),
+        len: int(ranking.len, r),
+        latency: Object.fromEntries(defs.map((d, k) => [d.name, lat[k].valid[r] ? lat[k].values[r] : null])),
+        fate: f,
+        fate_why: word(why, r),
+        lost_near: lostNear.values[r] === 1,
+      });
     }
   }
 
-  /** The summaries, by device name, tx before rx. */
-  finish(): DeviceSummary[] {
+  /** The slices, by key, tx before rx. */
+  finish(): SliceSummary[] {
     const sortedCounts = (m: Map<string, number>): Record<string, number> =>
       Object.fromEntries([...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
     return [...this.groups.values()]
-      .sort((a, b) =>
-        a.dev < b.dev ? -1 : a.dev > b.dev ? 1 : a.direction === b.direction ? 0 : a.direction === 'tx' ? -1 : 1,
-      )
+      .sort((a, b) => compareKeys(a.key, b.key) || (a.direction === b.direction ? 0 : a.direction === 'tx' ? -1 : 1))
       .map((g) => ({
-        dev: g.dev,
+        key: g.key,
         direction: g.direction,
         packets: g.packets,
         fates: { ...g.fates },
@@ -264,6 +413,12 @@ export class SummaryBuilder {
         latency: Object.fromEntries(
           LATENCIES[g.direction].map((l, k) => [l.name, latencyStats(g.latencies[k].values())]),
         ),
+        top: g.top === null ? null : { ranked: g.ranked, flagged_out: g.flaggedOut, packets: g.top.sorted() },
       }));
+  }
+
+  /** The key this builder slices by. */
+  get sliceKey(): SliceKey {
+    return this.by;
   }
 }

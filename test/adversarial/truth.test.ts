@@ -49,10 +49,10 @@ function kfreeReasons(text: string): Record<string, number> {
   return out;
 }
 
-const totalDrops = (s: SourceSummary): number => s.devices.reduce((n, d) => n + d.fates.dropped, 0);
+const totalDrops = (s: SourceSummary): number => s.slices.reduce((n, d) => n + d.fates.dropped, 0);
 const dropsByReason = (s: SourceSummary): Record<string, number> => {
   const out: Record<string, number> = {};
-  for (const d of s.devices) for (const [k, n] of Object.entries(d.drops)) out[k] = (out[k] ?? 0) + n;
+  for (const d of s.slices) for (const [k, n] of Object.entries(d.drops)) out[k] = (out[k] ?? 0) + n;
   return out;
 };
 
@@ -115,7 +115,11 @@ describe('summary --json has the shape schemas/summary.json describes', () => {
     additionalProperties?: Shape;
     enum?: unknown[];
     const?: unknown;
+    /** A local reference, `#/$defs/NAME`: followed from `root`. */
+    $ref?: string;
+    $defs?: Record<string, Shape>;
   }
+  let root: Shape = {};
   const isRecord = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
   const isShape = (v: unknown): v is Shape => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,6 +127,11 @@ describe('summary --json has the shape schemas/summary.json describes', () => {
     v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
   /** Where `value` breaks `shape` (required keys, types, enums), as paths; empty when it fits. */
   function misfits(shape: Shape, value: unknown, path: string): string[] {
+    if (shape.$ref !== undefined) {
+      const ref = root.$defs?.[shape.$ref.replace('#/$defs/', '')];
+      if (!ref) return [`${path}: unknown $ref ${shape.$ref}`];
+      return misfits(ref, value, path);
+    }
     const out: string[] = [];
     const types = shape.type === undefined ? [] : Array.isArray(shape.type) ? shape.type : [shape.type];
     if (types.length && !types.includes(kind(value))) return [`${path}: ${kind(value)} is not ${types.join('|')}`];
@@ -144,9 +153,13 @@ describe('summary --json has the shape schemas/summary.json describes', () => {
   it('on every loopback and eth0 fixture', async () => {
     const shape: unknown = JSON.parse(readFileSync(join(ROOT, 'schemas/summary.json'), 'utf8'));
     if (!isShape(shape)) throw new Error('schemas/summary.json is not an object');
+    root = shape;
     for (const name of ['udp-drop.ns.txt', 'eth-npm.ns.txt', 'lost-head.show-lost.ns.txt.xz']) {
       const r = await run(['summary', join(TRACES, name), '--json']);
       expect(misfits(shape, JSON.parse(r.stdout), name)).toEqual([]);
+      // --top and --by (1.2.0): the slowest packets, and slices by CPU instead of devices.
+      const sliced = await run(['summary', join(TRACES, name), '--json', '--top', '3', '--by', 'cpu']);
+      expect(misfits(shape, JSON.parse(sliced.stdout), `${name} --top 3 --by cpu`)).toEqual([]);
     }
   });
 });
@@ -154,11 +167,11 @@ describe('summary --json has the shape schemas/summary.json describes', () => {
 describe('matches only address reuse explains are no latency (issue 15, point 11)', () => {
   it("tcp-bulk: no loopback device or receive latency of 20 ms or more is shown (today's max: 1.9 s and 2.3 s)", async () => {
     const s = await summaryOfTrace(join(TRACES, 'tcp-bulk.ns.txt.xz'));
-    for (const d of s.devices)
+    for (const d of s.slices)
       for (const [name, st] of Object.entries(d.latency)) {
         if (st.max !== null) expect(st.max, `${d.direction} ${name}`).toBeLessThan(20_000_000n);
       }
-    expect(s.devices.reduce((n, d) => n + d.address_reuse_suspect, 0)).toBeGreaterThan(0);
+    expect(s.slices.reduce((n, d) => n + d.address_reuse_suspect, 0)).toBeGreaterThan(0);
   });
 });
 
@@ -265,7 +278,7 @@ describe('lost events flag the packets near them (issue 15, point 13)', () => {
     for (const r of flagged) expect(start(r)).toBeLessThanOrEqual(last);
 
     const s = await summaryOfTrace(join(TRACES, NAME));
-    const eventsLost = s.devices.reduce((n, d) => n + (d.not_observed['events_lost'] ?? 0), 0);
+    const eventsLost = s.slices.reduce((n, d) => n + (d.not_observed['events_lost'] ?? 0), 0);
     expect(eventsLost).toBeGreaterThan(0);
     expect(eventsLost).toBe(flagged.filter((r) => r.fate_why === 'events_lost').length);
     const text = await run(['summary', join(TRACES, NAME)]);

@@ -23,8 +23,15 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-/** The table a written file belongs to: `<table>.<fmt>` or `<table>/source=<name>/part-0.<fmt>`. */
-const tableOf = (rel: string): string => rel.split('/')[0].replace(/\.(parquet|arrow)$/, '');
+/**
+ * The table a written file belongs to: `<table>.<fmt>`, `<table>/source=<name>/part-0.<fmt>`, or (Arrow beside
+ * Parquet in a partitioned dataset) `arrow/<table>/source=<name>/part-0.arrow`.
+ */
+const tableOf = (rel: string): string =>
+  rel
+    .replace(/^arrow\/(?=[^/]+\/source=)/, '')
+    .split('/')[0]
+    .replace(/\.(parquet|arrow)$/, '');
 
 let flat: string;
 let batch: string;

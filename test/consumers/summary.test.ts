@@ -12,7 +12,7 @@ import {
   LATENCIES,
   latencyStats,
   nearestRank,
-  type DeviceSummary,
+  type SliceSummary,
   type SourceSummary,
 } from '../../src/summary/summary.js';
 import { fixed3, formatSummary, summaryJson } from '../../src/summary/format.js';
@@ -35,7 +35,14 @@ describe('nearest-rank percentiles', () => {
 
   it('sorts numerically, negatives and values beyond 2^53 exactly', () => {
     const s = latencyStats(BigInt64Array.from([2n ** 60n + 1n, -5n, 3n, 2n ** 60n]));
-    expect(s).toEqual({ n: 4, p50: 3n, p90: 2n ** 60n + 1n, p99: 2n ** 60n + 1n, max: 2n ** 60n + 1n });
+    expect(s).toEqual({
+      n: 4,
+      p50: 3n,
+      p90: 2n ** 60n + 1n,
+      p99: 2n ** 60n + 1n,
+      p99_9: 2n ** 60n + 1n,
+      max: 2n ** 60n + 1n,
+    });
   });
 
   it('formats msec rounded to the µs and µs exactly, never through a float', () => {
@@ -56,8 +63,8 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
     summary = await summaryOfDataset(out);
   });
 
-  const find = (source: string, dir: string, dev: string): DeviceSummary => {
-    const d = summary.find((s) => s.source === source)?.devices.find((x) => x.direction === dir && x.dev === dev);
+  const find = (source: string, dir: string, dev: string): SliceSummary => {
+    const d = summary.find((s) => s.source === source)?.slices.find((x) => x.direction === dir && x.key === dev);
     if (!d) throw new Error(`no ${source} ${dev} ${dir}`);
     return d;
   };
@@ -73,13 +80,13 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
       );
       expect(want.length).toBeGreaterThan(0);
       const got = summary.flatMap((s) =>
-        s.devices.filter((d) => d.direction === dir).map((d) => ({ source: s.source, dev: d.dev, n: d.packets })),
+        s.slices.filter((d) => d.direction === dir).map((d) => ({ source: s.source, dev: d.key, n: d.packets })),
       );
       expect(got).toEqual(want);
     }
   });
 
-  it('p50/p90/p99/max of every latency are quantile_disc(0.5/0.9/0.99) and max', async () => {
+  it('p50/p90/p99/p99.9/max of every latency are quantile_disc(0.5/0.9/0.99/0.999) and max', async () => {
     let compared = 0;
     for (const [dir, table] of [
       ['tx', 'tx_packets'],
@@ -91,7 +98,7 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
         const col = `(CASE WHEN ${keep} THEN ${column} END)`;
         const want = await rows(
           `SELECT source, dev, count(${col})::INTEGER AS n, quantile_disc(${col}, 0.5) AS p50, quantile_disc(${col}, 0.9) AS p90,
-                  quantile_disc(${col}, 0.99) AS p99, max(${col}) AS max
+                  quantile_disc(${col}, 0.99) AS p99, quantile_disc(${col}, 0.999) AS p99_9, max(${col}) AS max
            FROM read_parquet('${out}/${table}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
         );
         for (const w of want) {
@@ -101,6 +108,7 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
             p50: w.p50,
             p90: w.p90,
             p99: w.p99,
+            p99_9: w.p99_9,
             max: w.max,
           });
           if (got.n > 0) compared++;
@@ -141,8 +149,8 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
             )
           : {};
       for (const s of summary) {
-        for (const d of s.devices.filter((x) => x.direction === dir)) {
-          const key = `${s.source} ${d.dev}`;
+        for (const d of s.slices.filter((x) => x.direction === dir)) {
+          const key = `${s.source} ${String(d.key)}`;
           expect(Object.fromEntries(Object.entries(d.fates).filter(([, n]) => n > 0))).toEqual(fates[key] ?? {});
           expect(d.drops).toEqual(drops[key] ?? {});
           expect(d.not_observed).toEqual(why[key] ?? {});
@@ -157,7 +165,7 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
 
   it('a trace correlated in memory gives the summary of its converted partition', async () => {
     const fromTrace = await summaryOfTrace(`${TRACES}eth-npm.ns.txt`);
-    expect(fromTrace.devices).toEqual(summary[0].devices);
+    expect(fromTrace.slices).toEqual(summary[0].slices);
     expect(await summaryOfDataset(out, 'udp-drop.ns.txt')).toEqual([summary[1]]);
   });
 
@@ -177,12 +185,13 @@ describe('summary of a batch dataset against DuckDB on the same Parquet files', 
       p50: Number(eth.p50),
       p90: Number(eth.p90),
       p99: Number(eth.p99),
+      p99_9: Number(eth.p99_9),
       max: Number(eth.max),
     });
   });
 
-  it("the README's example is what summary prints for eth-npm.ns.txt", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it("docs/summary.md's example is what summary prints for eth-npm.ns.txt", async () => {
+    const readme = readFileSync(join(ROOT, 'docs/summary.md'), 'utf8');
     const rel = 'test/fixtures/traces/eth-npm.ns.txt';
     const printed = formatSummary([{ ...(await summaryOfTrace(join(ROOT, rel))), source: rel }], 'ms');
     expect(readme).toContain(`$ npx netdev-times summary ${rel}\n${printed}`);

@@ -17,7 +17,11 @@ export interface Correlated {
 export function correlateText(text: string, options: CorrelatorOptions = {}): Correlated {
   const chunks: NamedChunk[] = [];
   const normaliser = new Normaliser();
-  const correlator = new Correlator((table, chunk) => chunks.push({ table, chunk }), options);
+  // Hand-written traces start inside an IRQ, as if cut from a trace whose softirq_entry symbols perf knows.
+  const correlator = new Correlator((table, chunk) => chunks.push({ table, chunk }), {
+    softirqEntrySeen: true,
+    ...options,
+  });
   const decoder = new TraceDecoder((raw) => correlator.push(normaliser.normalise(raw)), {
     onReject: (r) => {
       throw new Error(`test trace line ${r.line} rejected: ${r.reason}: ${r.text}`);

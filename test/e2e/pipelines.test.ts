@@ -261,28 +261,30 @@ describe('pipelines', () => {
 });
 
 describe('progress and --quiet', () => {
-  const shown = (path: string, bytes: number): string => {
+  /** What the progress line of `path` shows after `secs`, `bytes` decoded (and `stored` counted by the meter). */
+  const shown = (path: string, bytes: number, stored = 0, secs = 2): string => {
     const err: string[] = [];
-    const spy = vi
-      .spyOn(process.stderr, 'write')
-      .mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
-    try {
-      new Progress(path).update(bytes, 1000);
-    } finally {
-      spy.mockRestore();
-    }
+    let now = 0;
+    const out = { isTTY: true, columns: 200, write: (t: string) => err.push(t) };
+    const p = Progress.start(path, { quiet: false }, out, () => now);
+    if (!p) throw new Error('no progress on a terminal');
+    p.meter.bytes = stored;
+    now = secs * 1000;
+    p.update(bytes, 1000);
     return err.join('');
   };
 
-  it('a plain text shows MB, its percentage, events/s and an ETA; .xz and perf.data (decoded text larger than the file) no percentage', () => {
+  it('shows its percentage of the file as stored with an ETA: text, .xz (compressed bytes), perf.data (its bytes)', () => {
     const size = statSync(`${TRACES}eth-npm.txt`).size;
-    expect(shown(`${TRACES}eth-npm.txt`, size / 2)).toMatch(
-      /^\r0\.2 MB \(50%\), 1000 events, \d+k events\/s, ETA \d+ s/,
-    );
-    for (const p of [`${TRACES}tcp-bulk.ns.txt.xz`, `${TRACES}eth-npm.data`]) {
-      const line = shown(p, 10 * statSync(p).size);
-      expect(line).toMatch(/^\r\d+\.\d MB, 1000 events, \d+k events\/s {3}$/);
-    }
+    const line = shown(`${TRACES}eth-npm.txt`, size / 2);
+    expect(line).toMatch(/^\reth-npm\.txt: 50% {2}ETA 2s {2}231\.6 kB\/463\.2 kB {2}1000 events {2}500\/s/);
+    // Erased to the end of the line: a shorter line leaves nothing of a longer one.
+    expect(line.endsWith('/s\x1b[K')).toBe(true);
+    const xz = statSync(`${TRACES}tcp-bulk.ns.txt.xz`).size;
+    // The decoded text is 20 times the file: the meter's compressed bytes are what the percentage is of.
+    expect(shown(`${TRACES}tcp-bulk.ns.txt.xz`, 20 * xz, xz / 4)).toMatch(/^\rtcp-bulk\.ns\.txt\.xz: 25% {2}ETA 6s /);
+    const data = statSync(`${TRACES}eth-npm.data`).size;
+    expect(shown(`${TRACES}eth-npm.data`, data / 4)).toMatch(/^\reth-npm\.data: 25% {2}ETA 6s /);
   });
 
   it('-q writes nothing on stderr', async () => {

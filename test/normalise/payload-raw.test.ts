@@ -130,20 +130,25 @@ describe('raw samples of any bytes', () => {
     // Payload bytes: random, with runs of spaces and digits where a string may point, and lengths cut short.
     const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0, 0x20, 0x30, 0x61, 0xff));
     fc.assert(
-      fc.property(fc.constantFrom(...netdev), fc.array(byte, { minLength: 8, maxLength: 96, size: 'max' }), fc.nat(100), (format, bytes, cut) => {
-        const payload = Uint8Array.from(bytes);
-        const end = Math.min(payload.length, cut);
-        const raw = new Normaliser();
-        const reader = raw.rawReader(format);
-        if (reader === null || !reader.accepts(payload, 0, end)) return;
-        accepted.set(format.fullName, (accepted.get(format.fullName) ?? 0) + 1);
-        text.reset();
-        format.render(payload, 0, end, text);
-        const printed = text.bytes().slice();
-        expect(oneRow(raw, format, payload, end, true)).toBe(
-          oneRow(new Normaliser(), format, printed, printed.length, false),
-        );
-      }),
+      fc.property(
+        fc.constantFrom(...netdev),
+        fc.array(byte, { minLength: 8, maxLength: 96, size: 'max' }),
+        fc.nat(100),
+        (format, bytes, cut) => {
+          const payload = Uint8Array.from(bytes);
+          const end = Math.min(payload.length, cut);
+          const raw = new Normaliser();
+          const reader = raw.rawReader(format);
+          if (reader === null || !reader.accepts(payload, 0, end)) return;
+          accepted.set(format.fullName, (accepted.get(format.fullName) ?? 0) + 1);
+          text.reset();
+          format.render(payload, 0, end, text);
+          const printed = text.bytes().slice();
+          expect(oneRow(raw, format, payload, end, true)).toBe(
+            oneRow(new Normaliser(), format, printed, printed.length, false),
+          );
+        },
+      ),
       { numRuns: 6000 },
     );
     // Every format is read raw for some of them (the test would pass vacuously otherwise).

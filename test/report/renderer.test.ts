@@ -12,7 +12,10 @@ import { sliceChunk } from './golden-helpers.js';
 function stream(text: string, chunkRows: number): { before: string; after: string } {
   const out: string[] = [];
   const renderer = new ReportRenderer((s) => out.push(s), { rx: true });
-  const correlator = new Correlator((table, chunk) => renderer.push(table, chunk), { chunkRows });
+  const correlator = new Correlator((table, chunk) => renderer.push(table, chunk), {
+    chunkRows,
+    softirqEntrySeen: true,
+  });
   const normaliser = new Normaliser();
   const decoder = new TraceDecoder((raw) => correlator.push(normaliser.normalise(raw)), { batchSize: 1 });
   decoder.push(new TextEncoder().encode(text));
