@@ -1,9 +1,8 @@
 import { TABLE_NAMES } from '../tables/tables.js';
 import { NetdevTimesError } from '../core/errors.js';
-import { isDataset, lostEventsOf, tableFile } from '../dataset/dataset.js';
+import { isDataset, lostEventsOf } from '../dataset/dataset.js';
 import { LostEvents } from '../core/lost.js';
 import { inputLabel } from '../input/open.js';
-import type { NamedChunk } from '../tables/named-chunk.js';
 import type { ReportOptions } from '../report/index.js';
 import { renderReport, reportFromText } from '../pipeline/report.js';
 import { EXIT } from './errors.js';
@@ -51,18 +50,8 @@ export async function runReport(a: ReportArgs): Promise<number> {
   if (input !== '-' && isDataset(input)) {
     if (filter) throw filtersNeedATrace(input);
     // Loaded here: apache-arrow and parquet-wasm are needed only to read a dataset back.
-    const { readTableFile, missingTableFile } = await import('../dataset/read-table.js');
-    const chunks: NamedChunk[] = [];
-    for (const table of TABLE_NAMES) {
-      const file = tableFile(input, table, a.source);
-      if (file === null)
-        throw new NetdevTimesError(
-          `${missingTableFile(input, table, a.source)}: the ${table} table is missing; convert the trace again`,
-          EXIT.badInput,
-        );
-      chunks.push(...readTableFile(file, table));
-    }
-    write(renderReport(chunks, options));
+    const { datasetChunks } = await import('../dataset/read-table.js');
+    write(renderReport(datasetChunks(input, TABLE_NAMES, a.source), options));
     warnLost(lostEventsOf(input, a.source));
     return EXIT.ok;
   }

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetdevTimesError } from '../core/errors.js';
-import { describeFsError, removeEmptyUpTo } from '../formats/byte-sink.js';
+import { describeFsError, makeDirs, removeEmptyUpTo } from '../formats/byte-sink.js';
 
 export const LOCK_FILE = '.netdev-times.lock';
 
@@ -125,4 +125,19 @@ export function lockOutput(
       },
     };
   }
+}
+
+/**
+ * Creates the output folder (exit 3 when it cannot be) and takes its lock. `made` is [the folder, the first
+ * folder this created], for the caller to remove (when empty) if it fails; undefined when it existed.
+ */
+export function createAndLock(outDir: string): { lock: OutputLock; made: [string, string] | undefined } {
+  let first: string | undefined;
+  try {
+    first = makeDirs(outDir);
+  } catch (e) {
+    throw new NetdevTimesError(`${outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
+  }
+  const made: [string, string] | undefined = first === undefined ? undefined : [outDir, first];
+  return { lock: lockOutput(outDir, made), made };
 }

@@ -13,10 +13,10 @@ import { copyFileSync, linkSync, renameSync, statSync, unlinkSync } from 'node:f
 import { dirname, join, relative, resolve } from 'node:path';
 import { NetdevTimesError } from '../core/errors.js';
 import { toolVersion } from '../core/version.js';
-import { describeFsError, makeDirs, removeEmptyUpTo, tempName, writeFileAtomic } from '../formats/byte-sink.js';
+import { makeDirs, removeEmptyUpTo, tempName, writeFileAtomic } from '../formats/byte-sink.js';
 import { tableNames, tableSpec } from '../tables/schema.js';
 import { partitionFolder, partitionValue, tableFilePath, uniqueValue, type Format } from './layout.js';
-import { lockOutput } from './lock.js';
+import { createAndLock } from './lock.js';
 import {
   contentKey,
   isPartitioned,
@@ -354,14 +354,7 @@ export function mergeDatasets(o: Omit<MergeOptions, 'base'> & { append?: boolean
   for (const d of o.from)
     if (resolve(d) === resolve(o.outDir))
       throw new NetdevTimesError(`${d}: is the output folder too; merge into another folder, or use --append`, 2);
-  let first: string | undefined;
-  try {
-    first = makeDirs(o.outDir);
-  } catch (e) {
-    throw new NetdevTimesError(`${o.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
-  }
-  const made: [string, string] | undefined = first === undefined ? undefined : [o.outDir, first];
-  const lock = lockOutput(o.outDir, made);
+  const { lock, made } = createAndLock(o.outDir);
   let done = false;
   try {
     const base = readManifestIfAny(o.outDir);

@@ -11,6 +11,7 @@ import { NetdevTimesError } from '../core/errors.js';
 import { dictColumn, i64Column, intColumn, u64Column, type Column, type TableChunk } from '../core/columns.js';
 import { TABLE_KEY } from '../tables/schema.js';
 import type { NamedChunk } from '../tables/named-chunk.js';
+import { tableFile } from './dataset.js';
 
 /** One RecordBatch as a TableChunk: int32/int64/uint64 columns and (dictionary or plain) utf8 as dictionary ids. */
 export function chunkFromArrow(batch: RecordBatch): TableChunk {
@@ -153,6 +154,22 @@ export function readTableFile(path: string, table?: string): NamedChunk[] {
     return t.batches.map((b) => ({ table: recorded, chunk: chunkFromArrow(b) }));
   } catch (e) {
     throw bad(`unreadable ${recorded} table (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * The chunks of these tables of a dataset (of its input `source`), one table after another, each read when
+ * reached. A table missing is one NetdevTimesError (exit 1) naming the file it would be.
+ */
+export function* datasetChunks(dir: string, tables: readonly string[], source?: string): Generator<NamedChunk> {
+  for (const table of tables) {
+    const file = tableFile(dir, table, source);
+    if (file === null)
+      throw new NetdevTimesError(
+        `${missingTableFile(dir, table, source)}: the ${table} table is missing; convert the trace again`,
+        1,
+      );
+    yield* readTableFile(file, table);
   }
 }
 

@@ -9,13 +9,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetdevTimesError } from '../core/errors.js';
 import { fileSha256 } from '../dataset/content-hash.js';
-import { lockOutput } from '../dataset/lock.js';
+import { createAndLock } from '../dataset/lock.js';
 import { contentKey, manifestFormats, readManifestIfAny, schemaMismatch } from '../dataset/manifest-file.js';
 import { describeFilter } from '../filter/index.js';
 import type { Manifest } from '../dataset/manifest.js';
 import { mergeLocked, type MergeResult } from '../dataset/merge.js';
 import { stagingName, sweepDataset } from '../dataset/sweep.js';
-import { describeFsError, makeDirs, removeEmptyUpTo } from '../formats/byte-sink.js';
+import { removeEmptyUpTo } from '../formats/byte-sink.js';
 import { convertMany, expandInputs, type InputOutcome, type ManyOptions } from './convert-many.js';
 
 /** `formats`, when given, must be the dataset's (one dataset, one set of formats); omitted, the dataset's are used. */
@@ -36,14 +36,7 @@ const staging = new Set<string>();
 let exitHook = false;
 
 export async function appendInputs(o: AppendOptions): Promise<AppendResult> {
-  let first: string | undefined;
-  try {
-    first = makeDirs(o.outDir);
-  } catch (e) {
-    throw new NetdevTimesError(`${o.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
-  }
-  const made: [string, string] | undefined = first === undefined ? undefined : [o.outDir, first];
-  const lock = lockOutput(o.outDir, made);
+  const { lock, made } = createAndLock(o.outDir);
   const stage = join(o.outDir, stagingName(process.pid));
   let done = false;
   try {

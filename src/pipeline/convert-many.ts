@@ -8,11 +8,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NetdevTimesError } from '../core/errors.js';
-import { describeFsError, makeDirs, writeFileAtomic } from '../formats/byte-sink.js';
+import { writeFileAtomic } from '../formats/byte-sink.js';
 import { refuseExistingDataset, type ConvertOptions } from './convert.js';
 import { pruneDataset } from '../dataset/dataset.js';
 import { ARROW_TREE, partitionFolder, partitionValues } from '../dataset/layout.js';
-import { lockOutput } from '../dataset/lock.js';
+import { createAndLock } from '../dataset/lock.js';
 import { datasetRelative, type InputSummary, type Json, type Manifest } from '../dataset/manifest.js';
 import { toolVersion } from '../core/version.js';
 
@@ -96,13 +96,7 @@ export const sourceNames = (inputs: string[]): string[] => partitionValues(input
 export async function convertMany(options: ManyOptions): Promise<{ manifest: Manifest; outcomes: InputOutcome[] }> {
   refuseExistingDataset(options.outDir, options.force ?? false);
   // The batch's folder exists before any worker starts: a failed input removes only the folders it created.
-  let first: string | undefined;
-  try {
-    first = makeDirs(options.outDir);
-  } catch (e) {
-    throw new NetdevTimesError(`${options.outDir}: cannot create the output folder (${describeFsError(e)})`, 3);
-  }
-  const lock = lockOutput(options.outDir, first === undefined ? undefined : [options.outDir, first]);
+  const { lock } = createAndLock(options.outDir);
   try {
     // Taken, the folder may have been completed by another run just before: it is refused as before.
     refuseExistingDataset(options.outDir, options.force ?? false);

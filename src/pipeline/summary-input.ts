@@ -9,7 +9,7 @@ import { inputLabel } from '../input/open.js';
 import { NetdevTimesError } from '../core/errors.js';
 import type { FilterSpec } from '../filter/index.js';
 import { correlateFile, filtersNeedATrace } from './correlate-file.js';
-import { datasetSources, isDataset, tableFile } from '../dataset/dataset.js';
+import { datasetSources, isDataset } from '../dataset/dataset.js';
 import { SummaryBuilder, type SourceSummary, type SummaryOptions } from '../summary/summary.js';
 
 const TABLES = ['tx_packets', 'rx_packets'] as const;
@@ -18,22 +18,14 @@ const TABLES = ['tx_packets', 'rx_packets'] as const;
 type ReadTable = typeof import('../dataset/read-table.js');
 
 function summaryOfFiles(
-  { readTableFile, missingTableFile }: ReadTable,
+  { datasetChunks }: ReadTable,
   dir: string,
   source: string | undefined,
   label: string,
   options: SummaryOptions,
 ): SourceSummary {
   const builder = new SummaryBuilder(options);
-  for (const table of TABLES) {
-    const file = tableFile(dir, table, source);
-    if (file === null)
-      throw new NetdevTimesError(
-        `${missingTableFile(dir, table, source)}: the ${table} table is missing; convert the trace again`,
-        1,
-      );
-    for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
-  }
+  for (const { table, chunk } of datasetChunks(dir, TABLES, source)) builder.push(table, chunk);
   return { source: label, by: builder.sliceKey, slices: builder.finish(), lost_events: lostEventsOf(dir, source) };
 }
 

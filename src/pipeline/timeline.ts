@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { NetdevTimesError } from '../core/errors.js';
-import { datasetSources, isDataset, tableFile } from '../dataset/dataset.js';
+import { datasetSources, isDataset } from '../dataset/dataset.js';
 import { inputLabel } from '../input/open.js';
 import { TimelineBuilder, type Timeline } from '../timeline/timeline.js';
 import { writeTraceJson } from '../timeline/trace-event.js';
@@ -35,16 +35,8 @@ export interface TimelineInputOptions {
 
 async function fromDataset(dir: string, builder: TimelineBuilder, source: string | undefined): Promise<string> {
   // Loaded here: reading table files needs apache-arrow and parquet-wasm, which a trace's timeline never loads.
-  const { readTableFile, missingTableFile } = await import('../dataset/read-table.js');
-  for (const table of TABLES) {
-    const file = tableFile(dir, table, source);
-    if (file === null)
-      throw new NetdevTimesError(
-        `${missingTableFile(dir, table, source)}: the ${table} table is missing; convert the trace again`,
-        1,
-      );
-    for (const { chunk } of readTableFile(file, table)) builder.push(table, chunk);
-  }
+  const { datasetChunks } = await import('../dataset/read-table.js');
+  for (const { table, chunk } of datasetChunks(dir, TABLES, source)) builder.push(table, chunk);
   const sources = datasetSources(dir, TABLES[0]);
   return source ?? (sources.length === 1 ? sources[0] : dir);
 }
