@@ -26,6 +26,7 @@ export async function runAppend(
     viaPerf: a.viaPerf,
     kallsyms: a.kallsyms,
     filter,
+    dev: a.dev,
     jobs: a.jobs,
     strict: a.strict,
     onNote: (l) => process.stderr.write(`${l}\n`),

@@ -76,8 +76,12 @@ async function appendLocked(o: AppendOptions, stage: string): Promise<AppendResu
     const key = contentKey(i.sha256, i.filter);
     if (key !== null) known.set(key, i.source ?? i.path);
   }
-  // The new inputs are converted with this filter: the same content filtered otherwise is other rows.
-  const filter = o.filter ? describeFilter(o.filter) : undefined;
+  // The new inputs are converted with this filter: the same content filtered otherwise is other rows. As the
+  // manifest records it (convert.ts): the filters' words and --dev.
+  const filter =
+    o.filter || o.dev !== undefined
+      ? { ...(o.filter && describeFilter(o.filter)), ...(o.dev !== undefined && { dev: o.dev }) }
+      : undefined;
   const fresh: string[] = [];
   let skipped = 0;
   for (const f of files) {

@@ -75,6 +75,27 @@ describe('convert --append', () => {
     expect(run('summary', out, '--source', 'udp-drop.ns.txt').status).toBe(0);
   });
 
+  it('--dev applies to what it appends, and the same file under another --dev is other rows: not skipped', () => {
+    const root = tmp();
+    const out = join(root, 'ds');
+    const only = join(root, 'only-eth0');
+    expect(run('convert', `${TRACES}eth-npm.txt`, '-o', only, '-q', '--dev', 'eth0').status).toBe(0);
+    expect(run('convert', `${TRACES}udp-drop.ns.txt`, '-o', out, '-q').status).toBe(0);
+    const added = run('convert', `${TRACES}eth-npm.txt`, '-o', out, '--append', '--dev', 'eth0');
+    expect(added.status, added.stderr).toBe(0);
+    const m = readManifest(out);
+    expect(m.inputs.map((i) => i.filter?.dev ?? null)).toEqual([null, 'eth0']);
+    // Its partition holds what `convert --dev eth0` of it alone holds.
+    const rxRows = m.tables
+      .find((t) => t.name === 'rx_packets')
+      ?.files.find((f) => f.path.includes('source=eth-npm.txt'))?.rows;
+    expect(rxRows).toBe(tableRows(only, 'rx_packets'));
+    const again = run('convert', `${TRACES}eth-npm.txt`, '-o', out, '--append', '--dev', 'eth0');
+    expect(again.stderr).toMatch(/already in .*same SHA-256\); skipped/);
+    const other = run('convert', `${TRACES}eth-npm.txt`, '-o', out, '--append');
+    expect(other.stderr).toMatch(/1 inputs added, 0 skipped/);
+  });
+
   it('refuses -f other than the dataset has, --force, stdin (exit 2) and another schema version (exit 1)', () => {
     const out = join(tmp(), 'ds');
     expect(run('convert', `${TRACES}eth-npm.txt`, '-o', out, '--append', '-q').status).toBe(0);
