@@ -112,11 +112,8 @@ export function pruneDataset(dir: string, keep: Iterable<string>): string[] {
   return removed;
 }
 
-/**
- * The events the kernel reported lost, as the dataset's manifest counts them: over every input, or those of
- * one partition `source`. 0 for a dataset written before lost events were counted.
- */
-export function lostEventsOf(dir: string, source?: string): number {
+/** The manifest's inputs (those of partition `source`, when given), as recorded. */
+function manifestInputs(dir: string, source?: string): object[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
@@ -127,11 +124,35 @@ export function lostEventsOf(dir: string, source?: string): number {
     throw new NetdevTimesError(`${join(dir, 'manifest.json')}: not a netdev-times manifest`, 1);
   }
   const inputs: unknown[] = parsed.inputs;
+  return inputs.filter(
+    (input): input is object =>
+      typeof input === 'object' &&
+      input !== null &&
+      (source === undefined || ('source' in input && input.source === source)),
+  );
+}
+
+/**
+ * The events the kernel reported lost, as the dataset's manifest counts them: over every input, or those of
+ * one partition `source`. 0 for a dataset written before lost events were counted.
+ */
+export function lostEventsOf(dir: string, source?: string): number {
   let total = 0;
-  for (const input of inputs) {
-    if (typeof input !== 'object' || input === null) continue;
-    if (source !== undefined && (!('source' in input) || input.source !== source)) continue;
+  for (const input of manifestInputs(dir, source))
     if ('lost_events' in input && typeof input.lost_events === 'number') total += input.lost_events;
-  }
   return total;
+}
+
+/**
+ * The filters a dataset's input was converted with (perf script's, and --dev), as the manifest records them;
+ * null when its tables hold every event (or the dataset has several inputs and no `source` was given).
+ */
+export function filterOf(dir: string, source?: string): Readonly<Record<string, string | number>> | null {
+  const inputs = manifestInputs(dir, source);
+  if (inputs.length !== 1) return null;
+  const input = inputs[0];
+  if (!('filter' in input) || typeof input.filter !== 'object' || input.filter === null) return null;
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(input.filter)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
 }

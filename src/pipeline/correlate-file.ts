@@ -29,6 +29,8 @@ export interface CorrelateFileOptions extends CorrelatorOptions {
   meter?: ReadMeter;
   /** Called after each batch with the bytes read (decoded) and events decoded so far. */
   onProgress?: (bytes: number, events: number) => void;
+  /** With a filter: told at the end how many events it dropped. */
+  onFilteredOut?: (events: number) => void;
 }
 
 /** --time and the like select events before correlating: a dataset was correlated already. */
@@ -62,6 +64,7 @@ export async function correlateFile(
     options.onProgress?.(input.bytes, input.counts.events);
   }
   for (const w of input.warnings) options.onWarning?.(w);
+  if (options.filter) options.onFilteredOut?.(input.filteredOut);
   const error = notATrace(path, input.counts, input.head);
   if (error) throw error;
   const stats = correlator.finish();

@@ -4,10 +4,10 @@
  */
 import { LostEvents } from '../core/lost.js';
 import type { ReadMeter } from '../input/meter.js';
-import { lostEventsOf } from '../dataset/dataset.js';
+import { filterOf, lostEventsOf } from '../dataset/dataset.js';
 import { inputLabel } from '../input/open.js';
 import { NetdevTimesError } from '../core/errors.js';
-import type { FilterSpec } from '../filter/index.js';
+import { describeFilter, type FilterSpec } from '../filter/index.js';
 import { correlateFile, filtersNeedATrace } from './correlate-file.js';
 import { datasetSources, isDataset } from '../dataset/dataset.js';
 import { SummaryBuilder, type SourceSummary, type SummaryOptions } from '../summary/summary.js';
@@ -26,7 +26,13 @@ function summaryOfFiles(
 ): SourceSummary {
   const builder = new SummaryBuilder(options);
   for (const { table, chunk } of datasetChunks(dir, TABLES, source)) builder.push(table, chunk);
-  return { source: label, by: builder.sliceKey, slices: builder.finish(), lost_events: lostEventsOf(dir, source) };
+  return {
+    source: label,
+    by: builder.sliceKey,
+    slices: builder.finish(),
+    lost_events: lostEventsOf(dir, source),
+    filter: filterOf(dir, source),
+  };
 }
 
 /** One summary per source of a dataset folder (all partitions, or only `source`). */
@@ -62,6 +68,7 @@ export interface TraceSummaryOptions extends SummaryOptions {
 export async function summaryOfTrace(path: string, options: TraceSummaryOptions = {}): Promise<SourceSummary> {
   const builder = new SummaryBuilder(options);
   const lost = new LostEvents();
+  let filteredOut = 0;
   await correlateFile(path, (table, chunk) => builder.push(table, chunk), {
     perf: options.perf,
     viaPerf: options.viaPerf,
@@ -70,9 +77,17 @@ export async function summaryOfTrace(path: string, options: TraceSummaryOptions 
     meter: options.meter,
     onProgress: options.onProgress,
     filter: options.filter,
+    onFilteredOut: (n) => (filteredOut = n),
     lost,
   });
-  return { source: inputLabel(path), by: builder.sliceKey, slices: builder.finish(), lost_events: lost.total };
+  return {
+    source: inputLabel(path),
+    by: builder.sliceKey,
+    slices: builder.finish(),
+    lost_events: lost.total,
+    // In the manifest's words (convert.ts), so that the summary of a trace and of its filtered dataset agree.
+    filter: options.filter ? { ...describeFilter(options.filter), events_filtered_out: filteredOut } : null,
+  };
 }
 
 /** A dataset folder or a trace, whichever `path` is. */

@@ -124,9 +124,19 @@ function topLines(d: SliceSummary, unit: SummaryUnit): string[] {
   return [...out, ...table(rows, right).map((l) => `    ${l}`)];
 }
 
+/** `cpu=1 time=1.5,2 (1234 events filtered out)`: the options that chose the events, as given. */
+function subsetText(filter: Readonly<Record<string, string | number>>): string {
+  const words = Object.entries(filter)
+    .filter(([k]) => k !== 'events_filtered_out')
+    .map(([k, v]) => `--${k} ${String(v)}`);
+  const out = filter.events_filtered_out;
+  return `only the events of ${words.join(' ')}${typeof out === 'number' ? ` (${out} events filtered out)` : ''}`;
+}
+
 /** One source's block: the latency table, then the drops, fates, flagged rows and (--top) the slowest. */
 export function formatSource(s: SourceSummary, unit: SummaryUnit): string {
   const out: string[] = [`source ${s.source}`];
+  if (s.filter !== null) out[0] += `\n  subset: ${subsetText(s.filter)}`;
   if (s.lost_events > 0)
     out[0] += `\n  warning: ${s.lost_events} events lost by the kernel (PERF_RECORD_LOST): packets near them may be incomplete`;
   if (s.slices.length === 0) return `${out[0]}\n  no transmitted or received packets\n`;
@@ -245,6 +255,7 @@ export function summaryJson(sources: SourceSummary[], top?: number): unknown {
     ...(top === undefined || top === 0 ? {} : { top: { n: top, order: TOTAL_DEFINITION } }),
     sources: sources.map((s) => ({
       source: s.source,
+      filter: s.filter,
       lost_events: s.lost_events,
       drops: s.slices.reduce((n, d) => n + d.fates.dropped, 0),
       [s.by === 'dev' ? 'devices' : 'slices']: s.slices.map((d) => sliceJson(s.by, d)),

@@ -136,6 +136,11 @@ export interface SourceSummary {
   slices: SliceSummary[];
   /** Events the kernel reported lost in this source (its PERF_RECORD_LOST counts): packets near them may be incomplete. */
   lost_events: number;
+  /**
+   * The events these numbers cover: null for all of the source's; else the perf script filters and --dev that
+   * chose them, in their own words (as the manifest records them), e.g. `{ cpu: '1' }`.
+   */
+  filter: Readonly<Record<string, string | number>> | null;
 }
 
 export interface SummaryOptions {

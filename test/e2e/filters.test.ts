@@ -131,6 +131,13 @@ describe('the tables and the summary follow the filter', () => {
     const ofDataset = cli(['summary', out, '--json']);
     expect(filtered.stdout.replaceAll(trace, 'X')).toBe(ofDataset.stdout.replaceAll(out, 'X'));
     expect(filtered.stdout).not.toBe(whole.stdout);
+    // Each says it covers a subset, and which: nothing in a summary may pass for the whole trace.
+    const said = JSON.parse(filtered.stdout) as { sources: { filter: Record<string, unknown> | null }[] };
+    expect(said.sources[0].filter).toMatchObject({ cpu: '1' });
+    expect(said.sources[0].filter?.events_filtered_out).toBeGreaterThan(0);
+    expect((JSON.parse(whole.stdout) as { sources: { filter: unknown }[] }).sources[0].filter).toBeNull();
+    const text = cli(['summary', out]);
+    expect(text.stdout).toMatch(/\n {2}subset: only the events of --cpu 1 \(\d+ events filtered out\)\n/);
   });
 });
 

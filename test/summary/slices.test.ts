@@ -43,7 +43,7 @@ function source(by: SliceKey, top = 0): SourceSummary {
   const b = new SummaryBuilder({ by, top });
   b.push('tx_packets', txChunk(TX));
   b.push('rx_packets', rxChunk(RX));
-  return { source: 'hand-made', by, slices: b.finish(), lost_events: 0 };
+  return { source: 'hand-made', by, slices: b.finish(), lost_events: 0, filter: null };
 }
 
 describe('--by slices the counts and percentiles', () => {
