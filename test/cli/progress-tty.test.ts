@@ -46,7 +46,10 @@ async function watch(name: string, width: number, command: string): Promise<Watc
       const screen = tmux('capture-pane', '-p', '-t', name);
       screens.add(screen);
       const end = screen.match(new RegExp(`${END} (\\d+)`));
-      if (end) return { screens: [...screens], last: screen, status: Number(end[1]) };
+      // The last screen with the lines the terminal wrapped joined again (-J): a long path wraps the run's
+      // final line in 80 columns, and that line is checked as one.
+      if (end)
+        return { screens: [...screens], last: tmux('capture-pane', '-p', '-J', '-t', name), status: Number(end[1]) };
       if (Date.now() - t0 > 100_000) throw new Error(`${name}: no end after 100 s:\n${screen}`);
       await sleep(50);
     }
