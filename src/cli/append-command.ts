@@ -3,7 +3,7 @@ import { NetdevTimesError } from '../core/errors.js';
 import type { FilterSpec } from '../filter/index.js';
 import type { OutputFormat } from '../dataset/table-output.js';
 import { appendInputs } from '../pipeline/append.js';
-import type { ConvertArgs } from './convert-command.js';
+import { batchExit, batchOptions, type ConvertArgs } from './convert-command.js';
 import { EXIT } from './errors.js';
 
 export async function runAppend(
@@ -18,22 +18,8 @@ export async function runAppend(
   if (inputs.includes('-'))
     throw new NetdevTimesError("--append needs files: stdin ('-') has no content hash to recognise it by", EXIT.usage);
   const { manifest, outcomes, skipped, merge } = await appendInputs({
-    inputs,
-    outDir: a.output,
-    formats,
-    payload: a.payload,
-    perf: a.perf,
-    viaPerf: a.viaPerf,
-    kallsyms: a.kallsyms,
-    filter,
-    dev: a.dev,
-    jobs: a.jobs,
-    strict: a.strict,
+    ...batchOptions(a, inputs, formats, filter),
     onNote: (l) => process.stderr.write(`${l}\n`),
-    onInputDone: (o) => {
-      if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
-      else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
-    },
   });
   if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
   const failed = outcomes.filter((o) => !o.ok).length;
@@ -45,7 +31,5 @@ export async function runAppend(
         `(${manifest.inputs.length} inputs; ${manifest.tables.map((t) => `${t.name} ${t.rows}`).join(', ')}) in ${secs} s\n`,
     );
   }
-  if (failed === 0) return EXIT.ok;
-  process.stderr.write(`netdev-times: ${failed} of ${outcomes.length} inputs failed\n`);
-  return failed === outcomes.length ? EXIT.badInput : EXIT.someInputsFailed;
+  return batchExit(outcomes);
 }

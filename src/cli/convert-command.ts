@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { NetdevTimesError } from '../core/errors.js';
 import { abortAllFileSinks } from '../formats/byte-sink.js';
-import { abortAllBatches, convertMany, stopAllBatches } from '../pipeline/convert-many.js';
+import {
+  abortAllBatches,
+  convertMany,
+  stopAllBatches,
+  type InputOutcome,
+  type ManyOptions,
+} from '../pipeline/convert-many.js';
 import { convert } from '../pipeline/convert.js';
 import { pruneDataset } from '../dataset/dataset.js';
 import { tableNames } from '../tables/schema.js';
@@ -14,6 +20,7 @@ import { writersLoaded } from './process-handlers.js';
 import { Progress } from './progress.js';
 import { stdinAware } from './stdio.js';
 import { parseFilterArgs, type FilterArgs } from '../filter/parse.js';
+import type { FilterSpec } from '../filter/index.js';
 
 export interface ConvertArgs extends FilterArgs {
   dev?: string;
@@ -79,6 +86,40 @@ function summaryLine(m: Manifest, inputs: readonly string[], out: string, secs: 
   return `netdev-times: ${what}: ${events} events, ${rejected} rejected lines -> ${out} (${tables}) in ${secs.toFixed(2)} s\n`;
 }
 
+/** What a conversion of many inputs takes from the command line (a new dataset, or --append). */
+export function batchOptions(
+  a: ConvertArgs,
+  inputs: string[],
+  formats: OutputFormat[],
+  filter: FilterSpec | null,
+): Omit<ManyOptions, 'force'> {
+  return {
+    inputs,
+    outDir: a.output,
+    formats,
+    payload: a.payload,
+    perf: a.perf,
+    viaPerf: a.viaPerf,
+    kallsyms: a.kallsyms,
+    filter,
+    dev: a.dev,
+    jobs: a.jobs,
+    strict: a.strict,
+    onInputDone: (o) => {
+      if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
+      else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
+    },
+  };
+}
+
+/** A batch's exit: 0, or how many inputs failed (said on stderr), all of them (1) or some (4). */
+export function batchExit(outcomes: readonly InputOutcome[]): number {
+  const failed = outcomes.filter((o) => !o.ok).length;
+  if (failed === 0) return EXIT.ok;
+  process.stderr.write(`netdev-times: ${failed} of ${outcomes.length} inputs failed\n`);
+  return failed === outcomes.length ? EXIT.badInput : EXIT.someInputsFailed;
+}
+
 export async function runConvert(a: ConvertArgs): Promise<number> {
   writersLoaded({ abortAllFileSinks, abortAllBatches, stopAllBatches });
   const inputs = a.inputs.map(stdinAware);
@@ -96,31 +137,11 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
   if (!single) {
     if (toStdout) throw new NetdevTimesError("'-o -' streams one input; write many inputs to a folder", EXIT.usage);
     if (inputs.includes('-')) throw new NetdevTimesError("stdin ('-') can only be converted alone", EXIT.usage);
-    const { manifest, outcomes } = await convertMany({
-      inputs,
-      outDir: a.output,
-      formats,
-      payload: a.payload,
-      perf: a.perf,
-      viaPerf: a.viaPerf,
-      kallsyms: a.kallsyms,
-      filter,
-      dev: a.dev,
-      jobs: a.jobs,
-      force: a.force,
-      strict: a.strict,
-      onInputDone: (o) => {
-        if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
-        else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
-      },
-    });
+    const { manifest, outcomes } = await convertMany({ ...batchOptions(a, inputs, formats, filter), force: a.force });
     if (a.json) process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     process.stderr.write(warnings(manifest, []));
     if (!a.quiet) process.stderr.write(summaryLine(manifest, inputs, a.output, (performance.now() - t0) / 1000));
-    const failed = outcomes.filter((o) => !o.ok).length;
-    if (failed === 0) return EXIT.ok;
-    process.stderr.write(`netdev-times: ${failed} of ${outcomes.length} inputs failed\n`);
-    return failed === outcomes.length ? EXIT.badInput : EXIT.someInputsFailed;
+    return batchExit(outcomes);
   }
   const input = inputs[0];
   const rejects: string[] = [];
