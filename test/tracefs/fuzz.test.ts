@@ -39,6 +39,18 @@ describe('fuzz', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('a newline in a name the message quotes stays one line (a case the fuzzer found)', () => {
+    const b = REAL.slice(0, 5894);
+    b[5890] = 10;
+    let message = '';
+    try {
+      parseTracingData(b);
+    } catch (err) {
+      if (err instanceof NetdevTimesError) message = err.message;
+    }
+    expect(message).toMatch(/^tracing data: \\x0aet event count: needs 4 bytes at offset 5894/);
+  });
+
   it('random raw samples render without throwing', () => {
     const formats = parseTracingData(REAL);
     const out = new ByteBuffer();
