@@ -86,6 +86,20 @@ function summaryLine(m: Manifest, inputs: readonly string[], out: string, secs: 
   return `netdev-times: ${what}: ${events} events, ${rejected} rejected lines -> ${out} (${tables}) in ${secs.toFixed(2)} s\n`;
 }
 
+/** What every conversion takes from the command line, one input or many. */
+function settings(a: ConvertArgs, formats: OutputFormat[], filter: FilterSpec | null) {
+  return {
+    formats,
+    payload: a.payload,
+    perf: a.perf,
+    viaPerf: a.viaPerf,
+    kallsyms: a.kallsyms,
+    filter,
+    dev: a.dev,
+    strict: a.strict,
+  };
+}
+
 /** What a conversion of many inputs takes from the command line (a new dataset, or --append). */
 export function batchOptions(
   a: ConvertArgs,
@@ -94,17 +108,10 @@ export function batchOptions(
   filter: FilterSpec | null,
 ): Omit<ManyOptions, 'force'> {
   return {
+    ...settings(a, formats, filter),
     inputs,
     outDir: a.output,
-    formats,
-    payload: a.payload,
-    perf: a.perf,
-    viaPerf: a.viaPerf,
-    kallsyms: a.kallsyms,
-    filter,
-    dev: a.dev,
     jobs: a.jobs,
-    strict: a.strict,
     onInputDone: (o) => {
       if (!o.ok) process.stderr.write(`netdev-times: ${o.error}\n`);
       else if (!a.quiet && process.stderr.isTTY) process.stderr.write(`netdev-times: ${o.input}: done\n`);
@@ -151,15 +158,8 @@ export async function runConvert(a: ConvertArgs): Promise<number> {
       input,
       outDir: toStdout ? '' : a.output,
       stream: toStdout ? { table: a.table, sink: process.stdout } : undefined,
-      formats,
-      payload: a.payload,
-      perf: a.perf,
-      viaPerf: a.viaPerf,
-      kallsyms: a.kallsyms,
-      filter,
-      dev: a.dev,
+      ...settings(a, formats, filter),
       force: a.force,
-      strict: a.strict,
       onProgress: progress ? (bytes, events) => progress.update(bytes, events) : undefined,
       meter: progress?.meter,
       onReject: (r) => {
