@@ -45,6 +45,11 @@ export interface CorrelatorOptions {
    * the first softirq_entry (Receive.softirqNamesKnown). Hand-written test traces that start inside an IRQ.
    */
   softirqEntrySeen?: boolean;
+  /**
+   * The sink is done with a chunk when its call returns (the report, the summary): each table's arrays are
+   * then filled again for its next chunk instead of new ones being allocated.
+   */
+  reuseChunks?: boolean;
 }
 
 export const DEFAULT_BUDGET = 65536;
@@ -65,6 +70,7 @@ export class Correlator {
   private readonly devices = new DeviceClass();
   private readonly pendingBudget: number;
   private readonly softirqEntrySeen: boolean;
+  private readonly reuseChunks: boolean;
   private events = 0;
   private skipped = 0;
   private outOfOrder = 0;
@@ -85,6 +91,7 @@ export class Correlator {
     this.chunkRows = options.chunkRows ?? 16384;
     this.pendingBudget = options.pendingBudget ?? DEFAULT_BUDGET;
     this.softirqEntrySeen = options.softirqEntrySeen ?? false;
+    this.reuseChunks = options.reuseChunks ?? false;
     this.lostWindows = new LostWindows(options.lost);
     if (!(this.pendingBudget >= 1 && Number.isInteger(this.pendingBudget)))
       throw new RangeError(`pendingBudget must be a positive integer, not ${this.pendingBudget}`);
@@ -205,7 +212,7 @@ export class Correlator {
       return this.state;
     }
     const chunk = (name: string, defs: OutColumnDef[]): RowChunks =>
-      new RowChunks(name, defs, this.chunkRows, this.sink);
+      new RowChunks(name, defs, this.chunkRows, this.sink, this.reuseChunks);
     const rows: ReceiveRows = {
       hunks: chunk('rx_hunks', rxHunkColumns()),
       irqs: chunk('rx_irqs', rxIrqColumns(tables)),

@@ -65,6 +65,8 @@ export class RowChunks {
     readonly defs: readonly OutColumnDef[],
     private readonly capacity: number,
     private readonly sink: ChunkSink,
+    /** The sink keeps no chunk past its call: the arrays serve the next chunk (see CorrelatorOptions). */
+    private readonly reuse = false,
   ) {
     for (let c = 0; c < defs.length; c++) {
       this.data.push(NONE_I32);
@@ -243,9 +245,23 @@ export class RowChunks {
     for (let c = 0; c < this.defs.length; c++) columns[this.defs[c].name] = this.columns[c];
     const chunk: TableChunk = { length: this.length, columns };
     this.emitted += this.length;
+    const n = this.length;
     this.length = 0;
-    this.allocated = false;
     this.sink(this.table, chunk);
+    if (this.reuse) this.clear(n);
+    else this.allocated = false;
+  }
+
+  /** Rows 0 .. n - 1 back to null, as a new chunk's: every value 0, every dictionary id -1. */
+  private clear(n: number): void {
+    for (let c = 0; c < this.defs.length; c++) {
+      const d = this.defs[c];
+      if (d.type === 'dict') this.data[c].fill(-1, 0, n);
+      else {
+        this.data[c].fill(0, 0, d.type === 'int32' ? n : 2 * n);
+        this.valid[c].fill(0, 0, n);
+      }
+    }
   }
 
   private allocate(): void {

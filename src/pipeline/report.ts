@@ -27,7 +27,11 @@ export async function reportFromText(
   correlate: CorrelateFileOptions = {},
 ): Promise<CorrelationStats> {
   const renderer = new ReportRenderer(write, options);
-  const stats = await correlateFile(path, (table, chunk) => renderer.push(table, chunk), correlate);
+  // The renderer copies what it needs from each chunk as it is pushed.
+  const stats = await correlateFile(path, (table, chunk) => renderer.push(table, chunk), {
+    ...correlate,
+    reuseChunks: true,
+  });
   renderer.finish(stats.debug);
   return stats;
 }

@@ -79,6 +79,8 @@ export async function summaryOfTrace(path: string, options: TraceSummaryOptions 
     filter: options.filter,
     onFilteredOut: (n) => (filteredOut = n),
     lost,
+    // The builder copies what it counts and ranks from each chunk as it is pushed.
+    reuseChunks: true,
   });
   return {
     source: inputLabel(path),
