@@ -50,14 +50,15 @@ function parseJsonFile(path: string): Record<string, unknown> | null {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** A node script (the CLI) with its own rusage report. */
+/** A node script (the CLI) with its own rusage report, on the machine's Node or the `node` binary given. */
 export async function measureNode(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  node: string = process.execPath,
 ): Promise<Measurement & { stderr: string }> {
   const file = scratch();
-  const r = await run(process.execPath, ['--import', PROBE, script, ...args], {
+  const r = await run(node, ['--import', PROBE, script, ...args], {
     ...process.env,
     ...env,
     NETDEV_TIMES_BENCH_RUSAGE: file,

@@ -1,5 +1,9 @@
-/** The benchmark's results: a table per case, the ratios issues 4, 14 and 17 set as targets, and the same as JSON. */
+/**
+ * The benchmark's results: a table per case, the ratios issues 4, 14 and 17 set as targets, the same rows on
+ * another Node next to the machine's, where the time goes (profiles), and all of it as JSON.
+ */
 import type { Measurement } from './measure.js';
+import { profileTable, type CommandProfile } from './profile.js';
 import { markdownTable, type Cell } from './table.js';
 
 export interface CaseResult {
@@ -7,8 +11,15 @@ export interface CaseResult {
   input: string;
   events: number;
   bytes: number;
+  /** The Node it ran on, as `node --version` prints it; null for the other commands (perf, the reference). */
+  node: string | null;
   runs: Measurement[];
 }
+
+/** A row's name when it ran on another Node than the machine's: `convert (Node 24.22.3)`. */
+export const onNode = (name: string, version: string): string => `${name} (${nodeName(version)})`;
+
+const nodeName = (version: string): string => `Node ${version.replace(/^v/, '')}`;
 
 interface Machine {
   cpus: number;
@@ -43,11 +54,14 @@ function ratio(a: CaseResult | undefined, b: CaseResult | undefined): number | n
 }
 
 export function summarise(
-  cases: CaseResult[],
+  all: CaseResult[],
   machine: Machine,
   notes: string[],
   runs: number,
+  profiles: readonly CommandProfile[] = [],
 ): { text: string; json: unknown } {
+  // Targets and limits come from the rows on the machine's Node; the other Node's are compared with them below.
+  const cases = all.filter((c) => c.node === null || c.node === machine.node);
   const find = (name: string, input: string): CaseResult | undefined =>
     cases.find((c) => c.name === name && c.input === input);
   const convert = find('convert', 'tcp-bulk.ns.txt');
@@ -126,12 +140,21 @@ export function summarise(
       const t = tiny(name);
       return [`${name} of a trace of ${STARTUP_EVENTS} events (start-up): wall s`, t ? best(t).wallS : null];
     }),
+    // Each row run on the other Node too, over the same row on the machine's: < 1 is the other faster.
+    ...all.flatMap((c): [string, number | null][] => {
+      const node = c.node;
+      if (node === null || node === machine.node) return [];
+      const same = cases.find((m) => m.input === c.input && m.node !== null && onNode(m.name, node) === c.name);
+      const label = `${same?.name ?? c.name} ${c.input}: ${nodeName(node)} wall s / ${nodeName(machine.node)} wall s`;
+      return same ? [[label, ratio(c, same)]] : [];
+    }),
   ];
 
-  const rows: Cell[][] = cases.map((c) => {
+  const rows: Cell[][] = all.map((c) => {
     const b = best(c);
     return [
       c.name,
+      c.node === null ? null : c.node.replace(/^v/, ''),
       c.input,
       c.events,
       c.bytes / MB,
@@ -143,7 +166,19 @@ export function summarise(
       b.cpuS === null ? null : b.cpuS / b.wallS,
     ];
   });
-  const header = ['command', 'input', 'events', 'MB', 'wall s', 'events/s', 'MB/s', 'peak RSS MB', 'CPU s', 'cores'];
+  const header = [
+    'command',
+    'node',
+    'input',
+    'events',
+    'MB',
+    'wall s',
+    'events/s',
+    'MB/s',
+    'peak RSS MB',
+    'CPU s',
+    'cores',
+  ];
   const targetRows: Cell[][] = targets.map((t) => [
     t.what,
     t.measured,
@@ -151,19 +186,20 @@ export function summarise(
     t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO',
   ]);
   const text = [
-    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node}; best of ${runs} runs (1 for the long trace and the reference), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
+    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node} (rows named "(Node N)" ran on that one instead); best of ${runs} runs (1 for the long trace and the reference), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
     '',
     markdownTable(header, rows),
     '',
     markdownTable(['target (issues 4, 14, 17)', 'measured', 'goal', 'met'], targetRows),
     '',
     markdownTable(['what bounds the speed (derived from the rows above)', 'value'], limits),
+    ...profiles.flatMap((p) => ['', profileTable(p)]),
     ...(notes.length ? ['', ...notes.map((n) => `note: ${n}`)] : []),
   ].join('\n');
   const json = {
     machine,
     runs,
-    cases: cases.map((c) => ({
+    cases: all.map((c) => ({
       ...c,
       best: best(c),
       peakRssMb: peak(c),
@@ -172,6 +208,7 @@ export function summarise(
     })),
     targets,
     limits: Object.fromEntries(limits),
+    profile: profiles,
     notes,
   };
   return { text, json };

@@ -1,21 +1,27 @@
 /**
  * `npm run bench`: times the real CLI (`convert` to every table in Parquet, `report` from text) as child
  * processes on the real tcp-bulk trace, on synthetic traces from the model and on tcp-bulk made 10x longer,
- * next to `perf script --ns` and the reference analyser on the same recording when they are available.
+ * next to `perf script --ns` and the reference analyser on the same recording when they are available; some
+ * rows also on another Node (the current LTS) in the same rounds; then profiles a few commands once.
  *
  *   npm run bench -- [--json] [--runs N] [--events N] [--seed N] [--scale N] [--dir DIR]
  *                          [--reference PATH] [--no-reference] [--no-perf]
+ *                          [--node VERSION] [--no-other-node] [--no-profile]
  *
  * Inputs are made once in DIR (default $TMPDIR/netdev-times-bench) and reused; --scale 0 skips the long one.
+ * Node VERSION (default 24.22.3) is fetched from the npm registry once into DIR; when it can not be, a note
+ * says so and its rows are left out.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
 import { measureCommand, measureNode, type Measurement } from './measure.js';
-import { STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
+import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
+import { profileCommand, type CommandProfile } from './profile.js';
+import { onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
 
@@ -30,6 +36,9 @@ const { values: opts } = parseArgs({
     reference: { type: 'string', default: join(ROOT, '../shared/reference/netdev-times-reference.py') },
     'no-reference': { type: 'boolean', default: false },
     'no-perf': { type: 'boolean', default: false },
+    node: { type: 'string', default: DEFAULT_OTHER_NODE },
+    'no-other-node': { type: 'boolean', default: false },
+    'no-profile': { type: 'boolean', default: false },
   },
 });
 
@@ -49,6 +58,8 @@ const log = (s: string): void => {
 interface Plan {
   name: string;
   input: Input;
+  /** The Node it runs on; null for the external commands. */
+  node: NodeBinary | null;
   /** Shown in the input column (perf and the reference read the perf.data). */
   label?: string;
   times: number;
@@ -71,13 +82,17 @@ const CONVERT_NAMES: Record<ConvertMode, string> = {
   'one core': 'convert, 1 core (taskset)',
 };
 
-function convertPlan(input: Input, mode: ConvertMode = 'default', times = runs): Plan {
+/** A row's name: on the machine's Node as it is, on another with the version. */
+const named = (name: string, node: NodeBinary): string => (node === MACHINE_NODE ? name : onNode(name, node.version));
+
+function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE_NODE): Plan {
   const out = join(dir, `out-${input.name}`);
   const extra = mode === 'arrow' ? ['-f', 'arrow'] : [];
   return {
-    name: CONVERT_NAMES[mode],
+    name: named(CONVERT_NAMES[mode], node),
     input,
-    times,
+    node,
+    times: runs,
     run: async () => {
       // Each run into a new folder: replacing the previous output (--force) is not what is measured.
       rmSync(out, { recursive: true, force: true });
@@ -85,16 +100,37 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', times = runs):
       // Held to one core from outside (its threads share it): what the second core gives, side by side.
       const m =
         mode === 'one core'
-          ? await measureCommand('taskset', ['-c', '0', process.execPath, BIN, ...args])
-          : await measureNode(BIN, args, mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {});
+          ? await measureCommand('taskset', ['-c', '0', node.path, BIN, ...args])
+          : await measureNode(BIN, args, mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {}, node.path);
       rmSync(out, { recursive: true, force: true });
       return m;
     },
   };
 }
 
-function reportPlan(input: Input): Plan {
-  return { name: 'report', input, times: runs, run: () => measureNode(BIN, ['report', input.path]) };
+function reportPlan(input: Input, node = MACHINE_NODE): Plan {
+  return {
+    name: named('report', node),
+    input,
+    node,
+    times: runs,
+    run: () => measureNode(BIN, ['report', input.path], {}, node.path),
+  };
+}
+
+/** The other Node, fetched into DIR the first time; null (and a note) when it is not wanted or not to be had. */
+function findOtherNode(): NodeBinary | null {
+  if (opts['no-other-node']) {
+    notes.push('other Node: skipped (--no-other-node)');
+    return null;
+  }
+  log(`Node ${opts.node} (fetched from the npm registry into ${dir} the first time)`);
+  try {
+    return otherNode(dir, opts.node);
+  } catch (e) {
+    notes.push(`Node ${opts.node}: skipped, could not get it: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
 }
 
 function perfWorks(): boolean {
@@ -124,8 +160,67 @@ async function runPlans(plans: Plan[]): Promise<CaseResult[]> {
   return plans.flatMap((p, k) =>
     done[k].length === 0
       ? []
-      : [{ name: p.name, input: p.label ?? p.input.name, events: p.input.events, bytes: p.input.bytes, runs: done[k] }],
+      : [
+          {
+            name: p.name,
+            input: p.label ?? p.input.name,
+            events: p.input.events,
+            bytes: p.input.bytes,
+            node: p.node?.version ?? null,
+            runs: done[k],
+          },
+        ],
   );
+}
+
+/**
+ * One run of the CLI under V8's sampling profiler, after the timed rounds (profiling slows it down): one
+ * .cpuprofile per thread into a fresh folder, read into stages by profile.ts. null and a note when it fails.
+ */
+function profileRun(command: string, args: string[]): CommandProfile | null {
+  const prof = mkdtempSync(join(dir, 'profile-'));
+  try {
+    // stderr is null when node could not be started at all.
+    const r: SpawnSyncReturns<string | null> = spawnSync(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${prof}`, BIN, ...args],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) {
+      const why = r.error?.message ?? `exit ${String(r.status ?? r.signal)}`;
+      notes.push(`profile of ${command}: skipped, it failed (${why}): ${r.stderr?.trim() ?? ''}`);
+      return null;
+    }
+    const files = readdirSync(prof).map((name) => ({ name, text: readFileSync(join(prof, name), 'utf8') }));
+    const p = profileCommand(command, files);
+    if (p.threads.length === 0) notes.push(`profile of ${command}: skipped, Node wrote no .cpuprofile`);
+    return p.threads.length === 0 ? null : p;
+  } catch (e) {
+    notes.push(`profile of ${command}: skipped: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  } finally {
+    rmSync(prof, { recursive: true, force: true });
+  }
+}
+
+function profiles(bulk: Input, bulkData: Input): CommandProfile[] {
+  if (opts['no-profile']) {
+    notes.push('profiles: skipped (--no-profile)');
+    return [];
+  }
+  const out = join(dir, 'out-profile');
+  const convert = (input: Input): CommandProfile | null => {
+    rmSync(out, { recursive: true, force: true });
+    const p = profileRun(`convert ${input.name}`, ['convert', input.path, '-o', out, '-q']);
+    rmSync(out, { recursive: true, force: true });
+    return p;
+  };
+  log('profiling');
+  const done = [convert(bulkData), convert(bulk), profileRun(`report ${bulkData.name}`, ['report', bulkData.path])];
+  return done.filter((p) => p !== null);
 }
 
 async function main(): Promise<void> {
@@ -151,6 +246,7 @@ async function main(): Promise<void> {
     const ext = (name: string, args: string[], times: number): Plan => ({
       name,
       input: bulk,
+      node: null,
       label: 'tcp-bulk.data',
       times,
       optional: true,
@@ -162,18 +258,23 @@ async function main(): Promise<void> {
     else if (!existsSync(opts.reference)) notes.push(`reference: skipped (${opts.reference} not found)`);
     else external.push(ext('reference', ['script', '-i', data, '-s', opts.reference], 1));
   }
+  // A row on the other Node right after the same row on the machine's: side by side in every round.
+  const other = findOtherNode();
+  const both = (plan: (node: NodeBinary) => Plan): Plan[] => [plan(MACHINE_NODE), ...(other ? [plan(other)] : [])];
   const plans: Plan[] = [
-    convertPlan(bulk),
+    ...both((node) => convertPlan(bulk, 'default', node)),
     reportPlan(bulk),
-    convertPlan(bulkData),
-    reportPlan(bulkData),
+    ...both((node) => convertPlan(bulkData, 'default', node)),
+    ...both((node) => reportPlan(bulkData, node)),
     convertPlan(bulk, 'one thread'),
+    // The external commands right after the tcp-bulk rows of each round: side by side with them.
+    ...external,
     convertPlan(bulk, 'arrow'),
     convertPlan(synthNs),
     convertPlan(synthUs),
     reportPlan(synthNs),
-    convertPlan(tiny),
-    reportPlan(tiny),
+    ...both((node) => convertPlan(tiny, 'default', node)),
+    ...both((node) => reportPlan(tiny, node)),
   ];
   // Four inputs in one convert, on both cores and held to one: how far the second core carries a batch.
   const four = copies(dir, bulk, 4);
@@ -181,13 +282,12 @@ async function main(): Promise<void> {
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);
-    plans.push(convertPlan(repeated(dir, bulk, scale), 'default', 1));
+    plans.push({ ...convertPlan(repeated(dir, bulk, scale)), times: 1 });
   }
-  // The external commands right after the tcp-bulk rows of each round: side by side with them.
-  plans.splice(5, 0, ...external);
   const cases = await runPlans(plans);
-  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version };
-  const result = summarise(cases, machine, notes, runs);
+  const profiled = profiles(bulk, bulkData);
+  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: MACHINE_NODE.version };
+  const result = summarise(cases, machine, notes, runs, profiled);
   process.stdout.write(opts.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text + '\n');
 }
 

@@ -9,9 +9,13 @@ function show(c: Cell, digits: number): string {
   return c.toFixed(digits);
 }
 
-/** A Markdown table; numbers right-aligned, `digits` decimals for non-integers. */
-export function markdownTable(header: readonly string[], rows: readonly Cell[][], digits = 2): string {
-  const text = rows.map((r) => r.map((c) => show(c, digits)));
+/** A Markdown table; numbers right-aligned, `digits` decimals for non-integers (one for all columns, or per column). */
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly Cell[][],
+  digits: number | readonly number[] = 2,
+): string {
+  const text = rows.map((r) => r.map((c, i) => show(c, typeof digits === 'number' ? digits : (digits[i] ?? 2))));
   const width = header.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)));
   const numeric = header.map((_, i) => rows.every((r) => typeof r[i] !== 'string'));
   const line = (cells: readonly string[]): string =>

@@ -1,34 +1,53 @@
 /**
  * The benchmark's summary: issue 4's targets and the derived limits are computed from the rows (best wall
- * time per row, worst peak RSS), and shown in both the text and the JSON.
+ * time per row, worst peak RSS) on the machine's Node, the other Node's rows are compared with the same rows on
+ * it, and all is shown in both the text and the JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { summarise, type CaseResult } from '../../bench/report.js';
+import type { CommandProfile } from '../../bench/profile.js';
+import { onNode, summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
-const row = (name: string, input: string, events: number, runs: ReturnType<typeof run>[]): CaseResult => ({
-  name,
-  input,
-  events,
-  bytes: events * 110,
-  runs,
-});
+const row = (
+  name: string,
+  input: string,
+  events: number,
+  runs: ReturnType<typeof run>[],
+  node: string | null = 'v20.1.0',
+): CaseResult => ({ name, input, events, bytes: events * 110, node, runs });
+const v24 = 'v24.22.3';
 
 const cases: CaseResult[] = [
   row('convert', 'tcp-bulk.ns.txt', 2000, [run(2, 3, 100), run(1.5, 2.5, 120)]),
+  // Faster and far bigger on the other Node: neither may move a target.
+  row(onNode('convert', v24), 'tcp-bulk.ns.txt', 2000, [run(0.75, 2, 900)], v24),
   row('report', 'tcp-bulk.ns.txt', 2000, [run(0.5, 0.6, 80)]),
   row('convert, 1 thread', 'tcp-bulk.ns.txt', 2000, [run(3, 3, 300)]),
   row('convert, Arrow IPC only', 'tcp-bulk.ns.txt', 2000, [run(1.25, 1.3, 90)]),
-  row('perf script --ns', 'tcp-bulk.data', 2000, [run(1, 1, 50)]),
-  row('reference', 'tcp-bulk.data', 2000, [run(12, 12, 340)]),
+  row('perf script --ns', 'tcp-bulk.data', 2000, [run(1, 1, 50)], null),
+  row('reference', 'tcp-bulk.data', 2000, [run(12, 12, 340)], null),
   row('convert', 'tcp-bulk-x10.ns.txt', 20000, [run(7.5, 16, 132)]),
   row('convert', 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 80)]),
   row('report', 'synthetic-ns-1000-s1.txt', 1000, [run(0.25, 0.3, 60)]),
+  row(onNode('report', v24), 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 70)], v24),
 ];
 
+const profile: CommandProfile = {
+  command: 'convert tcp-bulk.data',
+  threads: [
+    { threadId: 0, thread: 'main', wallMs: 100, busyMs: 80, stages: { correlate: 60, GC: 20, idle: 20 } },
+    { threadId: 1, thread: 'encoder', wallMs: 90, busyMs: 50, stages: { 'Parquet (parquet-wasm)': 50, idle: 40 } },
+  ],
+};
+
 describe('bench summary', () => {
-  const { text, json } = summarise(cases, { cpus: 2, model: 'test', node: 'v20' }, ['a note'], 2);
-  const out = json as { targets: { what: string; measured: number; ok: boolean }[]; limits: Record<string, number> };
+  const { text, json } = summarise(cases, { cpus: 2, model: 'test', node: 'v20.1.0' }, ['a note'], 2, [profile]);
+  const out = json as {
+    targets: { what: string; measured: number; ok: boolean }[];
+    limits: Record<string, number>;
+    cases: { name: string; node: string | null }[];
+    profile: CommandProfile[];
+  };
   const target = (prefix: string) => out.targets.find((t) => t.what.startsWith(prefix));
 
   it('holds the default modes to the targets, from the fastest run of each row', () => {
@@ -50,8 +69,32 @@ describe('bench summary', () => {
       'convert tcp-bulk without Parquet (-f arrow): wall s': 1.25,
       'convert of a trace of 1000 events (start-up): wall s': 0.5,
       'report of a trace of 1000 events (start-up): wall s': 0.25,
+      'convert tcp-bulk.ns.txt: Node 24.22.3 wall s / Node 20.1.0 wall s': 0.5,
+      'report synthetic-ns-1000-s1.txt: Node 24.22.3 wall s / Node 20.1.0 wall s': 2,
     });
     expect(text).toContain('| at that cost, 2 cores give at most: events/s');
     expect(text).toContain('note: a note');
+  });
+});
+
+describe('bench summary, other Node and profiles', () => {
+  const { text, json } = summarise(cases, { cpus: 2, model: 'test', node: 'v20.1.0' }, [], 2, [profile]);
+  const out = json as { cases: { name: string; node: string | null }[]; profile: CommandProfile[] };
+
+  it('names the Node of every row, in the JSON and the text', () => {
+    expect(out.cases.find((c) => c.name === 'convert (Node 24.22.3)')?.node).toBe(v24);
+    expect(out.cases.find((c) => c.name === 'convert')?.node).toBe('v20.1.0');
+    expect(text).toMatch(/\| convert \(Node 24\.22\.3\) +\| 24\.22\.3 \| tcp-bulk\.ns\.txt/);
+    expect(text).toMatch(/\| convert +\| 20\.1\.0 +\| tcp-bulk\.ns\.txt/);
+    // perf and the reference are no Node's.
+    expect(out.cases.find((c) => c.name === 'perf script --ns')?.node).toBeNull();
+    expect(text).toMatch(/\| perf script --ns +\| - +\| tcp-bulk\.data/);
+  });
+
+  it('shows the profiles: a table per command, and the JSON as given', () => {
+    expect(out.profile).toEqual([profile]);
+    expect(text).toContain('profile of convert tcp-bulk.data');
+    expect(text).toContain('main thread: wall 100 ms, busy 80 ms; encoder thread: wall 90 ms, busy 50 ms');
+    expect(text).toMatch(/\| correlate +\| +60 \| +75\.0 \| +- \| +- \|/);
   });
 });
