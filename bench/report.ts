@@ -42,6 +42,20 @@ function peak(c: CaseResult): number | null {
   return p;
 }
 
+/** Names of the machine check: two one-input conversions as separate processes at once (run.ts). */
+export const PAIR_INPUT = '2 x tcp-bulk.ns.txt, 2 processes';
+export const PAIR_NAMES = { both: 'convert, 1 thread each', one: 'convert, 1 thread each, 1 core (taskset)' } as const;
+
+interface Ceiling {
+  what: string;
+  measured: number | null;
+  /** The ratio were the cores busy with this run's CPU work from start to end. */
+  ceiling: number | null;
+  goal: number;
+  /** How many times less CPU the goal needs, when the ceiling is below it. */
+  cpuCut: number | null;
+}
+
 interface Target {
   what: string;
   measured: number | null;
@@ -114,6 +128,48 @@ export function summarise(
     `<= ${scale ?? 'N'} (linear)`,
     (v) => scale !== null && v <= scale * 1.15,
   );
+
+  // Each speed target's ceiling at the CPU its run took: were every core busy with that work from start to
+  // end, the run would take its CPU seconds over the cores; the ratio can reach no further without less CPU.
+  // The pair of separate processes is the machine's own answer for the four-input target: two conversions
+  // that share nothing, on both cores and held to one.
+  const pairBoth = find(PAIR_NAMES.both, PAIR_INPUT);
+  const pairOne = find(PAIR_NAMES.one, PAIR_INPUT);
+  const ceilings: Ceiling[] = [];
+  const ceiling = (what: string, over: CaseResult | undefined, ours: CaseResult | undefined, goal: number): void => {
+    const cpu = ours ? best(ours).cpuS : null;
+    const at = over && cpu ? best(over).wallS / (cpu / machine.cpus) : null;
+    ceilings.push({
+      what,
+      measured: ratio(over, ours),
+      ceiling: at,
+      goal,
+      cpuCut: at !== null && at < goal ? goal / at : null,
+    });
+  };
+  ceiling('convert tcp-bulk vs perf script --ns (x)', perf, convert, 1);
+  ceiling('convert tcp-bulk vs reference analyser (x)', ref, convert, 6);
+  ceiling('convert tcp-bulk.data (native) vs perf script --ns (x)', perf, convertData, 1);
+  ceiling('report tcp-bulk.data (native) vs reference analyser (x)', ref, reportData, 8);
+  ceiling('convert 4 x tcp-bulk: both cores vs one core (x)', fourOne, fourBoth, 1.9);
+  // The machine for the line above: two conversions that share nothing (separate processes, one thread each)
+  // on both cores against held to one, and against one after another (each alone already uses ~1.4 cores:
+  // V8's compiler and GC threads).
+  const oneThread = find('convert, 1 thread', 'tcp-bulk.ns.txt');
+  ceilings.push({
+    what: '2 separate one-thread conversions at once: both cores vs one core (x)',
+    measured: ratio(pairOne, pairBoth),
+    ceiling: null,
+    goal: 1.9,
+    cpuCut: null,
+  });
+  ceilings.push({
+    what: '2 separate one-thread conversions at once vs one after another (x)',
+    measured: oneThread && pairBoth ? (2 * best(oneThread).wallS) / best(pairBoth).wallS : null,
+    ceiling: null,
+    goal: 1.9,
+    cpuCut: null,
+  });
 
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
   // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
@@ -192,6 +248,17 @@ export function summarise(
     '',
     markdownTable(['target (issues 4, 14, 17)', 'measured', 'goal', 'met'], targetRows),
     '',
+    markdownTable(
+      [
+        "speed target: its ceiling at its run's CPU (CPU s / cores)",
+        'measured',
+        'ceiling',
+        'goal',
+        'CPU must fall (x)',
+      ],
+      ceilings.map((c) => [c.what, c.measured, c.ceiling, c.goal, c.cpuCut]),
+    ),
+    '',
     markdownTable(['what bounds the speed (derived from the rows above)', 'value'], limits),
     ...profiles.flatMap((p) => ['', profileTable(p)]),
     ...(notes.length ? ['', ...notes.map((n) => `note: ${n}`)] : []),
@@ -207,6 +274,7 @@ export function summarise(
       mbPerS: c.bytes / MB / best(c).wallS,
     })),
     targets,
+    ceilings,
     limits: Object.fromEntries(limits),
     profile: profiles,
     notes,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CommandProfile } from '../../bench/profile.js';
-import { onNode, summarise, type CaseResult } from '../../bench/report.js';
+import { onNode, PAIR_INPUT, PAIR_NAMES, summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
 const row = (
@@ -30,6 +30,10 @@ const cases: CaseResult[] = [
   row('convert', 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 80)]),
   row('report', 'synthetic-ns-1000-s1.txt', 1000, [run(0.25, 0.3, 60)]),
   row(onNode('report', v24), 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 70)], v24),
+  row('convert', '4 x tcp-bulk.ns.txt', 8000, [run(4, 7.2, 300)]),
+  row('convert, 1 core (taskset)', '4 x tcp-bulk.ns.txt', 8000, [run(6, 5.9, 200)]),
+  row(PAIR_NAMES.both, PAIR_INPUT, 4000, [run(2.5, 4.4, 200)]),
+  row(PAIR_NAMES.one, PAIR_INPUT, 4000, [run(3.5, 4, 150)]),
 ];
 
 const profile: CommandProfile = {
@@ -58,6 +62,28 @@ describe('bench summary', () => {
     expect(target('peak RSS')).toMatchObject({ measured: 132, ok: true });
     expect(target('10x trace: peak RSS')).toMatchObject({ measured: 1.1, ok: true });
     expect(target('10x trace: time')).toMatchObject({ measured: 5, ok: true });
+  });
+
+  it("puts each speed target's ceiling at its run's CPU over the cores", () => {
+    const ceilings = (
+      json as { ceilings: { what: string; measured: number | null; ceiling: number | null; cpuCut: number | null }[] }
+    ).ceilings;
+    const at = (prefix: string) => ceilings.find((c) => c.what.startsWith(prefix));
+    // convert: 1.5 s wall, 2.5 s CPU: on 2 cores it could take 1.25 s; perf takes 1 s, the reference 12 s.
+    expect(at('convert tcp-bulk vs perf')).toMatchObject({ ceiling: 0.8 });
+    expect(at('convert tcp-bulk vs perf')?.cpuCut).toBeCloseTo(1.25);
+    expect(at('convert tcp-bulk vs reference')).toMatchObject({ measured: 8, ceiling: 9.6, cpuCut: null });
+    // Four inputs: 6 s on one core; 7.2 s of CPU on both could take 3.6 s.
+    expect(at('convert 4 x')?.measured).toBeCloseTo(1.5);
+    expect(at('convert 4 x')?.ceiling).toBeCloseTo(6 / 3.6);
+    expect(at('convert 4 x')?.cpuCut).toBeCloseTo(1.9 / (6 / 3.6));
+    // The machine's own answer: two processes that share nothing.
+    expect(at('2 separate one-thread conversions at once: both')?.measured).toBeCloseTo(1.4);
+    // Against one after another: the one-thread row (3 s) twice, over the pair's 2.5 s.
+    expect(at('2 separate one-thread conversions at once vs')?.measured).toBeCloseTo(2.4);
+    // Rows the run had none of: no ceiling, not a made-up one.
+    expect(at('report tcp-bulk.data')).toMatchObject({ measured: null, ceiling: null });
+    expect(text).toContain("| speed target: its ceiling at its run's CPU");
   });
 
   it('derives what bounds the speed', () => {
