@@ -42,10 +42,6 @@ function peak(c: CaseResult): number | null {
   return p;
 }
 
-/** Names of the machine check: two one-input conversions as separate processes at once (run.ts). */
-export const PAIR_INPUT = '2 x tcp-bulk.ns.txt, 2 processes';
-export const PAIR_NAMES = { both: 'convert, 1 thread each', one: 'convert, 1 thread each, 1 core (taskset)' } as const;
-
 interface Ceiling {
   what: string;
   measured: number | null;
@@ -131,10 +127,6 @@ export function summarise(
 
   // Each speed target's ceiling at the CPU its run took: were every core busy with that work from start to
   // end, the run would take its CPU seconds over the cores; the ratio can reach no further without less CPU.
-  // The pair of separate processes is the machine's own answer for the four-input target: two conversions
-  // that share nothing, on both cores and held to one.
-  const pairBoth = find(PAIR_NAMES.both, PAIR_INPUT);
-  const pairOne = find(PAIR_NAMES.one, PAIR_INPUT);
   const ceilings: Ceiling[] = [];
   const ceiling = (what: string, over: CaseResult | undefined, ours: CaseResult | undefined, goal: number): void => {
     const cpu = ours ? best(ours).cpuS : null;
@@ -152,25 +144,6 @@ export function summarise(
   ceiling('convert tcp-bulk.data (native) vs perf script --ns (x)', perf, convertData, 1);
   ceiling('report tcp-bulk.data (native) vs reference analyser (x)', ref, reportData, 8);
   ceiling('convert 4 x tcp-bulk: both cores vs one core (x)', fourOne, fourBoth, 1.9);
-  // The machine for the line above: two conversions that share nothing (separate processes, one thread each)
-  // on both cores against held to one, and against one after another (each alone already uses ~1.4 cores:
-  // V8's compiler and GC threads).
-  const oneThread = find('convert, 1 thread', 'tcp-bulk.ns.txt');
-  ceilings.push({
-    what: '2 separate one-thread conversions at once: both cores vs one core (x)',
-    measured: ratio(pairOne, pairBoth),
-    ceiling: null,
-    goal: 1.9,
-    cpuCut: null,
-  });
-  ceilings.push({
-    what: '2 separate one-thread conversions at once vs one after another (x)',
-    measured: oneThread && pairBoth ? (2 * best(oneThread).wallS) / best(pairBoth).wallS : null,
-    ceiling: null,
-    goal: 1.9,
-    cpuCut: null,
-  });
-
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
   // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
   // rate the perf script target asks for.

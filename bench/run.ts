@@ -21,7 +21,7 @@ import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input
 import { measureCommand, measureNode, type Measurement } from './measure.js';
 import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
 import { profileCommand, type CommandProfile } from './profile.js';
-import { onNode, PAIR_INPUT, PAIR_NAMES, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
+import { onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
 
@@ -104,44 +104,6 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE
           : await measureNode(BIN, args, mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {}, node.path);
       rmSync(out, { recursive: true, force: true });
       return m;
-    },
-  };
-}
-
-/**
- * Two one-input, one-thread conversions of the same trace as separate processes at once, on both cores or
- * held to one: what this machine's second core gives to two conversions that share nothing (no heap, no
- * worker, no batch), the reference for the four-input row. Timed from the first start to the last end; CPU
- * and peak RSS are the two processes' added up.
- */
-function pairPlan(input: Input, oneCore: boolean): Plan {
-  const outs = [0, 1].map((k) => join(dir, `out-pair-${k}`));
-  const one = async (out: string): Promise<Measurement & { stderr: string }> => {
-    const args = ['convert', input.path, '-o', out, '-q'];
-    return oneCore
-      ? measureCommand('taskset', ['-c', '0', 'env', 'NETDEV_TIMES_THREADS=1', process.execPath, BIN, ...args])
-      : measureNode(BIN, args, { NETDEV_TIMES_THREADS: '1' });
-  };
-  return {
-    name: oneCore ? PAIR_NAMES.one : PAIR_NAMES.both,
-    input: { ...input, name: PAIR_INPUT, events: 2 * input.events, bytes: 2 * input.bytes },
-    node: MACHINE_NODE,
-    times: runs,
-    run: async () => {
-      for (const out of outs) rmSync(out, { recursive: true, force: true });
-      const t0 = performance.now();
-      const both = await Promise.all(outs.map(one));
-      const wallS = (performance.now() - t0) / 1000;
-      for (const out of outs) rmSync(out, { recursive: true, force: true });
-      const sum = (f: (m: Measurement) => number | null): number | null =>
-        both.reduce<number | null>((a, m) => (a === null || f(m) === null ? null : a + (f(m) ?? 0)), 0);
-      return {
-        wallS,
-        cpuS: sum((m) => m.cpuS),
-        peakRssMb: sum((m) => m.peakRssMb),
-        exitCode: both.find((m) => m.exitCode !== 0)?.exitCode ?? 0,
-        stderr: both.map((m) => m.stderr).join(''),
-      };
     },
   };
 }
@@ -317,7 +279,7 @@ async function main(): Promise<void> {
   ];
   // Four inputs in one convert, on both cores and held to one: how far the second core carries a batch.
   const four = copies(dir, bulk, 4);
-  plans.push(convertPlan(four), convertPlan(four, 'one core'), pairPlan(bulk, false), pairPlan(bulk, true));
+  plans.push(convertPlan(four), convertPlan(four, 'one core'));
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);

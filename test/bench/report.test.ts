@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CommandProfile } from '../../bench/profile.js';
-import { onNode, PAIR_INPUT, PAIR_NAMES, summarise, type CaseResult } from '../../bench/report.js';
+import { onNode, summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
 const row = (
@@ -32,8 +32,6 @@ const cases: CaseResult[] = [
   row(onNode('report', v24), 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 70)], v24),
   row('convert', '4 x tcp-bulk.ns.txt', 8000, [run(4, 7.2, 300)]),
   row('convert, 1 core (taskset)', '4 x tcp-bulk.ns.txt', 8000, [run(6, 5.9, 200)]),
-  row(PAIR_NAMES.both, PAIR_INPUT, 4000, [run(2.5, 4.4, 200)]),
-  row(PAIR_NAMES.one, PAIR_INPUT, 4000, [run(3.5, 4, 150)]),
 ];
 
 const profile: CommandProfile = {
@@ -77,10 +75,6 @@ describe('bench summary', () => {
     expect(at('convert 4 x')?.measured).toBeCloseTo(1.5);
     expect(at('convert 4 x')?.ceiling).toBeCloseTo(6 / 3.6);
     expect(at('convert 4 x')?.cpuCut).toBeCloseTo(1.9 / (6 / 3.6));
-    // The machine's own answer: two processes that share nothing.
-    expect(at('2 separate one-thread conversions at once: both')?.measured).toBeCloseTo(1.4);
-    // Against one after another: the one-thread row (3 s) twice, over the pair's 2.5 s.
-    expect(at('2 separate one-thread conversions at once vs')?.measured).toBeCloseTo(2.4);
     // Rows the run had none of: no ceiling, not a made-up one.
     expect(at('report tcp-bulk.data')).toMatchObject({ measured: null, ceiling: null });
     expect(text).toContain("| speed target: its ceiling at its run's CPU");
