@@ -33,3 +33,6 @@ export { TableOutput, type OutputFormat, type WrittenFile } from './dataset/tabl
 export { ReportRenderer, type ReportOptions } from './report/index.js';
 export { readTableFile } from './dataset/read-table.js';
 export { renderReport, reportFromText } from './pipeline/report.js';
+export { timelineOf, writeTimeline, type TimelineInputOptions } from './pipeline/timeline.js';
+export type { Timeline, TimelineCounts } from './timeline/timeline.js';
+export { parseTimeWindow, type TimeWindow } from './timeline/window.js';

@@ -62,13 +62,20 @@ describe('the installed package', () => {
     const script = join(dir, 'use.mjs');
     writeFileSync(
       script,
-      `import { reportFromText, tableNames } from 'netdev-times';
+      `import { reportFromText, tableNames, timelineOf, writeTimeline } from 'netdev-times';
+       import { readFileSync } from 'node:fs';
        let report = '';
        await reportFromText(${JSON.stringify(`${TRACES}eth-npm.ns.txt`)}, (t) => { report += t; });
-       console.log(JSON.stringify({ tables: tableNames(), report }));`,
+       const timeline = await timelineOf(${JSON.stringify(`${TRACES}eth-npm.ns.txt`)});
+       await writeTimeline(timeline, 'timeline.json', {});
+       const events = JSON.parse(readFileSync('timeline.json', 'utf8')).traceEvents.length;
+       const timelineWhole = events === timeline.events.length && events > 100;
+       console.log(JSON.stringify({ tables: tableNames(), report, timelineWhole }));`,
     );
     const r: unknown = JSON.parse(execFileSync('node', [script], { cwd: dir, encoding: 'utf8' }));
     expect(r).toHaveProperty('tables', expect.arrayContaining(['events', 'tx_packets']));
     expect(r).toMatchObject({ report: readFileSync(`${TRACES}eth-npm.report.txt`, 'utf8') });
+    // The timeline, as the CLI's timeline command writes it: every event of it in the file.
+    expect(r).toMatchObject({ timelineWhole: true });
   });
 });
