@@ -83,9 +83,13 @@ async function appendLocked(o: AppendOptions, stage: string): Promise<AppendResu
       ? { ...(o.filter && describeFilter(o.filter)), ...(o.dev !== undefined && { dev: o.dev }) }
       : undefined;
   const fresh: string[] = [];
+  // Hashed once here: the conversion records these rather than reading each input a second time.
+  const knownSha256: Record<string, string | null> = {};
   let skipped = 0;
   for (const f of files) {
-    const key = contentKey(await fileSha256(f), filter);
+    const sha256 = await fileSha256(f);
+    knownSha256[f] = sha256;
+    const key = contentKey(sha256, filter);
     const there = key === null ? undefined : known.get(key);
     if (there !== undefined) {
       skipped++;
@@ -115,6 +119,7 @@ async function appendLocked(o: AppendOptions, stage: string): Promise<AppendResu
     formats: base === null ? (o.formats ?? ['parquet']) : manifestFormats(base),
     inputs: toConvert,
     outDir: stage,
+    knownSha256,
   });
   if (!outcomes.some((x) => x.ok)) {
     // Nothing converted: the dataset stays as it was (each failure was reported).

@@ -25,8 +25,10 @@ export interface InputOutcome {
   manifest?: Manifest;
 }
 
-export type ManyOptions = Omit<ConvertOptions, 'input' | 'placement' | 'writeManifest' | 'onReject'> & {
+export type ManyOptions = Omit<ConvertOptions, 'input' | 'placement' | 'writeManifest' | 'onReject' | 'sha256'> & {
   inputs: string[];
+  /** SHA-256s the caller has already, by input path (append hashes to skip duplicates): not computed again. */
+  knownSha256?: Record<string, string | null>;
   /** Worker threads (default: one per core, at most one per input). */
   jobs?: number;
   onInputDone?: (o: InputOutcome) => void;
@@ -112,7 +114,7 @@ async function convertLocked(options: ManyOptions): Promise<{ manifest: Manifest
   const sources = partitionValues(inputs);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), inputs.length));
   const outcomes: InputOutcome[] = new Array<InputOutcome>(inputs.length);
-  const { inputs: _ignored, onInputDone, jobs: _jobs, ...common } = options;
+  const { inputs: _ignored, onInputDone, jobs: _jobs, knownSha256, ...common } = options;
   let next = 0;
   const fail = (i: number, error: string, exitCode: number): InputOutcome => ({
     input: inputs[i],
@@ -134,6 +136,7 @@ async function convertLocked(options: ManyOptions): Promise<{ manifest: Manifest
           placement: { kind: 'partition', source: sources[i] },
           writeManifest: false,
           force: true,
+          ...(knownSha256 !== undefined && inputs[i] in knownSha256 && { sha256: knownSha256[inputs[i]] }),
         };
         const w: Worker = worker ?? track(startWorker(import.meta.url, 'convert-worker'));
         worker = w;
