@@ -187,6 +187,8 @@ function profileRun(command: string, args: string[]): CommandProfile | null {
       {
         stdio: ['ignore', 'ignore', 'pipe'],
         encoding: 'utf8',
+        // From dist's modules, not the bundle: frames then name the module (and so the stage) they run in.
+        env: { ...process.env, NETDEV_TIMES_MODULES: '1' },
       },
     );
     if (r.status !== 0) {

@@ -14,7 +14,11 @@ setFlagsFromString('--no-lazy-feedback-allocation');
 // tcp-bulk in about the same or less wall time with 0.5 s less CPU.
 setFlagsFromString('--wasm-tiering-budget=50000000');
 
-const { main } = await import('../dist/cli/main.js');
+// The CLI bundled (scripts/build.mjs); NETDEV_TIMES_MODULES=1 runs it from dist's modules instead, for a
+// profile that names each module (npm run bench does).
+const { main } = await import(
+  process.env.NETDEV_TIMES_MODULES === '1' ? '../dist/cli/main.js' : '../dist/bundle/main.js'
+);
 
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
