@@ -2,7 +2,7 @@
  * What a normal run loads (through bin, as users run it): no yargs, and no more of the project than its command
  * needs. Start-up time is the point of the fast path, and one static import in the wrong module would undo it
  * without failing any other test. The project's modules are checked from dist's modules (NETDEV_TIMES_MODULES=1),
- * whose imports the bundle's chunks follow; the bundle as users run it, by the packages it loads.
+ * whose imports the bundle's chunks follow; the bundle as users run it, by what it loads.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -86,7 +86,7 @@ describe('modules a run loads', () => {
         args[0],
       ).toBe(true);
       expect(
-        urls.filter((u) => packages.test(u) || /\/dist\/(?!bundle\/)/.test(u)),
+        urls.filter((u) => YARGS.test(u) || /\/dist\/(?!bundle\/)/.test(u)),
         args[0],
       ).toEqual([]);
     }
