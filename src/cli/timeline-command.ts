@@ -5,6 +5,7 @@ import { filtersNeedATrace } from '../pipeline/correlate-file.js';
 import { sizeWarning } from '../timeline/limits.js';
 import { parseTimeWindow, WHOLE_TRACE } from '../timeline/window.js';
 import { EXIT } from './errors.js';
+import { writersLoaded } from './process-handlers.js';
 import { stdinAware } from './stdio.js';
 
 export interface TimelineArgs extends FilterArgs {
@@ -48,6 +49,9 @@ export async function runTimeline(a: TimelineArgs): Promise<number> {
     warn(`warning: ${n} ${name} slices not drawn: their end is before their start (time went backwards)`);
   if (counts.extraTracks > 0)
     warn(`note: ${counts.extraTracks} extra tracks hold slices that cross others on their CPU`);
+  // On SIGINT/SIGTERM the file being written is removed: its sink is one of abortAllFileSinks'.
+  const { abortAllFileSinks } = await import('../formats/byte-sink.js');
+  writersLoaded({ abortAllFileSinks, abortAllBatches: () => undefined, stopAllBatches: () => Promise.resolve() });
   const bytes = await writeTimeline(timeline, output, { source: inputLabel(input), generator: 'netdev-times' });
   if (output !== '-') warn(`${output}: ${counts.events} events, ${counts.flows} packet flows, ${bytes} bytes of JSON`);
   return EXIT.ok;

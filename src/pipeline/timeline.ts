@@ -4,12 +4,10 @@
  * written under a temporary name and renamed when complete: an error leaves no half timeline.
  */
 import { once } from 'node:events';
-import { createWriteStream, renameSync, unlinkSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { NetdevTimesError } from '../core/errors.js';
+import { FileSink } from '../formats/byte-sink.js';
 import { datasetSources, isDataset } from '../dataset/dataset.js';
 import { inputLabel } from '../input/open.js';
 import { TimelineBuilder, type Timeline } from '../timeline/timeline.js';
@@ -61,6 +59,9 @@ export async function timelineOf(path: string, options: TimelineInputOptions = {
   return builder.finish(label, options.window);
 }
 
+/** Bytes of a timeline file written between two turns of the event loop. */
+const YIELD_BYTES = 1 << 20;
+
 /** Writes text with backpressure: waits for 'drain' when the stream's buffer is full. */
 function textSink(stream: Writable): (text: string) => Promise<void> {
   return async (text) => {
@@ -83,29 +84,53 @@ export async function writeTimeline(
     await writeTraceJson(timeline.events, counted(textSink(process.stdout)), otherData);
     return bytes;
   }
-  const temp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  const file = createWriteStream(temp);
-  const gzip = output.endsWith('.gz') ? createGzip() : null;
-  if (gzip !== null) gzip.pipe(file);
-  const head: Writable = gzip ?? file;
-  // An error of either stream (disk full, a folder that does not exist) ends the write with that error.
-  const failed = new Promise<never>((_, reject) => {
-    file.once('error', reject);
-    gzip?.once('error', reject);
-  });
+  // A FileSink: written under its temporary name, renamed when complete, and removed by the SIGINT/SIGTERM
+  // handlers' abortAllFileSinks (the command registers them) if the run is stopped half way.
+  let sink: FileSink | null = null;
+  let yielded = 0;
+  const nextTurn = (): Promise<void> =>
+    new Promise((resolve) =>
+      setImmediate(() => {
+        yielded = sink?.bytes ?? 0;
+        resolve();
+      }),
+    );
   try {
-    await Promise.race([writeTraceJson(timeline.events, counted(textSink(head)), otherData), failed]);
-    head.end();
-    await Promise.race([finished(file), failed]);
-    renameSync(temp, output);
-  } catch (e) {
-    file.destroy();
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
+    sink = new FileSink(output);
+    const file = sink;
+    if (output.endsWith('.gz')) {
+      const gzip = createGzip();
+      gzip.on('data', (c: Buffer) => {
+        try {
+          file.write(c);
+        } catch (e) {
+          gzip.destroy(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+      const ended = new Promise<void>((resolve, reject) => {
+        gzip.once('end', resolve);
+        gzip.once('error', reject);
+      });
+      await writeTraceJson(timeline.events, counted(textSink(gzip)), otherData);
+      gzip.end();
+      await ended;
+    } else {
+      await writeTraceJson(
+        timeline.events,
+        counted((text) => {
+          file.write(Buffer.from(text));
+          // Written synchronously: a turn of the event loop now and then lets a SIGINT in while it writes.
+          return file.bytes - yielded < YIELD_BYTES ? Promise.resolve() : nextTurn();
+        }),
+        otherData,
+      );
     }
-    const why = e instanceof Error ? e.message : String(e);
+    await file.close();
+  } catch (e) {
+    sink?.abort();
+    // The sink's own messages end in the reason, in parentheses: that is what is said.
+    const text = e instanceof Error ? e.message : String(e);
+    const why = /\(([^()]*)\)$/.exec(text)?.[1] ?? text;
     throw new NetdevTimesError(`${output}: cannot write the timeline (${why})`, 3);
   }
   return bytes;
