@@ -3,7 +3,7 @@
  * a folder that cannot be written leave the previous dataset as it was (or nothing at all, not even a new
  * folder) and no temporary file; a dataset is not replaced without --force.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -16,9 +16,20 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, TRACES } from '../helpers/fixtures.js';
+import { TRACES } from '../helpers/fixtures.js';
 import { readManifest } from '../helpers/json.js';
-import { BAD, canMount, cleanError, listAll, mountTmpfs, runCli, snapshot, tempFiles, tmp } from './helpers.js';
+import {
+  BAD,
+  canMount,
+  cleanError,
+  interruptWhileWriting,
+  listAll,
+  mountTmpfs,
+  runCli,
+  snapshot,
+  tempFiles,
+  tmp,
+} from './helpers.js';
 
 const SMALL = `${TRACES}older-kernels.txt`;
 
@@ -72,19 +83,8 @@ describe('SIGINT and SIGTERM', () => {
     signal: NodeJS.Signals,
     extra: string[] = [],
   ): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
-    const child = spawn('node', [BIN, 'convert', big, '-o', out, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    let sawTemp = false;
-    for (let k = 0; k < 1000 && !sawTemp; k++) {
-      await new Promise((r) => setTimeout(r, 10));
-      sawTemp = tempFiles(out).length > 0;
-    }
-    // Let it write for a moment: some row groups are in the temporary files by then.
-    await new Promise((r) => setTimeout(r, 300));
-    child.kill(signal);
-    return { code: await exited, stderr, sawTemp };
+    // Let it write for a moment once they exist: some row groups are in the temporary files by then.
+    return interruptWhileWriting(['convert', big, '-o', out, ...extra], out, signal, { waitMs: 10_000, settleMs: 300 });
   }
 
   // The three runs go at once (each is mostly a child starting up): results are checked one by one below.

@@ -1,5 +1,5 @@
 /** Helpers of the bad-input tests: the CLI as a child, temporary folders, snapshots, a tiny tmpfs. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,4 +113,28 @@ export async function runCli(args: string[]): Promise<CliResult> {
       if (!stdoutErr.includes(l)) process.stdout.off('error', l as () => void);
   }
   return { status, ...out };
+}
+
+/**
+ * Runs the CLI with `args`, waits until a temporary file of ours appears under `dir` (at most `waitMs`), lets
+ * it write `settleMs` more, then sends `signal`: what an interrupted run leaves.
+ */
+export async function interruptWhileWriting(
+  args: string[],
+  dir: string,
+  signal: NodeJS.Signals,
+  { waitMs, settleMs }: { waitMs: number; settleMs: number },
+): Promise<{ code: number | null; stderr: string; sawTemp: boolean }> {
+  const child = spawn('node', [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  let sawTemp = false;
+  for (let k = 0; k < waitMs / 10 && !sawTemp; k++) {
+    await new Promise((r) => setTimeout(r, 10));
+    sawTemp = tempFiles(dir).length > 0;
+  }
+  await new Promise((r) => setTimeout(r, settleMs));
+  child.kill(signal);
+  return { code: await exited, stderr, sawTemp };
 }
