@@ -1,6 +1,6 @@
 import type { BufferStatus } from '../correlate/stats.js';
 import type { TableChunk } from '../core/columns.js';
-import { dictAt, dictCol, i64Col, intCol, u64Col } from './chunk-columns.js';
+import { dictAt, dictCol, i64Col, intCol, u64Col } from '../tables/chunk-columns.js';
 import { PendingHunk } from './pending-hunk.js';
 import { reportText } from '../core/strings.js';
 import { hex64, msec, pad, secsDotUsecs, signedNs } from './py-format.js';

@@ -7,15 +7,9 @@
  * rank ceil(P * n / 100) (at least 1), so it is always one of the measured values; max is p100. This is
  * DuckDB's `quantile_disc(x, P / 100)`. Nulls (a packet without that latency) are not counted in n.
  */
-import {
-  chunkColumn,
-  type DictColumn,
-  type I64Column,
-  type IntColumn,
-  type TableChunk,
-  type U64Column,
-} from '../core/columns.js';
+import { type DictColumn, type I64Column, type IntColumn, type TableChunk, type U64Column } from '../core/columns.js';
 import { NetdevTimesError } from '../core/errors.js';
+import { dictAt, dictCol, i64Col, intAt, intCol, u64Col, type ColumnFault } from '../tables/chunk-columns.js';
 import { TopN, type RankKey, type TopPacket } from './top.js';
 
 export const PERCENTILE_DEFINITION =
@@ -217,39 +211,17 @@ const bump = (m: Map<string, number>, k: string): void => {
 const NO_REASON = '(none)';
 
 /** A table of an older schema (1.0.0) has no fate columns: it must be converted again. */
-function missing(name: string, kind: string): NetdevTimesError {
-  return new NetdevTimesError(
-    `summary: the table has no ${kind} column ${name} (written by an older version, schema 1.0.0?); convert the trace again with this version`,
+/** A dataset written by an older version lacks columns the summary reads: convert again, exit 1. */
+const olderDataset: ColumnFault = (_table, name, want) =>
+  new NetdevTimesError(
+    `summary: the table has no ${want === 'dict' ? 'dictionary' : want} column ${name} (written by an older version, schema 1.0.0?); convert the trace again with this version`,
     1,
   );
-}
 
-function dict(chunk: TableChunk, name: string): DictColumn {
-  const c = chunkColumn(chunk, name);
-  if (!c || c.kind !== 'dict') throw missing(name, 'dictionary');
-  return c;
-}
-
-function i64(chunk: TableChunk, name: string): I64Column {
-  const c = chunkColumn(chunk, name);
-  if (!c || c.kind !== 'int64') throw missing(name, 'int64');
-  return c;
-}
-
-function i32(chunk: TableChunk, name: string): IntColumn {
-  const c = chunkColumn(chunk, name);
-  if (!c || c.kind !== 'int32') throw missing(name, 'int32');
-  return c;
-}
-
-function u64(chunk: TableChunk, name: string): U64Column {
-  const c = chunkColumn(chunk, name);
-  if (!c || c.kind !== 'uint64') throw missing(name, 'uint64');
-  return c;
-}
-
-const word = (c: DictColumn, r: number): string | null => (c.ids[r] < 0 ? null : c.table.values[c.ids[r]]);
-const int = (c: IntColumn, r: number): number | null => (c.valid[r] ? c.values[r] : null);
+const dict = (chunk: TableChunk, name: string): DictColumn => dictCol('summary', chunk, name, olderDataset);
+const i64 = (chunk: TableChunk, name: string): I64Column => i64Col('summary', chunk, name, olderDataset);
+const i32 = (chunk: TableChunk, name: string): IntColumn => intCol('summary', chunk, name, olderDataset);
+const u64 = (chunk: TableChunk, name: string): U64Column => u64Col('summary', chunk, name, olderDataset);
 
 const isFate = (w: string | null): w is Fate =>
   w === 'dropped' || w === 'consumed' || w === 'delivered' || w === 'not_observed';
@@ -338,21 +310,21 @@ export class SummaryBuilder {
       const row = this.rows[direction]++;
       const g = this.group(
         direction,
-        this.by === 'dev' ? (word(dev, r) ?? '') : this.by === 'cpu' ? int(cpu, r) : word(comm, r),
+        this.by === 'dev' ? (dictAt(dev, r) ?? '') : this.by === 'cpu' ? intAt(cpu, r) : dictAt(comm, r),
       );
       g.packets++;
       if (status) {
-        const s = word(status, r);
+        const s = dictAt(status, r);
         if (s !== 'complete') bump(g.notComplete, s ?? '(null)');
       }
-      const f = word(fate, r);
+      const f = dictAt(fate, r);
       if (!isFate(f)) throw new NetdevTimesError(`summary: a ${direction} row has fate ${String(f)}`, 1);
       g.fates[f]++;
-      const suspect = word(match, r) === 'address_reuse_suspect';
+      const suspect = dictAt(match, r) === 'address_reuse_suspect';
       if (f === 'dropped') {
-        bump(g.drops, word(reason, r) || NO_REASON);
+        bump(g.drops, dictAt(reason, r) || NO_REASON);
         if (suspect) g.dropsSuspect++;
-      } else if (f === 'not_observed') bump(g.notObserved, word(why, r) ?? '(null)');
+      } else if (f === 'not_observed') bump(g.notObserved, dictAt(why, r) ?? '(null)');
       if (suspect) g.suspect++;
       if (lostNear.values[r] === 1) g.lostNear++;
       // Time went backwards: none of the row's latencies is one.
@@ -385,13 +357,13 @@ export class SummaryBuilder {
       if (!g.top.wants(key)) continue;
       g.top.offer({
         ...key,
-        cpu: int(cpu, r),
-        pid: int(ranking.pid, r),
-        comm: word(comm, r),
-        len: int(ranking.len, r),
+        cpu: intAt(cpu, r),
+        pid: intAt(ranking.pid, r),
+        comm: dictAt(comm, r),
+        len: intAt(ranking.len, r),
         latency: Object.fromEntries(defs.map((d, k) => [d.name, lat[k].valid[r] ? lat[k].values[r] : null])),
         fate: f,
-        fate_why: word(why, r),
+        fate_why: dictAt(why, r),
         lost_near: lostNear.values[r] === 1,
       });
     }

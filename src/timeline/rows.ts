@@ -2,8 +2,9 @@
  * Reads the rows of the correlate tables the timeline needs out of TableChunks (live from the correlator or
  * read back from a dataset). A missing or mistyped column is an error naming it, never a silent null.
  */
-import { chunkColumn, type Column, type TableChunk } from '../core/columns.js';
+import type { TableChunk } from '../core/columns.js';
 import { NetdevTimesError } from '../core/errors.js';
+import { dictAt, dictCol, i64Col, intAt, intCol, kindWord, u64Col, type ColumnFault } from '../tables/chunk-columns.js';
 
 /** Row accessors of one chunk: each returns null for a null cell. */
 export interface ChunkReader {
@@ -14,35 +15,33 @@ export interface ChunkReader {
   str(name: string): (r: number) => string | null;
 }
 
+/** A dataset of another version: convert the trace again, exit 1. */
+const otherVersion: ColumnFault = (table, name, want, got) =>
+  new NetdevTimesError(
+    got === null
+      ? `${table}: no column '${name}'; convert the trace again`
+      : `${table}.${name}: a ${got} column, not ${kindWord(want)}; convert the trace again`,
+    1,
+  );
+
 export function chunkReader(table: string, chunk: TableChunk): ChunkReader {
-  const column = (name: string): Column => {
-    const c = chunkColumn(chunk, name);
-    if (c === undefined) throw new NetdevTimesError(`${table}: no column '${name}'; convert the trace again`, 1);
-    return c;
-  };
-  const wrong = (name: string, want: string, got: string): NetdevTimesError =>
-    new NetdevTimesError(`${table}.${name}: a ${got} column, not ${want}; convert the trace again`, 1);
   return {
     length: chunk.length,
     int(name) {
-      const c = column(name);
-      if (c.kind !== 'int32') throw wrong(name, 'int32', c.kind);
-      return (r) => (c.valid[r] ? c.values[r] : null);
+      const c = intCol(table, chunk, name, otherVersion);
+      return (r) => intAt(c, r);
     },
     i64(name) {
-      const c = column(name);
-      if (c.kind !== 'int64') throw wrong(name, 'int64', c.kind);
+      const c = i64Col(table, chunk, name, otherVersion);
       return (r) => (c.valid[r] ? c.values[r] : null);
     },
     u64(name) {
-      const c = column(name);
-      if (c.kind !== 'uint64') throw wrong(name, 'uint64', c.kind);
+      const c = u64Col(table, chunk, name, otherVersion);
       return (r) => (c.valid[r] ? c.values[r] : null);
     },
     str(name) {
-      const c = column(name);
-      if (c.kind !== 'dict') throw wrong(name, 'dictionary utf8', c.kind);
-      return (r) => (c.ids[r] < 0 ? null : c.table.values[c.ids[r]]);
+      const c = dictCol(table, chunk, name, otherVersion);
+      return (r) => dictAt(c, r);
     },
   };
 }
