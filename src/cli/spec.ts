@@ -259,18 +259,19 @@ const record = command<RecordArgs>(
   async (a) => (await import('./record-command.js')).runRecord(a),
 );
 
+/** The input of the commands that read a converted dataset as well as a trace (summary, timeline). */
+const DATASET_OR_TRACE: PositionalSpec = {
+  name: 'input',
+  required: true,
+  variadic: false,
+  describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')",
+};
+
 const summary = command<SummaryArgs>(
   {
     name: 'summary',
     describe: 'packets, drops and latency percentiles per device and direction',
-    positionals: [
-      {
-        name: 'input',
-        required: true,
-        variadic: false,
-        describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')",
-      },
-    ],
+    positionals: [DATASET_OR_TRACE],
     options: [
       {
         name: 'json',
@@ -373,14 +374,7 @@ const timeline = command<TimelineArgs>(
   {
     name: 'timeline',
     describe: 'write a timeline (Chrome trace-event JSON) for ui.perfetto.dev or chrome://tracing',
-    positionals: [
-      {
-        name: 'input',
-        required: true,
-        variadic: false,
-        describe: "a converted dataset folder, or a trace (text, .gz/.xz, perf.data, '-')",
-      },
-    ],
+    positionals: [DATASET_OR_TRACE],
     options: [
       {
         name: 'output',
