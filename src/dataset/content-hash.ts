@@ -5,7 +5,15 @@
  * MD5, without their weaknesses.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/**
+ * Read into one buffer, reused: a stream hands out a fresh 1 MiB Buffer per chunk, and on this VM each new
+ * 4 KiB page costs ~12 us of CPU to back. Measured on tcp-bulk's 60 MB text: 14,700 page faults and
+ * 370-420 ms of CPU through a stream, 460 faults and 75-80 ms here.
+ */
+const HASH_CHUNK = 1 << 18;
 
 /** The hex SHA-256 of a regular file's bytes; null for anything else (stdin, a pipe, a device). */
 export async function fileSha256(path: string): Promise<string | null> {
@@ -17,8 +25,16 @@ export async function fileSha256(path: string): Promise<string | null> {
   }
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      if (chunk instanceof Buffer) hash.update(chunk);
+    const fh = await open(path, 'r');
+    try {
+      const buffer = Buffer.allocUnsafeSlow(HASH_CHUNK);
+      for (;;) {
+        const { bytesRead } = await fh.read(buffer, 0, HASH_CHUNK, null);
+        if (bytesRead === 0) break;
+        hash.update(buffer.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
     }
   } catch {
     return null; // unreadable: the conversion reports it
