@@ -1,9 +1,9 @@
 /**
  * Runs one command as a child process and measures it from outside: wall time, CPU time (user + system,
- * over both cores) and peak RSS. Node children report their own rusage through rusage-probe.js; other
+ * over both cores), peak RSS and page faults. Node children report their own rusage through rusage-probe.js; other
  * commands are wrapped in /usr/bin/time when it exists (wall time only otherwise).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ export interface Measurement {
   cpuS: number | null;
   /** Peak resident set, MiB; null when unknown. */
   peakRssMb: number | null;
+  /** Minor page faults (fresh pages mapped), all threads; null when unknown. */
+  pageFaults: number | null;
   exitCode: number;
 }
 
@@ -71,30 +73,52 @@ export async function measureNode(
     wallS: r.wallS,
     cpuS: user !== null && sys !== null ? (user + sys) / 1e6 : null,
     peakRssMb: rss !== null ? rss / 1024 : null,
+    pageFaults: num(u?.minorFaults),
     exitCode: r.exitCode,
     stderr: r.stderr,
   };
 }
 
-/** Any command; through /usr/bin/time when available for CPU and peak RSS. */
+/** Any command; through /usr/bin/time when available for CPU, peak RSS and page faults. */
 export async function measureCommand(cmd: string, args: string[]): Promise<Measurement & { stderr: string }> {
   if (!existsSync(TIME)) {
     const r = await run(cmd, args, process.env);
-    return { wallS: r.wallS, cpuS: null, peakRssMb: null, exitCode: r.exitCode, stderr: r.stderr };
+    return { wallS: r.wallS, cpuS: null, peakRssMb: null, pageFaults: null, exitCode: r.exitCode, stderr: r.stderr };
   }
   const file = scratch();
-  const r = await run(TIME, ['-o', file, '-f', '%U %S %M', cmd, ...args], process.env);
+  const r = await run(TIME, ['-o', file, '-f', '%U %S %M %R', cmd, ...args], process.env);
   let cpuS: number | null = null;
   let peakRssMb: number | null = null;
+  let pageFaults: number | null = null;
   if (existsSync(file)) {
     // /usr/bin/time writes "Command exited with non-zero status N" first when the command failed.
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     rmSync(file, { force: true });
-    const [u, s, m] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
-    if ([u, s, m].every(Number.isFinite)) {
+    const [u, s, m, f] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+    if ([u, s, m, f].every(Number.isFinite)) {
       cpuS = u + s;
       peakRssMb = m / 1024;
+      pageFaults = f;
     }
   }
-  return { wallS: r.wallS, cpuS, peakRssMb, exitCode: r.exitCode, stderr: r.stderr };
+  return { wallS: r.wallS, cpuS, peakRssMb, pageFaults, exitCode: r.exitCode, stderr: r.stderr };
+}
+
+const PAGE_PROBE = fileURLToPath(new URL('./page-probe.mjs', import.meta.url));
+
+/** CPU per fresh page on first write and on a second one: the median of `times` runs of page-probe.mjs. */
+export function measurePageCost(times = 3): { firstTouchUs: number; againUs: number } | null {
+  const got: { firstTouchUs: number; againUs: number }[] = [];
+  for (let k = 0; k < times; k++) {
+    const r = spawnSync(process.execPath, [PAGE_PROBE], { encoding: 'utf8' });
+    if (r.status !== 0) return null;
+    const v: unknown = JSON.parse(r.stdout);
+    if (typeof v !== 'object' || v === null || !('firstTouchUs' in v) || !('againUs' in v)) return null;
+    const first = num(v.firstTouchUs);
+    const again = num(v.againUs);
+    if (first === null || again === null) return null;
+    got.push({ firstTouchUs: first, againUs: again });
+  }
+  got.sort((a, b) => a.firstTouchUs - b.firstTouchUs);
+  return got[got.length >> 1] ?? null;
 }

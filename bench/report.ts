@@ -25,6 +25,8 @@ interface Machine {
   cpus: number;
   model: string;
   node: string;
+  /** CPU microseconds per fresh 4 KiB page written the first time, and per page written again (page-probe.mjs). */
+  page?: { firstTouchUs: number; againUs: number } | null;
 }
 
 const MB = 1024 * 1024;
@@ -57,6 +59,30 @@ interface Target {
   measured: number | null;
   goal: string;
   ok: boolean | null;
+}
+
+/**
+ * What fresh memory costs here, and so how much of a row's CPU went to the kernel mapping the pages it touched
+ * for the first time (its minor faults at the probe's cost per page): on this VM a page costs ~12 us, and the
+ * faults of a conversion are a fifth of its CPU.
+ */
+function pageLimits(machine: Machine, rows: (CaseResult | undefined)[]): [string, number | null][] {
+  const page = machine.page;
+  if (!page) return [];
+  const out: [string, number | null][] = [
+    ['a fresh 4 KiB page, first write: CPU us (bench/page-probe.mjs)', page.firstTouchUs],
+    ['the same page written again: CPU us', page.againUs],
+  ];
+  for (const c of rows) {
+    if (!c) continue;
+    const b = best(c);
+    if (b.pageFaults === null || b.cpuS === null) continue;
+    out.push([
+      `${c.name} ${c.input}: CPU in page faults (faults x first-write cost) / its CPU`,
+      (b.pageFaults * page.firstTouchUs) / 1e6 / b.cpuS,
+    ]);
+  }
+  return out;
 }
 
 function ratio(a: CaseResult | undefined, b: CaseResult | undefined): number | null {
@@ -169,6 +195,7 @@ export function summarise(
       const t = tiny(name);
       return [`${name} of a trace of ${STARTUP_EVENTS} events (start-up): wall s`, t ? best(t).wallS : null];
     }),
+    ...pageLimits(machine, [convert, convertData, reportData, fourBoth, fourOne]),
     // Each row run on the other Node too, over the same row on the machine's: < 1 is the other faster.
     ...all.flatMap((c): [string, number | null][] => {
       const node = c.node;
@@ -193,6 +220,7 @@ export function summarise(
       peak(c),
       b.cpuS,
       b.cpuS === null ? null : b.cpuS / b.wallS,
+      b.pageFaults,
     ];
   });
   const header = [
@@ -207,6 +235,7 @@ export function summarise(
     'peak RSS MB',
     'CPU s',
     'cores',
+    'page faults',
   ];
   const targetRows: Cell[][] = targets.map((t) => [
     t.what,

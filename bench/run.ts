@@ -18,7 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
-import { measureCommand, measureNode, type Measurement } from './measure.js';
+import { measureCommand, measureNode, measurePageCost, type Measurement } from './measure.js';
 import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
 import { profileCommand, type CommandProfile } from './profile.js';
 import { onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
@@ -289,7 +289,15 @@ async function main(): Promise<void> {
   }
   const cases = await runPlans(plans);
   const profiled = profiles(bulk, bulkData);
-  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: MACHINE_NODE.version };
+  log('what a fresh page costs');
+  const page = measurePageCost();
+  if (!page) notes.push('page cost: skipped, bench/page-probe.mjs failed');
+  const machine = {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? 'unknown',
+    node: MACHINE_NODE.version,
+    page,
+  };
   const result = summarise(cases, machine, notes, runs, profiled);
   process.stdout.write(opts.json ? JSON.stringify(result.json, null, 2) + '\n' : result.text + '\n');
 }

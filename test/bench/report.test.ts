@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { CommandProfile } from '../../bench/profile.js';
 import { onNode, summarise, type CaseResult } from '../../bench/report.js';
 
-const run = (wallS: number, cpuS: number | null, peakRssMb: number | null) => ({ wallS, cpuS, peakRssMb, exitCode: 0 });
+const run = (wallS: number, cpuS: number | null, peakRssMb: number | null, pageFaults: number | null = null) => ({
+  wallS,
+  cpuS,
+  peakRssMb,
+  pageFaults,
+  exitCode: 0,
+});
 const row = (
   name: string,
   input: string,
@@ -116,5 +122,26 @@ describe('bench summary, other Node and profiles', () => {
     expect(text).toContain('profile of convert tcp-bulk.data');
     expect(text).toContain('main thread: wall 100 ms, busy 80 ms; encoder thread: wall 90 ms, busy 50 ms');
     expect(text).toMatch(/\| correlate +\| +60 \| +75\.0 \| +- \| +- \|/);
+  });
+});
+
+describe('bench summary, page faults', () => {
+  const data = row('report', 'tcp-bulk.data', 2000, [run(0.4, 0.5, 90, 25000), run(0.45, 0.5, 90, 99)]);
+  const page = { firstTouchUs: 12, againUs: 0.05 };
+
+  it("gives each row its fastest run's faults, and the share of its CPU they cost at the probe's price", () => {
+    const { text, json } = summarise([...cases, data], { cpus: 2, model: 'test', node: 'v20.1.0', page }, [], 2);
+    const limits = (json as { limits: Record<string, number> }).limits;
+    // 25,000 faults x 12 us = 0.3 s of the fastest run's 0.5 s of CPU.
+    expect(limits['report tcp-bulk.data: CPU in page faults (faults x first-write cost) / its CPU']).toBeCloseTo(0.6);
+    expect(limits['a fresh 4 KiB page, first write: CPU us (bench/page-probe.mjs)']).toBe(12);
+    expect(text).toMatch(/\| report +\| 20\.1\.0 +\| tcp-bulk\.data .*\| +25,000 \|$/m);
+    // Rows without faults (the other runs here) get none made up.
+    expect(Object.keys(limits).filter((k) => k.includes('page faults'))).toHaveLength(1);
+  });
+
+  it('says nothing of pages when the probe did not run', () => {
+    const { json } = summarise([...cases, data], { cpus: 2, model: 'test', node: 'v20.1.0' }, [], 2);
+    expect(Object.keys((json as { limits: Record<string, number> }).limits).join()).not.toMatch(/page/);
   });
 });
