@@ -109,6 +109,7 @@ export function summarise(
   const big = cases.find((c) => c.name === 'convert' && c.input.startsWith('tcp-bulk-x'));
   const fourBoth = find('convert', '4 x tcp-bulk.ns.txt');
   const fourOne = find('convert, 1 core (taskset)', '4 x tcp-bulk.ns.txt');
+  const fourLanesOne = find('convert -j 2, 1 core (taskset)', '4 x tcp-bulk.ns.txt');
   const scale = big && convert ? big.events / convert.events : null;
   // The default modes; convert forced onto one thread (", 1 thread") is shown in the table, not held to the target.
   // One input each: the four-input batch runs a worker per core, each with its own heap (shown, not held to it).
@@ -154,8 +155,14 @@ export function summarise(
   // Each speed target's ceiling at the CPU its run took: were every core busy with that work from start to
   // end, the run would take its CPU seconds over the cores; the ratio can reach no further without less CPU.
   const ceilings: Ceiling[] = [];
-  const ceiling = (what: string, over: CaseResult | undefined, ours: CaseResult | undefined, goal: number): void => {
-    const cpu = ours ? best(ours).cpuS : null;
+  const ceiling = (
+    what: string,
+    over: CaseResult | undefined,
+    ours: CaseResult | undefined,
+    goal: number,
+    cpuOf = ours,
+  ): void => {
+    const cpu = cpuOf ? best(cpuOf).cpuS : null;
     const at = over && cpu ? best(over).wallS / (cpu / machine.cpus) : null;
     ceilings.push({
       what,
@@ -170,6 +177,8 @@ export function summarise(
   ceiling('convert tcp-bulk.data (native) vs perf script --ns (x)', perf, convertData, 1);
   ceiling('report tcp-bulk.data (native) vs reference analyser (x)', ref, reportData, 8);
   ceiling('convert 4 x tcp-bulk: both cores vs one core (x)', fourOne, fourBoth, 1.9);
+  // The same at the CPU its two lanes (-j 2) take held to one core: their own work, before any contention.
+  ceiling('convert 4 x tcp-bulk: both cores vs one, at -j 2 CPU on one core (x)', fourOne, fourBoth, 1.9, fourLanesOne);
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
   // tcp-bulk's), its CPU per event over all threads, the most the machine's cores give at that cost, and the
   // rate the perf script target asks for.

@@ -73,13 +73,14 @@ interface Plan {
  * second one for 32 MiB of text or more); or writing Arrow IPC only (-f arrow): the pipeline without
  * parquet-wasm, to show what each costs.
  */
-type ConvertMode = 'default' | 'one thread' | 'arrow' | 'one core';
+type ConvertMode = 'default' | 'one thread' | 'arrow' | 'one core' | 'two lanes, one core';
 
 const CONVERT_NAMES: Record<ConvertMode, string> = {
   default: 'convert',
   'one thread': 'convert, 1 thread',
   arrow: 'convert, Arrow IPC only',
   'one core': 'convert, 1 core (taskset)',
+  'two lanes, one core': 'convert -j 2, 1 core (taskset)',
 };
 
 /** A row's name: on the machine's Node as it is, on another with the version. */
@@ -87,7 +88,9 @@ const named = (name: string, node: NodeBinary): string => (node === MACHINE_NODE
 
 function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE_NODE): Plan {
   const out = join(dir, `out-${input.name}`);
-  const extra = mode === 'arrow' ? ['-f', 'arrow'] : [];
+  // -j 2 held to one core: the two workers' own work (each its own V8, modules, JIT and heap), without the
+  // second core, so that what two lanes cost is told apart from what running them at once costs.
+  const extra = mode === 'arrow' ? ['-f', 'arrow'] : mode === 'two lanes, one core' ? ['-j', '2'] : [];
   return {
     name: named(CONVERT_NAMES[mode], node),
     input,
@@ -99,7 +102,7 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE
       const args = ['convert', input.path, '-o', out, '-q', ...extra];
       // Held to one core from outside (its threads share it): what the second core gives, side by side.
       const m =
-        mode === 'one core'
+        mode === 'one core' || mode === 'two lanes, one core'
           ? await measureCommand('taskset', ['-c', '0', node.path, BIN, ...args])
           : await measureNode(BIN, args, mode === 'one thread' ? { NETDEV_TIMES_THREADS: '1' } : {}, node.path);
       rmSync(out, { recursive: true, force: true });
@@ -281,7 +284,7 @@ async function main(): Promise<void> {
   ];
   // Four inputs in one convert, on both cores and held to one: how far the second core carries a batch.
   const four = copies(dir, bulk, 4);
-  plans.push(convertPlan(four), convertPlan(four, 'one core'));
+  plans.push(convertPlan(four), convertPlan(four, 'one core'), convertPlan(four, 'two lanes, one core'));
   const scale = Number(opts.scale);
   if (scale > 1) {
     log(`making ${scale}x tcp-bulk`);

@@ -38,6 +38,7 @@ const cases: CaseResult[] = [
   row(onNode('report', v24), 'synthetic-ns-1000-s1.txt', 1000, [run(0.5, 0.6, 70)], v24),
   row('convert', '4 x tcp-bulk.ns.txt', 8000, [run(4, 7.2, 300)]),
   row('convert, 1 core (taskset)', '4 x tcp-bulk.ns.txt', 8000, [run(6, 5.9, 200)]),
+  row('convert -j 2, 1 core (taskset)', '4 x tcp-bulk.ns.txt', 8000, [run(7, 6.8, 300)]),
 ];
 
 const profile: CommandProfile = {
@@ -81,6 +82,10 @@ describe('bench summary', () => {
     expect(at('convert 4 x')?.measured).toBeCloseTo(1.5);
     expect(at('convert 4 x')?.ceiling).toBeCloseTo(6 / 3.6);
     expect(at('convert 4 x')?.cpuCut).toBeCloseTo(1.9 / (6 / 3.6));
+    // At the CPU its two lanes take held to one core (6.8 s): 3.4 s on both at best; measured still on both cores.
+    const lanes = ceilings.find((c) => c.what.includes('-j 2'));
+    expect(lanes?.measured).toBeCloseTo(1.5);
+    expect(lanes?.ceiling).toBeCloseTo(6 / 3.4);
     // Rows the run had none of: no ceiling, not a made-up one.
     expect(at('report tcp-bulk.data')).toMatchObject({ measured: null, ceiling: null });
     expect(text).toContain("| speed target: its ceiling at its run's CPU");
