@@ -21,9 +21,10 @@ import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input
 import { measureCommand, measureNode, measurePageCost, type Measurement } from './measure.js';
 import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
 import { profileCommand, type CommandProfile } from './profile.js';
-import { onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
+import { DECODE_ONLY_ROW, onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
+const DECODE_ONLY = join(ROOT, 'bench/decode-only.mjs');
 
 const { values: opts } = parseArgs({
   options: {
@@ -108,6 +109,20 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE
       rmSync(out, { recursive: true, force: true });
       return m;
     },
+  };
+}
+
+/**
+ * Decode and normalise only, in a worker thread (bench/decode-only.mjs): what a report split over two
+ * threads could not be faster than, whatever the other thread did.
+ */
+function decodeOnlyPlan(input: Input): Plan {
+  return {
+    name: DECODE_ONLY_ROW,
+    input,
+    node: MACHINE_NODE,
+    times: runs,
+    run: () => measureNode(DECODE_ONLY, [input.path]),
   };
 }
 
@@ -272,6 +287,7 @@ async function main(): Promise<void> {
     reportPlan(bulk),
     ...both((node) => convertPlan(bulkData, 'default', node)),
     ...both((node) => reportPlan(bulkData, node)),
+    decodeOnlyPlan(bulkData),
     convertPlan(bulk, 'one thread'),
     // The external commands right after the tcp-bulk rows of each round: side by side with them.
     ...external,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CommandProfile } from '../../bench/profile.js';
-import { onNode, summarise, type CaseResult } from '../../bench/report.js';
+import { DECODE_ONLY_ROW, onNode, summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null, pageFaults: number | null = null) => ({
   wallS,
@@ -89,6 +89,8 @@ describe('bench summary', () => {
     // Rows the run had none of: no ceiling, not a made-up one.
     expect(at('report tcp-bulk.data')).toMatchObject({ measured: null, ceiling: null });
     expect(text).toContain("| speed target: its ceiling at its run's CPU");
+    // Without the decode-only row, the two-thread ceiling of the report is not made up either.
+    expect(ceilings.find((c) => c.what.includes('on two threads'))).toMatchObject({ ceiling: null });
   });
 
   it('derives what bounds the speed', () => {
@@ -127,6 +129,23 @@ describe('bench summary, other Node and profiles', () => {
     expect(text).toContain('profile of convert tcp-bulk.data');
     expect(text).toContain('main thread: wall 100 ms, busy 80 ms; encoder thread: wall 90 ms, busy 50 ms');
     expect(text).toMatch(/\| correlate +\| +60 \| +75\.0 \| +- \| +- \|/);
+  });
+});
+
+describe('bench summary, the report on two threads', () => {
+  it('puts its ceiling at the reference over decoding and normalising alone in a worker', () => {
+    const rows = [
+      ...cases,
+      row('report', 'tcp-bulk.data', 2000, [run(1, 1.3, 100)]),
+      row(DECODE_ONLY_ROW, 'tcp-bulk.data', 2000, [run(0.8, 0.9, 90), run(0.75, 0.9, 90)]),
+    ];
+    const { json } = summarise(rows, { cpus: 2, model: 'test', node: 'v20.1.0' }, [], 2);
+    const c = (json as { ceilings: { what: string; measured: number; ceiling: number }[] }).ceilings.find((x) =>
+      x.what.includes('on two threads'),
+    );
+    // The reference's 12 s over the fastest decode-only run (0.75 s); measured as the report row's 12 / 1.
+    expect(c?.ceiling).toBeCloseTo(16);
+    expect(c?.measured).toBeCloseTo(12);
   });
 });
 
