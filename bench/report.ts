@@ -267,7 +267,7 @@ export function summarise(
     t.ok === null ? 'n/a' : t.ok ? 'yes' : 'NO',
   ]);
   const text = [
-    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node} (rows named "(Node N)" ran on that one instead); best of ${runs} runs (1 for the long trace), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
+    `netdev-times benchmark: ${machine.cpus} cores (${machine.model}), Node ${machine.node} (rows named "(Node N)" ran on that one instead); best of ${runs} runs (1 for the long trace, at least 5 for perf script and the reference), made in rounds: every row once per round, so that the host's drifting speed touches all alike`,
     '',
     markdownTable(header, rows),
     '',
