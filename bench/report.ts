@@ -34,6 +34,9 @@ const MB = 1024 * 1024;
 /** The row of bench/decode-only.mjs: decode and normalise only, in a worker thread. */
 export const DECODE_ONLY_ROW = 'decode + normalise only, in a worker';
 
+/** The row of bench/parquet-only.mjs: the Parquet half of convert alone, on its own thread; its time only. */
+export const PARQUET_ONLY_ROW = 'Parquet only, on its thread (timed inside)';
+
 /** Events of the start-up rows' trace: next to nothing to convert. */
 export const STARTUP_EVENTS = 1000;
 
@@ -180,6 +183,16 @@ export function summarise(
   ceiling('convert tcp-bulk.data (native) vs perf script --ns (x)', perf, convertData, 1);
   ceiling('report tcp-bulk.data (native) vs reference analyser (x)', ref, reportData, 8);
   ceiling('convert 4 x tcp-bulk: both cores vs one core (x)', fourOne, fourBoth, 1.9);
+  // convert's encoder thread writes every table's Parquet one request after another, from its spawn on: no
+  // conversion of tcp-bulk ends sooner than that work alone, with every chunk ready from the start.
+  const parquetOnly = find(PARQUET_ONLY_ROW, 'tcp-bulk.ns.txt');
+  const byParquet = (what: string, over: CaseResult | undefined, ours: CaseResult | undefined, goal: number): void => {
+    const at = over && parquetOnly ? best(over).wallS / best(parquetOnly).wallS : null;
+    ceilings.push({ what, measured: ratio(over, ours), ceiling: at, goal, cpuCut: null });
+  };
+  byParquet('convert tcp-bulk vs perf script --ns, at most perf script / Parquet alone (x)', perf, convert, 1);
+  byParquet('convert tcp-bulk.data (native) vs perf script --ns, the same bound (x)', perf, convertData, 1);
+  byParquet('convert tcp-bulk vs reference analyser, at most reference / Parquet alone (x)', ref, convert, 6);
   // Split over two threads, the report could end no sooner than its decoding and normalising alone in a
   // worker (from the process's start to the last batch): the reference's time over that is its ceiling.
   const decodeOnly = find(DECODE_ONLY_ROW, 'tcp-bulk.data');

@@ -18,13 +18,14 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input } from './inputs.js';
-import { measureCommand, measureNode, measurePageCost, type Measurement } from './measure.js';
+import { measureCommand, measureInner, measureNode, measurePageCost, type Measurement } from './measure.js';
 import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
 import { profileCommand, type CommandProfile } from './profile.js';
-import { DECODE_ONLY_ROW, onNode, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
+import { DECODE_ONLY_ROW, onNode, PARQUET_ONLY_ROW, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
 const DECODE_ONLY = join(ROOT, 'bench/decode-only.mjs');
+const PARQUET_ONLY = join(ROOT, 'bench/parquet-only.mjs');
 
 const { values: opts } = parseArgs({
   options: {
@@ -124,6 +125,33 @@ function decodeOnlyPlan(input: Input): Plan {
     times: runs,
     run: () => measureNode(DECODE_ONLY, [input.path]),
   };
+}
+
+/**
+ * The Parquet half of convert alone (bench/parquet-only.mjs): the input's tables, converted once with -f arrow
+ * into `arrowDir`, written by parquet-wasm on a new worker thread as convert's encoder thread writes them.
+ */
+function parquetOnlyPlan(input: Input, arrowDir: string): Plan {
+  return {
+    name: PARQUET_ONLY_ROW,
+    input,
+    node: MACHINE_NODE,
+    times: runs,
+    run: () => measureInner(PARQUET_ONLY, [arrowDir]),
+  };
+}
+
+/** The input's tables as Arrow IPC files (convert -f arrow), made once. */
+function arrowTables(input: Input): string {
+  const out = join(dir, `arrow-${input.name}`);
+  if (!existsSync(join(out, 'manifest.json'))) {
+    rmSync(out, { recursive: true, force: true });
+    const r = spawnSync(process.execPath, [BIN, 'convert', input.path, '-o', out, '-f', 'arrow', '-q'], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`convert -f arrow ${input.name} failed: ${r.stderr}`);
+  }
+  return out;
 }
 
 function reportPlan(input: Input, node = MACHINE_NODE): Plan {
@@ -296,6 +324,7 @@ async function main(): Promise<void> {
     // The external commands right after the tcp-bulk rows of each round: side by side with them.
     ...external,
     convertPlan(bulk, 'arrow'),
+    parquetOnlyPlan(bulk, arrowTables(bulk)),
     convertPlan(synthNs),
     convertPlan(synthUs),
     reportPlan(synthNs),

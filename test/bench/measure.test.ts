@@ -1,10 +1,16 @@
 /** The bench measures each command from outside: its CPU, peak RSS and page faults, and what a fresh page costs. */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { measureCommand, measureNode, measurePageCost } from '../../bench/measure.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureCommand, measureInner, measureNode, measurePageCost } from '../../bench/measure.js';
 import { TRACES } from '../helpers/fixtures.js';
 
 const DECODE_ONLY = fileURLToPath(new URL('../../bench/decode-only.mjs', import.meta.url));
+const PARQUET_ONLY = fileURLToPath(new URL('../../bench/parquet-only.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/netdev-times.js', import.meta.url));
 
 describe('bench measurements', () => {
   it("reads a Node child's own rusage, page faults included", async () => {
@@ -26,6 +32,27 @@ describe('bench measurements', () => {
   it('decodes and normalises a trace in a worker, and fails on what is none (decode-only.mjs, on dist)', async () => {
     expect((await measureNode(DECODE_ONLY, [`${TRACES}udp-drop.data`])).exitCode).toBe(0);
     expect((await measureNode(DECODE_ONLY, [`${TRACES}no-such.data`])).exitCode).not.toBe(0);
+  });
+
+  it('times the Parquet half alone from Arrow tables (parquet-only.mjs, on dist), and fails without them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ndt-pq-only-'));
+    const arrow = join(dir, 'arrow');
+    const r = spawnSync(process.execPath, [
+      BIN,
+      'convert',
+      `${TRACES}udp-drop.ns.txt`,
+      '-o',
+      arrow,
+      '-f',
+      'arrow',
+      '-q',
+    ]);
+    expect(r.status).toBe(0);
+    const m = await measureInner(PARQUET_ONLY, [arrow]);
+    expect(m.exitCode).toBe(0);
+    expect(m.wallS).toBeGreaterThan(0);
+    expect(m.cpuS).toBeNull();
+    expect((await measureInner(PARQUET_ONLY, [dir])).exitCode).not.toBe(0);
   });
 
   it('prices a fresh page above one written again', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CommandProfile } from '../../bench/profile.js';
-import { DECODE_ONLY_ROW, onNode, summarise, type CaseResult } from '../../bench/report.js';
+import { DECODE_ONLY_ROW, onNode, PARQUET_ONLY_ROW, summarise, type CaseResult } from '../../bench/report.js';
 
 const run = (wallS: number, cpuS: number | null, peakRssMb: number | null, pageFaults: number | null = null) => ({
   wallS,
@@ -146,6 +146,24 @@ describe('bench summary, the report on two threads', () => {
     // The reference's 12 s over the fastest decode-only run (0.75 s); measured as the report row's 12 / 1.
     expect(c?.ceiling).toBeCloseTo(16);
     expect(c?.measured).toBeCloseTo(12);
+  });
+});
+
+describe('bench summary, the Parquet half alone', () => {
+  it('bounds convert by perf script, and by the reference, over the time Parquet alone takes', () => {
+    const rows = [
+      ...cases,
+      row(PARQUET_ONLY_ROW, 'tcp-bulk.ns.txt', 2000, [run(1.6, null, null), run(1.25, null, null)]),
+    ];
+    const { json } = summarise(rows, { cpus: 2, model: 'test', node: 'v20.1.0' }, [], 2);
+    const ceilings = (json as { ceilings: { what: string; measured: number; ceiling: number | null }[] }).ceilings;
+    const at = (part: string) => ceilings.find((c) => c.what.includes(part));
+    // perf script took 1 s, the reference 12 s; the fastest Parquet-only run 1.25 s.
+    expect(at('vs perf script --ns, at most')?.ceiling).toBeCloseTo(0.8);
+    expect(at('vs perf script --ns, at most')?.measured).toBeCloseTo(1 / 1.5);
+    expect(at('vs reference analyser, at most')?.ceiling).toBeCloseTo(9.6);
+    // No perf.data row here: its measured ratio is not made up.
+    expect(at('tcp-bulk.data (native) vs perf script --ns, the same')).toMatchObject({ measured: null, ceiling: 0.8 });
   });
 });
 
