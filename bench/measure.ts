@@ -127,7 +127,7 @@ export function measurePageCost(times = 3): { firstTouchUs: number; againUs: num
  * A script that times itself (bench/parquet-only.mjs): its last stdout line's `seconds` is the row's time;
  * the process's CPU, memory and faults are not the part timed, and are not given.
  */
-export async function measureInner(script: string, args: string[]): Promise<Measurement & { stderr: string }> {
+export function measureInner(script: string, args: string[]): Promise<Measurement & { stderr: string }> {
   const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let seconds: number | null = null;
@@ -135,12 +135,12 @@ export async function measureInner(script: string, args: string[]): Promise<Meas
     const v: unknown = JSON.parse(last);
     if (typeof v === 'object' && v !== null && 'seconds' in v) seconds = num(v.seconds);
   }
-  return {
+  return Promise.resolve({
     wallS: seconds ?? 0,
     cpuS: null,
     peakRssMb: null,
     pageFaults: null,
     exitCode: seconds === null ? (r.status ?? 1) || 1 : 0,
     stderr: r.stderr,
-  };
+  });
 }
