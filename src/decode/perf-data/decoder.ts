@@ -253,7 +253,7 @@ export class PerfDataDecoder {
       this.warnings.push(
         `${this.counts.unrenderable} tracepoint samples have no format (no tracing data): their payloads are empty`,
       );
-    this.flush();
+    this.flush(true);
   }
 
   /** Gives back a batch the caller is done with: its arrays and arena serve a later batch. */
@@ -681,10 +681,17 @@ export class PerfDataDecoder {
     return reader;
   }
 
-  private flush(): void {
+  /** Hands over the current batch; after the last one (`end`), no next one is made: nothing will fill it. */
+  private flush(last = false): void {
     const full = this.batch;
     if (full.length === 0) return;
     full.arena = this.text.buf;
+    if (last) {
+      this.text = new ByteBuffer(0);
+      this.batch = newRawBatch(0, this.comms, this.events, this.text.buf, this.rawFormats);
+      this.onBatch(full);
+      return;
+    }
     const spare = this.spare.pop();
     if (spare) {
       this.text = new ByteBuffer(0);

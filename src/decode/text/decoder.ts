@@ -160,7 +160,7 @@ export class TraceDecoder {
       this.lineStart = this.textLen;
       this.line(this.text, s, this.textLen);
     }
-    this.flush();
+    this.flush(true);
   }
 
   private pushSlice(b: Uint8Array, s: number, e: number): void {
@@ -448,10 +448,11 @@ export class TraceDecoder {
     return b;
   }
 
-  private flush(): void {
+  /** Hands over the current batch; after the last one (`end`), no next one is made: nothing will fill it. */
+  private flush(last = false): void {
     if (this.batch.length === 0) return;
     const full = this.batch;
-    this.batch = this.nextBatch();
+    this.batch = last ? newRawBatch(0, this.comms, this.events, this.text) : this.nextBatch();
     this.lastEventInBatch = false;
     this.onBatch(full);
   }
