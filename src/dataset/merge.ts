@@ -15,7 +15,8 @@ import { NetdevTimesError } from '../core/errors.js';
 import { toolVersion } from '../core/version.js';
 import { makeDirs, removeEmptyUpTo, tempName, writeFileAtomic } from '../formats/byte-sink.js';
 import { tableNames, tableSpec } from '../tables/schema.js';
-import { partitionFolder, partitionValue, tableFilePath, uniqueValue, type Format } from './layout.js';
+import { partitionFolder, tableFilePath, type Format } from './layout.js';
+import { partitionValue, uniqueValue } from './partition-name.js';
 import { createAndLock } from './lock.js';
 import {
   contentKey,

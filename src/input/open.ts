@@ -1,9 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
 import { closeSync, createReadStream, fstatSync, open as openCallback, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import type { Readable } from 'node:stream';
 import { perfScriptStream } from './perf-script.js';
@@ -88,7 +86,10 @@ export function isRegularFile(path: string): boolean {
  * The decompressed size of an .xz file, from the index xz keeps at its end (`xz --robot --list`: no data is
  * decompressed); null when xz is missing or cannot tell (a corrupt or truncated file).
  */
-export function xzSize(path: string): Promise<number | null> {
+export async function xzSize(path: string): Promise<number | null> {
+  // node:child_process (with its net and dgram modules) and node:zlib load only for the inputs that need
+  // them: a plain trace's run never does, and they were ~10 ms of every command's start.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('xz', ['--robot', '--list', '--', path], { encoding: 'utf8' }, (err, stdout) => {
       const totals = err ? undefined : stdout.split('\n').find((l) => l.startsWith('totals\t'));
@@ -106,6 +107,7 @@ export function xzSize(path: string): Promise<number | null> {
  * file fails with xz's message instead of ending the input early without a word.
  */
 async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const { spawn } = await import('node:child_process');
   const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -134,6 +136,7 @@ async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8A
 
 /** Decompresses gzip; a corrupt or truncated file fails with a NetdevTimesError naming the input. */
 async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
+  const { createGunzip } = await import('node:zlib');
   const gunzip = createGunzip();
   source.on('error', (e: Error) => gunzip.destroy(e));
   source.pipe(gunzip);

@@ -2,7 +2,6 @@
  * perf.data in: `perf script` renders it (perf owns that binary format and its symbol resolution) and we
  * stream its stdout into the text decoder, in the layout with the most information (pid/tid, --ns).
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { byteChunk } from '../core/bytes.js';
 import { NetdevTimesError } from '../core/errors.js';
 
@@ -17,7 +16,8 @@ function perfMissing(perf: string): NetdevTimesError {
 }
 
 /** True when the recording has callchains (perf record -g): then we ask perf script for the frames too. */
-export function hasCallchains(path: string, perf: string): boolean {
+export async function hasCallchains(path: string, perf: string): Promise<boolean> {
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(perf, ['evlist', '-v', '-i', path], { encoding: 'utf8' });
   if (r.error) throw perfMissing(perf);
   return /\bCALLCHAIN\b/.test(r.stdout);
@@ -34,7 +34,8 @@ export function perfScriptArgs(path: string, callchains: boolean): string[] {
  * a failing perf raises its own message instead of ending the input early without a word.
  */
 export async function* perfScriptStream(path: string, perf: string): AsyncGenerator<Uint8Array> {
-  const args = perfScriptArgs(path, hasCallchains(path, perf));
+  const args = perfScriptArgs(path, await hasCallchains(path, perf));
+  const { spawn } = await import('node:child_process');
   const child = spawn(perf, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {

@@ -17,7 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readManifest } from '../helpers/json.js';
-import { partitionValues } from '../../src/dataset/layout.js';
+import { partitionValues } from '../../src/dataset/partition-name.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/netdev-times.js');

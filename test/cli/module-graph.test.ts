@@ -48,6 +48,8 @@ const YARGS = /\/node_modules\/yargs\//;
 const WRITERS =
   /\/(parquet-wasm|apache-arrow)\/|\/dist\/formats\/|\/dist\/dataset\/table-output\.js$|\/dist\/pipeline\/convert(-many)?\.js$/;
 const PIPELINE = /\/dist\/(input|decode|normalise|correlate|pipeline)\//;
+/** Built-ins a plain trace's run has no use for: loaded only by the inputs that need them. */
+const NEEDLESS = /^node:(child_process|zlib|crypto)$/;
 
 describe('modules a run loads', () => {
   it('--version loads yargs (the hook sees it)', () => {
@@ -64,6 +66,21 @@ describe('modules a run loads', () => {
     const urls = loaded(['report', `${TRACES}eth-npm.txt`]);
     expect(urls.some((u) => u.endsWith('/dist/cli/report-command.js'))).toBe(true);
     expect(urls.filter((u) => YARGS.test(u) || WRITERS.test(u))).toEqual([]);
+  });
+
+  it('report and summary of a plain trace or a perf.data: no child processes, zlib or crypto', () => {
+    for (const args of [
+      ['report', `${TRACES}eth-npm.txt`],
+      ['report', `${TRACES}udp-drop.data`],
+      ['summary', `${TRACES}eth-npm.txt`],
+    ])
+      for (const bundled of [false, true])
+        expect(
+          loaded(args, bundled).filter((u) => NEEDLESS.test(u)),
+          `${args.join(' ')}${bundled ? ', bundled' : ''}`,
+        ).toEqual([]);
+    // The hook does see them where they are needed: a .gz input loads zlib.
+    expect(loaded(['report', `${TRACES}http-lo.data.gz`]).some((u) => u === 'node:zlib')).toBe(true);
   });
 
   it('summary of a trace: no yargs, no Parquet/Arrow libraries (only a dataset has files to read)', () => {
