@@ -106,8 +106,7 @@ export async function xzSize(path: string): Promise<number | null> {
  * xz's exit status is known only after its stdout has ended, so it is checked then: a corrupt or truncated
  * file fails with xz's message instead of ending the input early without a word.
  */
-async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
-  const { spawn } = await import('node:child_process');
+async function* xzStream(spawn: Spawn, source: Readable, label: string): AsyncGenerator<Uint8Array> {
   const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -135,8 +134,7 @@ async function* xzStream(source: Readable, label: string): AsyncGenerator<Uint8A
 }
 
 /** Decompresses gzip; a corrupt or truncated file fails with a NetdevTimesError naming the input. */
-async function* gunzipStream(source: Readable, label: string): AsyncGenerator<Uint8Array> {
-  const { createGunzip } = await import('node:zlib');
+async function* gunzipStream(createGunzip: CreateGunzip, source: Readable, label: string): AsyncGenerator<Uint8Array> {
   const gunzip = createGunzip();
   source.on('error', (e: Error) => gunzip.destroy(e));
   source.pipe(gunzip);
@@ -230,6 +228,7 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
     return { format: 'perf-data', kind, path, chunks: nothing() };
   }
   if (kind === 'text') return { format: 'text', kind, chunks: fileChunks(path, options.reuseChunks === true) };
+  const decompress = await decompressor(kind);
   const meter = options.meter;
   // Shown progress counts what the decompressor has taken: smaller reads keep it close to what is decoded
   // (1 MiB is a third of tcp-bulk.ns.txt.xz).
@@ -240,7 +239,7 @@ export async function openTextInput(path: string, options: InputOptions = {}): P
     raw.on('data', (c: string | Buffer) => {
       meter.bytes += c.length;
     });
-  return decompressed(kind, raw, label, options);
+  return decompressed(kind, decompress, raw, label, options);
 }
 
 /**
@@ -256,7 +255,8 @@ async function openStream(source: Readable, label: string, options: InputOptions
   }
   if (kind === null || kind === 'text') return { format: 'text', kind: 'text', chunks: bytes };
   const { Readable: R } = await import('node:stream');
-  return decompressed(kind, R.from(bytes), label, options);
+  const decompress = await decompressor(kind);
+  return decompressed(kind, decompress, R.from(bytes), label, options);
 }
 
 /** A stream's chunks, a read error as one line naming the input. */
@@ -273,19 +273,39 @@ async function* readErrors(source: Readable, label: string, meter?: ReadMeter): 
   }
 }
 
+type Spawn = typeof import('node:child_process').spawn;
+type CreateGunzip = typeof import('node:zlib').createGunzip;
+type Decompressor = (raw: Readable, label: string) => AsyncGenerator<Uint8Array>;
+
+/**
+ * The decompressor of a kind, with the module it needs (node:zlib, node:child_process for xz) loaded now: only
+ * the inputs that need one pay for loading it. Awaited before the input's stream is made, never between: a
+ * metered stream flows from its 'data' listener on, and chunks read during an await would be lost.
+ */
+async function decompressor(kind: 'gzip' | 'xz' | 'zstd'): Promise<Decompressor> {
+  if (kind === 'gzip') {
+    const { createGunzip } = await import('node:zlib');
+    return (raw, label) => gunzipStream(createGunzip, raw, label);
+  }
+  if (kind === 'xz') {
+    const { spawn } = await import('node:child_process');
+    return (raw, label) => xzStream(spawn, raw, label);
+  }
+  return zstdStream;
+}
+
 /**
  * A compressed input, decompressed as it streams: `perf script` text, or a perf.data (found by its magic
  * once decompressed), which then goes to the native reader as a stream.
  */
 async function decompressed(
   kind: 'gzip' | 'xz' | 'zstd',
+  decompress: Decompressor,
   raw: Readable,
   label: string,
   options: InputOptions,
 ): Promise<OpenedInput> {
-  const plain =
-    kind === 'gzip' ? gunzipStream(raw, label) : kind === 'xz' ? xzStream(raw, label) : zstdStream(raw, label);
-  const inner = await sniffStream(plain);
+  const inner = await sniffStream(decompress(raw, label));
   if (inner.kind === 'perf-data') {
     if (options.viaPerf === true)
       throw new NetdevTimesError(`${label}: --via-perf needs an uncompressed perf.data file`, 2);
