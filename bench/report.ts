@@ -183,27 +183,44 @@ export function summarise(
   ceiling('convert tcp-bulk.data (native) vs perf script --ns (x)', perf, convertData, 1);
   ceiling('report tcp-bulk.data (native) vs reference analyser (x)', ref, reportData, 8);
   ceiling('convert 4 x tcp-bulk: both cores vs one core (x)', fourOne, fourBoth, 1.9);
-  // convert's encoder thread writes every table's Parquet one request after another, from its spawn on: no
-  // conversion of tcp-bulk ends sooner than that work alone, with every chunk ready from the start.
-  const parquetOnly = find(PARQUET_ONLY_ROW, 'tcp-bulk.ns.txt');
-  const byParquet = (what: string, over: CaseResult | undefined, ours: CaseResult | undefined, goal: number): void => {
-    const at = over && parquetOnly ? best(over).wallS / best(parquetOnly).wallS : null;
+  // A bound row: work the command must do alone, timed alone (the ratio can reach no further than `over`'s
+  // time over it). convert's encoder thread writes every table's Parquet one request after another, from its
+  // spawn on; split over two threads, the report could end no sooner than its decoding and normalising alone
+  // in a worker (from the process's start to the last batch).
+  const bounded = (
+    what: string,
+    over: CaseResult | undefined,
+    ours: CaseResult | undefined,
+    goal: number,
+    bound: CaseResult | undefined,
+  ): void => {
+    const at = over && bound ? best(over).wallS / best(bound).wallS : null;
     ceilings.push({ what, measured: ratio(over, ours), ceiling: at, goal, cpuCut: null });
   };
-  byParquet('convert tcp-bulk vs perf script --ns, at most perf script / Parquet alone (x)', perf, convert, 1);
-  byParquet('convert tcp-bulk.data (native) vs perf script --ns, the same bound (x)', perf, convertData, 1);
-  byParquet('convert tcp-bulk vs reference analyser, at most reference / Parquet alone (x)', ref, convert, 6);
-  // Split over two threads, the report could end no sooner than its decoding and normalising alone in a
-  // worker (from the process's start to the last batch): the reference's time over that is its ceiling.
+  const parquetOnly = find(PARQUET_ONLY_ROW, 'tcp-bulk.ns.txt');
   const decodeOnly = find(DECODE_ONLY_ROW, 'tcp-bulk.data');
-  const split = ref && decodeOnly ? best(ref).wallS / best(decodeOnly).wallS : null;
-  ceilings.push({
-    what: 'report tcp-bulk.data vs reference, on two threads: reference / decode+normalise in a worker (x)',
-    measured: ratio(ref, reportData),
-    ceiling: split,
-    goal: 8,
-    cpuCut: null,
-  });
+  bounded(
+    'convert tcp-bulk vs perf script --ns, at most perf script / Parquet alone (x)',
+    perf,
+    convert,
+    1,
+    parquetOnly,
+  );
+  bounded('convert tcp-bulk.data (native) vs perf script --ns, the same bound (x)', perf, convertData, 1, parquetOnly);
+  bounded(
+    'convert tcp-bulk vs reference analyser, at most reference / Parquet alone (x)',
+    ref,
+    convert,
+    6,
+    parquetOnly,
+  );
+  bounded(
+    'report tcp-bulk.data vs reference, on two threads: reference / decode+normalise in a worker (x)',
+    ref,
+    reportData,
+    8,
+    decodeOnly,
+  );
   // The same at the CPU its two lanes (-j 2) take held to one core: their own work, before any contention.
   ceiling('convert 4 x tcp-bulk: both cores vs one, at -j 2 CPU on one core (x)', fourOne, fourBoth, 1.9, fourLanesOne);
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less
