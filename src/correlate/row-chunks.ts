@@ -40,7 +40,7 @@ export function fillSpec(
 const SIGN = -0x80000000;
 const NONE_I32 = new Int32Array(0);
 const NONE_U8 = new Uint8Array(0);
-/** Rows a table's first chunk is allocated for (see RowChunks.allocate). */
+/** Rows a table's first chunk is allocated for (see RowChunks.makeRoom). */
 const FIRST_ROWS = 1024;
 
 /**
@@ -57,9 +57,10 @@ export class RowChunks {
   private valid: Uint8Array[] = [];
   private columns: Column[] = [];
   private length = 0;
-  /** Arrays are allocated on a chunk's first row, so tables a trace never fills cost nothing. */
-  private allocated = false;
-  /** Rows the current arrays hold: the first chunk's grow as rows come, up to the capacity. */
+  /**
+   * Rows the current chunk's arrays hold; 0 until its first row, so tables a trace never fills cost nothing.
+   * The first chunk's grow as rows come, up to the capacity.
+   */
   private rows = 0;
   /** Rows handed to the sink so far. */
   emitted = 0;
@@ -81,8 +82,7 @@ export class RowChunks {
   /** Index of a new row in the current chunk; flushes first when the chunk is full. */
   row(): number {
     if (this.length === this.capacity) this.flush();
-    if (!this.allocated) this.allocate();
-    if (this.length === this.rows) this.grow(this.length + 1);
+    if (this.length === this.rows) this.makeRoom(this.length + 1);
     return this.length++;
   }
 
@@ -143,8 +143,7 @@ export class RowChunks {
 
   /** Appends n rows (at most `room()`, which must be positive) and returns the first one's index. */
   take(n: number): number {
-    if (!this.allocated) this.allocate();
-    if (this.length + n > this.rows) this.grow(this.length + n);
+    if (this.length + n > this.rows) this.makeRoom(this.length + n);
     const r0 = this.length;
     this.length += n;
     return r0;
@@ -255,7 +254,7 @@ export class RowChunks {
     this.length = 0;
     this.sink(this.table, chunk);
     if (this.reuse) this.clear(n);
-    else this.allocated = false;
+    else this.rows = 0;
   }
 
   /** Rows 0 .. n - 1 back to null, as a new chunk's: every value 0, every dictionary id -1. */
@@ -271,17 +270,15 @@ export class RowChunks {
   }
 
   /**
-   * The first chunk starts at FIRST_ROWS rows and grows: a short trace's tables then cost a few pages, not a
-   * chunk's worth each (six tables of 16384 rows: ~2,500 fresh pages, 30-40 ms of a small report's start on
-   * this VM). Once one chunk was full, the next ones are allocated whole.
+   * Arrays for at least `need` rows of the current chunk. The first chunk starts at FIRST_ROWS rows and grows:
+   * a short trace's tables then cost a few pages, not a chunk's worth each (six tables of 16384 rows: ~2,500
+   * fresh pages, 30-40 ms of a small report's start on this VM). Once one chunk was handed over, the next
+   * ones are allocated whole.
    */
-  private allocate(): void {
-    this.allocated = true;
-    this.resize(this.emitted > 0 ? this.capacity : Math.min(FIRST_ROWS, this.capacity), 0);
-  }
-
-  private grow(need: number): void {
-    this.resize(Math.min(this.capacity, Math.max(need, 2 * this.rows)), this.length);
+  private makeRoom(need: number): void {
+    if (this.rows === 0)
+      this.resize(this.emitted > 0 ? this.capacity : Math.min(this.capacity, Math.max(need, FIRST_ROWS)), 0);
+    else this.resize(Math.min(this.capacity, Math.max(need, 2 * this.rows)), this.length);
   }
 
   /** New arrays of `rows` rows for every column (all null), the first `keep` rows copied from the current ones. */

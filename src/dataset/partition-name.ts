@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { PARTITION_PREFIX } from './layout.js';
 
+/** The bytes of a folder name on common file systems (ext4, XFS, APFS, NTFS in UTF-16 units, fewer). */
 const MAX_NAME_BYTES = 255;
 /** Room kept for a `-N` that makes a name unique. */
 const SUFFIX_ROOM = 8;

@@ -87,8 +87,7 @@ export function isRegularFile(path: string): boolean {
  * decompressed); null when xz is missing or cannot tell (a corrupt or truncated file).
  */
 export async function xzSize(path: string): Promise<number | null> {
-  // node:child_process (with its net and dgram modules) and node:zlib load only for the inputs that need
-  // them: a plain trace's run never does, and they were ~10 ms of every command's start.
+  // Loaded here, as the decompressors' modules are (see decompressor): a plain trace's run never needs them.
   const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('xz', ['--robot', '--list', '--', path], { encoding: 'utf8' }, (err, stdout) => {

@@ -15,9 +15,10 @@ function perfMissing(perf: string): NetdevTimesError {
   );
 }
 
+type SpawnSync = typeof import('node:child_process').spawnSync;
+
 /** True when the recording has callchains (perf record -g): then we ask perf script for the frames too. */
-export async function hasCallchains(path: string, perf: string): Promise<boolean> {
-  const { spawnSync } = await import('node:child_process');
+export function hasCallchains(spawnSync: SpawnSync, path: string, perf: string): boolean {
   const r = spawnSync(perf, ['evlist', '-v', '-i', path], { encoding: 'utf8' });
   if (r.error) throw perfMissing(perf);
   return /\bCALLCHAIN\b/.test(r.stdout);
@@ -34,8 +35,9 @@ export function perfScriptArgs(path: string, callchains: boolean): string[] {
  * a failing perf raises its own message instead of ending the input early without a word.
  */
 export async function* perfScriptStream(path: string, perf: string): AsyncGenerator<Uint8Array> {
-  const args = perfScriptArgs(path, await hasCallchains(path, perf));
-  const { spawn } = await import('node:child_process');
+  // Loaded here: only a run through perf needs a child process.
+  const { spawn, spawnSync } = await import('node:child_process');
+  const args = perfScriptArgs(path, hasCallchains(spawnSync, path, perf));
   const child = spawn(perf, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
