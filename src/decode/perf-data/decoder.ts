@@ -362,7 +362,7 @@ export class PerfDataDecoder {
         const hi = u64Halves.hiAt(v, s + t, le);
         const lo = u64Halves.loAt(v, s + t, le);
         if ((hi | lo) !== 0 && (hi & lo) !== 0xffffffff) {
-          this.queue.queue(b, s, size, hi, lo, attr);
+          this.queue.queue(b, v, s, size, hi, lo, attr);
           return;
         }
       }
@@ -383,7 +383,7 @@ export class PerfDataDecoder {
         const hi = this.sample.timeHi;
         const lo = this.sample.timeLo;
         if ((hi | lo) !== 0 && (hi & lo) !== 0xffffffff) {
-          this.queue.queue(b, s, size, hi, lo, attr);
+          this.queue.queue(b, v, s, size, hi, lo, attr);
           return;
         }
       }

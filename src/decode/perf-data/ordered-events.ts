@@ -5,6 +5,7 @@
  * still queued (perf warns, then delivers it at the next flush), so the output order is perf's, not a global
  * sort. Record bytes are copied into one arena and the queue is columns of it: no object per event.
  */
+import { copyBytes } from '../../core/bytes.js';
 
 /** Called per delivered record: its bytes are arena[off, off + its header size). */
 export type Deliver = (arena: Uint8Array, view: DataView, off: number, attr: number) => void;
@@ -22,6 +23,10 @@ export class OrderedEvents {
   private hi: Uint32Array = new Uint32Array(4096);
   private lo: Uint32Array = new Uint32Array(4096);
   private attr: Int32Array = new Int32Array(4096);
+  /** The sort's slot order, its other buffer, and its run starts (one more than the slots). */
+  private order: Int32Array = new Int32Array(4096);
+  private scratch: Int32Array = new Int32Array(4096);
+  private runs: Int32Array = new Int32Array(4097);
   private n = 0;
   private maxHi = 0;
   private maxLo = 0;
@@ -39,8 +44,8 @@ export class OrderedEvents {
     return this.n;
   }
 
-  /** Queues the record src[s, s + len) with time hi:lo (not 0, not ~0: those are delivered at once). */
-  queue(src: Uint8Array, s: number, len: number, hi: number, lo: number, attr: number): void {
+  /** Queues the record src[s, s + len) (sv views src) with time hi:lo (not 0, not ~0: those are delivered at once). */
+  queue(src: Uint8Array, sv: DataView, s: number, len: number, hi: number, lo: number, attr: number): void {
     if (this.arenaLen + len > this.maxBytes && this.n > 0) this.flushHalf();
     if (this.arenaLen + len > this.arena.length) this.growArena(len);
     if (this.n === this.off.length) this.growColumns();
@@ -50,7 +55,7 @@ export class OrderedEvents {
     this.hi[i] = hi;
     this.lo[i] = lo;
     this.attr[i] = attr;
-    this.arena.set(src.subarray(s, s + len), this.arenaLen);
+    copyBytes(this.arena, this.view, this.arenaLen, src, sv, s, s + len);
     this.arenaLen += len;
     if (hi > this.maxHi || (hi === this.maxHi && lo > this.maxLo)) {
       this.maxHi = hi;
@@ -73,7 +78,7 @@ export class OrderedEvents {
   private flushHalf(): void {
     // perf's OE_FLUSH__HALF: up to the time halfway between the first and the last queued.
     const order = this.sorted();
-    const mid = order[(order.length - 1) >> 1];
+    const mid = order[(this.n - 1) >> 1];
     this.halfFlushes++;
     this.deliverSorted(order, this.hi[mid], this.lo[mid]);
   }
@@ -83,54 +88,107 @@ export class OrderedEvents {
     this.deliverSorted(this.sorted(), limHi, limLo);
   }
 
-  /** Queue slots in (time, arrival) order; slots are in arrival order, so the slot breaks ties. */
-  private sorted(): number[] {
+  /**
+   * Queue slots in (time, arrival) order, in the first n entries of the array returned. A stable natural merge
+   * sort: perf record writes a round as one time-ordered run per CPU buffer, so a round is a few long runs
+   * merged in a few passes, with no comparator calls and no array allocated per round.
+   */
+  private sorted(): Int32Array {
     const n = this.n;
-    const order = new Array<number>(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    const hi = this.hi;
-    const lo = this.lo;
-    // Array#sort is a stable TimSort: the per-cpu runs perf record writes in a round come out merged.
-    order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
-    return order;
+    const { hi, lo } = this;
+    let from = this.order;
+    let to = this.scratch;
+    const runs = this.runs;
+    let nRuns = 0;
+    for (let i = 0; i < n; i++) {
+      from[i] = i;
+      // A new run where the time falls; equal times stay in arrival order within the run.
+      if (i === 0 || hi[i - 1] > hi[i] || (hi[i - 1] === hi[i] && lo[i - 1] > lo[i])) runs[nRuns++] = i;
+    }
+    runs[nRuns] = n;
+    while (nRuns > 1) {
+      let merged = 0;
+      for (let r = 0; r < nRuns; r += 2) {
+        const a0 = runs[r];
+        const a1 = runs[r + 1];
+        const b1 = r + 2 <= nRuns ? runs[r + 2] : a1;
+        let a = a0;
+        let b = a1;
+        let k = a0;
+        // Ties take the left run's slot: every slot of it arrived before every slot of the right one.
+        while (a < a1 && b < b1) {
+          const x = from[a];
+          const y = from[b];
+          if (hi[x] > hi[y] || (hi[x] === hi[y] && lo[x] > lo[y])) {
+            to[k++] = y;
+            b++;
+          } else {
+            to[k++] = x;
+            a++;
+          }
+        }
+        while (a < a1) to[k++] = from[a++];
+        while (b < b1) to[k++] = from[b++];
+        runs[merged++] = a0;
+      }
+      runs[merged] = n;
+      nRuns = merged;
+      const t = from;
+      from = to;
+      to = t;
+    }
+    this.order = from;
+    this.scratch = to;
+    return from;
   }
 
-  /** Delivers the sorted slots up to the limit, then keeps the rest (in arrival order) in a fresh arena. */
-  private deliverSorted(order: number[], limHi: number, limLo: number): void {
+  /** Delivers the sorted slots up to the limit, then keeps the rest (in arrival order) in the other arena. */
+  private deliverSorted(order: Int32Array, limHi: number, limLo: number): void {
     const { hi, lo, off, attr } = this;
     const lens = this.len;
     const arena = this.arena;
     const view = this.view;
+    const n = this.n;
     let k = 0;
-    for (; k < order.length; k++) {
+    for (; k < n; k++) {
       const i = order[k];
       if (hi[i] > limHi || (hi[i] === limHi && lo[i] > limLo)) break;
       this.deliver(arena, view, off[i], attr[i]);
     }
     if (k === 0) return;
-    if (k === order.length) {
+    if (k === n) {
       this.n = 0;
       this.arenaLen = 0;
       return;
     }
-    // Keep the undelivered in arrival order (their slot order), packed at the arena's start.
-    const keep = order.slice(k).sort((a, b) => a - b);
-    // Two arenas take turns: a round's leftovers move to the other one, never to a fresh allocation.
-    const next = this.spare && this.spare.length >= this.arena.length ? this.spare : new Uint8Array(this.arena.length);
+    // The delivered are exactly the slots at or before the limit: the others are kept, in slot order, packed
+    // at the start of the other arena (two arenas take turns: no fresh allocation per round). Slots are in
+    // arrival order in the arena, so kept slots next to each other are copied as one span.
+    const next = this.spare && this.spare.length >= arena.length ? this.spare : new Uint8Array(arena.length);
     this.spare = arena;
     let len = 0;
-    for (let j = 0; j < keep.length; j++) {
-      const i = keep[j];
+    let j = 0;
+    let spanFrom = 0;
+    let spanTo = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(hi[i] > limHi || (hi[i] === limHi && lo[i] > limLo))) continue;
       const size = lens[i];
-      next.set(arena.subarray(off[i], off[i] + size), len);
+      const at = off[i];
+      if (at !== spanTo) {
+        if (spanTo > spanFrom) next.set(arena.subarray(spanFrom, spanTo), len - (spanTo - spanFrom));
+        spanFrom = at;
+      }
+      spanTo = at + size;
       off[j] = len;
       lens[j] = size;
       hi[j] = hi[i];
       lo[j] = lo[i];
       attr[j] = attr[i];
       len += size;
+      j++;
     }
-    this.n = keep.length;
+    next.set(arena.subarray(spanFrom, spanTo), len - (spanTo - spanFrom));
+    this.n = j;
     this.arena = next;
     this.view = new DataView(next.buffer);
     this.arenaLen = len;
@@ -160,5 +218,8 @@ export class OrderedEvents {
     this.attr = g32(this.attr);
     this.hi = gu(this.hi);
     this.lo = gu(this.lo);
+    this.order = new Int32Array(n);
+    this.scratch = new Int32Array(n);
+    this.runs = new Int32Array(n + 1);
   }
 }
