@@ -21,11 +21,20 @@ import { copies, ROOT, repeated, synthetic, tcpBulkData, tcpBulkText, type Input
 import { measureCommand, measureInner, measureNode, measurePageCost, type Measurement } from './measure.js';
 import { DEFAULT_OTHER_NODE, MACHINE_NODE, otherNode, type NodeBinary } from './node.js';
 import { profileCommand, type CommandProfile } from './profile.js';
-import { DECODE_ONLY_ROW, onNode, PARQUET_ONLY_ROW, STARTUP_EVENTS, summarise, type CaseResult } from './report.js';
+import {
+  DECODE_ONLY_ROW,
+  onNode,
+  PARQUET_ONLY_ROW,
+  REPORT_TAIL_ROW,
+  STARTUP_EVENTS,
+  summarise,
+  type CaseResult,
+} from './report.js';
 
 const BIN = join(ROOT, 'bin/netdev-times.js');
 const DECODE_ONLY = join(ROOT, 'bench/decode-only.mjs');
 const PARQUET_ONLY = join(ROOT, 'bench/parquet-only.mjs');
+const REPORT_TAIL = join(ROOT, 'bench/report-tail.mjs');
 
 const { values: opts } = parseArgs({
   options: {
@@ -124,6 +133,20 @@ function decodeOnlyPlan(input: Input): Plan {
     node: MACHINE_NODE,
     times: runs,
     run: () => measureNode(DECODE_ONLY, [input.path]),
+  };
+}
+
+/**
+ * The report's work after its last batch (bench/report-tail.mjs): what a report split over two threads still
+ * has to do once its decoding half has ended.
+ */
+function reportTailPlan(input: Input): Plan {
+  return {
+    name: REPORT_TAIL_ROW,
+    input,
+    node: MACHINE_NODE,
+    times: runs,
+    run: () => measureInner(REPORT_TAIL, [input.path]),
   };
 }
 
@@ -320,6 +343,7 @@ async function main(): Promise<void> {
     ...both((node) => convertPlan(bulkData, 'default', node)),
     ...both((node) => reportPlan(bulkData, node)),
     decodeOnlyPlan(bulkData),
+    reportTailPlan(bulkData),
     convertPlan(bulk, 'one thread'),
     // The external commands right after the tcp-bulk rows of each round: side by side with them.
     ...external,

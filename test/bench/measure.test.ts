@@ -10,6 +10,7 @@ import { TRACES } from '../helpers/fixtures.js';
 
 const DECODE_ONLY = fileURLToPath(new URL('../../bench/decode-only.mjs', import.meta.url));
 const PARQUET_ONLY = fileURLToPath(new URL('../../bench/parquet-only.mjs', import.meta.url));
+const REPORT_TAIL = fileURLToPath(new URL('../../bench/report-tail.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/netdev-times.js', import.meta.url));
 
 describe('bench measurements', () => {
@@ -32,6 +33,21 @@ describe('bench measurements', () => {
   it('decodes and normalises a trace in a worker, and fails on what is none (decode-only.mjs, on dist)', async () => {
     expect((await measureNode(DECODE_ONLY, [`${TRACES}udp-drop.data`])).exitCode).toBe(0);
     expect((await measureNode(DECODE_ONLY, [`${TRACES}no-such.data`])).exitCode).not.toBe(0);
+  });
+
+  it("times a report's work after its last batch, the whole report rendered (report-tail.mjs, on dist)", async () => {
+    const trace = `${TRACES}udp-drop.data`;
+    const r = spawnSync(process.execPath, [REPORT_TAIL, trace], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const { seconds, chars } = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as {
+      seconds: number;
+      chars: number;
+    };
+    const report = spawnSync(process.execPath, [BIN, 'report', trace], { encoding: 'utf8' });
+    expect(chars).toBe(report.stdout.length);
+    expect(seconds).toBeGreaterThan(0);
+    expect((await measureInner(REPORT_TAIL, [trace])).wallS).toBeGreaterThan(0);
+    expect((await measureInner(REPORT_TAIL, [`${TRACES}no-such.data`])).exitCode).not.toBe(0);
   });
 
   it('times the Parquet half alone from Arrow tables (parquet-only.mjs, on dist), and fails without them', async () => {
