@@ -2,8 +2,9 @@ import type { BufferStatus } from '../correlate/stats.js';
 import type { TableChunk } from '../core/columns.js';
 import { dictAt, dictCol, i64Col, intCol, u64Col } from '../tables/chunk-columns.js';
 import { PendingHunk } from './pending-hunk.js';
+import { TxLines } from './tx-lines.js';
 import { reportText } from '../core/strings.js';
-import { hex64, msec, pad, secsDotUsecs, signedNs } from './py-format.js';
+import { hex64 } from './py-format.js';
 
 /** The reference's options: `tx`, `rx`, `dev=NAME`, `debug`. Neither tx nor rx means both. */
 export interface ReportOptions {
@@ -34,8 +35,8 @@ export class ReportRenderer {
   private readonly debug: boolean;
   private readonly hunks = new Map<number, PendingHunk>();
   private nextHunk = 0;
-  /** Transmit lines by report_order; null when dev= hides the line. */
-  private readonly txLines: (string | null)[] = [];
+  /** Transmit lines by report_order. */
+  private readonly txLines = new TxLines();
   private txRows = 0;
   private readonly counted: BufferStatus = {
     txQueueRemain: 0,
@@ -107,8 +108,8 @@ export class ReportRenderer {
     }
     if (this.showTx) {
       this.emit(TX_HEADER);
-      for (let k = 0; k < this.txLines.length; k++) {
-        const line = this.txLines.at(k);
+      for (let k = 0; k < this.txLines.count; k++) {
+        const line = this.txLines.line(k);
         if (line === undefined)
           throw new Error(`report: tx_packets has no row with report_order ${k} (of ${this.txRows})`);
         if (line !== null) this.emit(line);
@@ -281,14 +282,9 @@ export class ReportRenderer {
       if (!order.valid[r] || !this.showTx) continue;
       this.txRows++;
       const d = reportText(dictAt(dev, r) ?? 'None');
-      let line: string | null = null;
-      if (this.dev === undefined || d.includes(this.dev)) {
-        // `%6d.%06d`: the micro part is always 7 characters, so padding the whole to 13 pads the seconds to 6.
-        line =
-          `${pad(d, 7)} ${pad(len.values[r], 5)} ${pad(secsDotUsecs(queue[2 * r], queue[2 * r + 1]), 13)}sec ` +
-          `${pad(msec(signedNs(qdisc[2 * r], qdisc[2 * r + 1])), 12)}msec      ${pad(msec(signedNs(device[2 * r], device[2 * r + 1])), 12)}msec`;
-      }
-      this.txLines[order.values[r]] = line;
+      if (this.dev === undefined || d.includes(this.dev))
+        this.txLines.add(order.values[r], d, len.values[r], queue, qdisc, device, r);
+      else this.txLines.hide(order.values[r]);
     }
   }
 
