@@ -31,8 +31,11 @@ interface Machine {
 
 const MB = 1024 * 1024;
 
-/** The row of bench/decode-only.mjs: decode and normalise only, in a worker thread. */
-export const DECODE_ONLY_ROW = 'decode + normalise only, in a worker';
+/** The row of bench/decode-only.mjs: decode and normalise only (the main thread's half of a split report). */
+export const DECODE_ONLY_ROW = 'decode + normalise only';
+
+/** The row of bench/report-split.mjs: the report split over two threads, as the bench builds it. */
+export const REPORT_SPLIT_ROW = 'report, split over two threads (bench model)';
 
 /** The row of bench/report-tail.mjs: the report's work after its last batch (finish and render); its time only. */
 export const REPORT_TAIL_ROW = "report's work after its last batch (timed inside)";
@@ -206,6 +209,7 @@ export function summarise(
   const parquetOnly = find(PARQUET_ONLY_ROW, 'tcp-bulk.ns.txt');
   const decodeOnly = find(DECODE_ONLY_ROW, 'tcp-bulk.data');
   const reportTail = find(REPORT_TAIL_ROW, 'tcp-bulk.data');
+  const reportSplit = find(REPORT_SPLIT_ROW, 'tcp-bulk.data');
   bounded(
     'convert tcp-bulk vs perf script --ns, at most perf script / Parquet alone (x)',
     perf,
@@ -222,13 +226,15 @@ export function summarise(
     parquetOnly,
   );
   bounded(
-    'report tcp-bulk.data vs reference, on two threads: reference / (decode+normalise in a worker + tail) (x)',
+    'report tcp-bulk.data vs reference, on two threads: reference / (decode+normalise + tail) (x)',
     ref,
     reportData,
     8,
     decodeOnly,
     reportTail,
   );
+  // The split as built: its measured ratio, and its ceiling at the CPU its two threads took.
+  ceiling('report tcp-bulk.data split over two threads (bench model) vs reference (x)', ref, reportSplit, 8);
   // The same at the CPU its two lanes (-j 2) take held to one core: their own work, before any contention.
   ceiling('convert 4 x tcp-bulk: both cores vs one, at -j 2 CPU on one core (x)', fourOne, fourBoth, 1.9, fourLanesOne);
   // What bounds the speed, derived from the rows: the long trace's rate once started (its time less

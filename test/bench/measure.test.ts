@@ -11,6 +11,7 @@ import { TRACES } from '../helpers/fixtures.js';
 const DECODE_ONLY = fileURLToPath(new URL('../../bench/decode-only.mjs', import.meta.url));
 const PARQUET_ONLY = fileURLToPath(new URL('../../bench/parquet-only.mjs', import.meta.url));
 const REPORT_TAIL = fileURLToPath(new URL('../../bench/report-tail.mjs', import.meta.url));
+const REPORT_SPLIT = fileURLToPath(new URL('../../bench/report-split.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/netdev-times.js', import.meta.url));
 
 describe('bench measurements', () => {
@@ -30,7 +31,7 @@ describe('bench measurements', () => {
     expect(m.pageFaults === null || m.pageFaults > 0).toBe(true);
   });
 
-  it('decodes and normalises a trace in a worker, and fails on what is none (decode-only.mjs, on dist)', async () => {
+  it('decodes and normalises a trace, and fails on what is none (decode-only.mjs, on dist)', async () => {
     expect((await measureNode(DECODE_ONLY, [`${TRACES}udp-drop.data`])).exitCode).toBe(0);
     expect((await measureNode(DECODE_ONLY, [`${TRACES}no-such.data`])).exitCode).not.toBe(0);
   });
@@ -48,6 +49,17 @@ describe('bench measurements', () => {
     expect(seconds).toBeGreaterThan(0);
     expect((await measureInner(REPORT_TAIL, [trace])).wallS).toBeGreaterThan(0);
     expect((await measureInner(REPORT_TAIL, [`${TRACES}no-such.data`])).exitCode).not.toBe(0);
+  });
+
+  it("splits the report over two threads into the CLI's report, byte for byte (report-split.mjs, on dist)", () => {
+    for (const trace of [`${TRACES}udp-drop.data`, `${TRACES}mixed.ns.txt`]) {
+      const split = spawnSync(process.execPath, [REPORT_SPLIT, trace]);
+      const cli = spawnSync(process.execPath, [BIN, 'report', trace]);
+      expect(split.status).toBe(0);
+      expect(cli.stdout.length).toBeGreaterThan(1000);
+      expect(split.stdout.equals(cli.stdout)).toBe(true);
+    }
+    expect(spawnSync(process.execPath, [REPORT_SPLIT, `${TRACES}no-such.data`]).status).not.toBe(0);
   });
 
   it('times the Parquet half alone from Arrow tables (parquet-only.mjs, on dist), and fails without them', async () => {

@@ -9,6 +9,7 @@ import {
   DECODE_ONLY_ROW,
   onNode,
   PARQUET_ONLY_ROW,
+  REPORT_SPLIT_ROW,
   REPORT_TAIL_ROW,
   summarise,
   type CaseResult,
@@ -155,6 +156,17 @@ describe('bench summary, the report on two threads', () => {
     // The reference's 12 s over the fastest decode-only run (0.75 s) and the fastest tail (0.05 s).
     expect(c?.ceiling).toBeCloseTo(15);
     expect(c?.measured).toBeCloseTo(12);
+  });
+
+  it('gives the split as built its measured ratio, and its ceiling at the CPU its two threads took', () => {
+    const split = row(REPORT_SPLIT_ROW, 'tcp-bulk.data', 2000, [run(0.9, 1.6, 100), run(0.8, 1.5, 100)]);
+    const { json } = summarise([...cases, report, split], { cpus: 2, model: 'test', node: 'v20.1.0' }, [], 2);
+    const c = (json as { ceilings: { what: string; measured: number; ceiling: number }[] }).ceilings.find((x) =>
+      x.what.includes('split over two threads'),
+    );
+    // The reference's 12 s over the fastest split run (0.8 s); at its 1.5 s of CPU on 2 cores, 12 / 0.75.
+    expect(c?.measured).toBeCloseTo(15);
+    expect(c?.ceiling).toBeCloseTo(16);
   });
 
   it('gives no ceiling when one of its parts was not measured', () => {
