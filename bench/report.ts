@@ -192,8 +192,8 @@ export function summarise(
   // Bound rows: work the command must do alone and one part after another, each timed alone (the ratio can
   // reach no further than `over`'s time over their fastest runs added up). convert's encoder thread writes
   // every table's Parquet one request after another, from its spawn on; split over two threads, the report
-  // could end no sooner than its decoding and normalising alone in a worker (from the process's start to the
-  // last batch), and then what it does once every batch is in (its tail).
+  // could end no sooner than its decoding and normalising alone (from the process's start to the last batch),
+  // and then what it does once every batch is in (its tail).
   const bounded = (
     what: string,
     over: CaseResult | undefined,
