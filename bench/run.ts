@@ -125,58 +125,16 @@ function convertPlan(input: Input, mode: ConvertMode = 'default', node = MACHINE
 }
 
 /**
- * Decode and normalise only (bench/decode-only.mjs): the half of a report split over two threads that the
- * main thread keeps (bench/report-split.mjs); the split could not end sooner, whatever the other thread did.
+ * One of the bench's own scripts (bench/*.mjs) on the machine's Node: timed from outside like the CLI (its CPU,
+ * memory and faults), or, `inside`, only the part it times itself.
  */
-function decodeOnlyPlan(input: Input): Plan {
+function scriptPlan(name: string, script: string, input: Input, args: string[], inside = false): Plan {
   return {
-    name: DECODE_ONLY_ROW,
+    name,
     input,
     node: MACHINE_NODE,
     times: runs,
-    run: () => measureNode(DECODE_ONLY, [input.path]),
-  };
-}
-
-/**
- * The report's work after its last batch (bench/report-tail.mjs): what a report split over two threads still
- * has to do once its decoding half has ended.
- */
-function reportTailPlan(input: Input): Plan {
-  return {
-    name: REPORT_TAIL_ROW,
-    input,
-    node: MACHINE_NODE,
-    times: runs,
-    run: () => measureInner(REPORT_TAIL, [input.path]),
-  };
-}
-
-/**
- * The report split over two threads as the bench builds it (bench/report-split.mjs): decoding on the main
- * thread, correlating and rendering on a worker. What a split gains here, and at what CPU.
- */
-function reportSplitPlan(input: Input): Plan {
-  return {
-    name: REPORT_SPLIT_ROW,
-    input,
-    node: MACHINE_NODE,
-    times: runs,
-    run: () => measureNode(REPORT_SPLIT, [input.path]),
-  };
-}
-
-/**
- * The Parquet half of convert alone (bench/parquet-only.mjs): the input's tables, converted once with -f arrow
- * into `arrowDir`, written by parquet-wasm on a new worker thread as convert's encoder thread writes them.
- */
-function parquetOnlyPlan(input: Input, arrowDir: string): Plan {
-  return {
-    name: PARQUET_ONLY_ROW,
-    input,
-    node: MACHINE_NODE,
-    times: runs,
-    run: () => measureInner(PARQUET_ONLY, [arrowDir]),
+    run: () => (inside ? measureInner(script, args) : measureNode(script, args)),
   };
 }
 
@@ -358,14 +316,19 @@ async function main(): Promise<void> {
     reportPlan(bulk),
     ...both((node) => convertPlan(bulkData, 'default', node)),
     ...both((node) => reportPlan(bulkData, node)),
-    decodeOnlyPlan(bulkData),
-    reportTailPlan(bulkData),
-    reportSplitPlan(bulkData),
+    // The half of a report split over two threads that its main thread keeps: the split could not end sooner.
+    scriptPlan(DECODE_ONLY_ROW, DECODE_ONLY, bulkData, [bulkData.path]),
+    // What the split still has to do once its decoding half has ended.
+    scriptPlan(REPORT_TAIL_ROW, REPORT_TAIL, bulkData, [bulkData.path], true),
+    // The split as the bench builds it: decoding on the main thread, correlating and rendering on a worker.
+    scriptPlan(REPORT_SPLIT_ROW, REPORT_SPLIT, bulkData, [bulkData.path]),
     convertPlan(bulk, 'one thread'),
     // The external commands right after the tcp-bulk rows of each round: side by side with them.
     ...external,
     convertPlan(bulk, 'arrow'),
-    parquetOnlyPlan(bulk, arrowTables(bulk)),
+    // The Parquet half of convert alone: the input's tables, converted once with -f arrow, written by
+    // parquet-wasm on a new worker thread as convert's encoder thread writes them.
+    scriptPlan(PARQUET_ONLY_ROW, PARQUET_ONLY, bulk, [arrowTables(bulk)], true),
     convertPlan(synthNs),
     convertPlan(synthUs),
     reportPlan(synthNs),
