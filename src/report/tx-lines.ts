@@ -1,3 +1,4 @@
+import { growI32, growU8 } from '../correlate/growable.js';
 import { msec, pad, secsDotUsecs, signedNs } from './py-format.js';
 
 const ABSENT = 0;
@@ -15,8 +16,8 @@ export class TxLines {
   private state = new Uint8Array(0);
   private dev = new Int32Array(0);
   private len = new Int32Array(0);
-  /** Per line six words: the queue time, the Qdisc latency and the device latency, each as (low, high). */
-  private words = new Uint32Array(0);
+  /** Per line six words: the queue time, the Qdisc latency and the device latency, each as (low, high) bits. */
+  private words = new Int32Array(0);
   /** The device names lines print, by their index in `dev`. */
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
@@ -66,26 +67,16 @@ export class TxLines {
     const w = this.words;
     // `%6d.%06d`: the micro part is always 7 characters, so padding the whole to 13 pads the seconds to 6.
     return (
-      `${pad(this.names[this.dev[k]], 7)} ${pad(this.len[k], 5)} ${pad(secsDotUsecs(w[6 * k], w[6 * k + 1]), 13)}sec ` +
-      `${pad(msec(signedNs(w[6 * k + 2], w[6 * k + 3])), 12)}msec      ${pad(msec(signedNs(w[6 * k + 4], w[6 * k + 5])), 12)}msec`
+      `${pad(this.names[this.dev[k]], 7)} ${pad(this.len[k], 5)} ${pad(secsDotUsecs(w[6 * k] >>> 0, w[6 * k + 1] >>> 0), 13)}sec ` +
+      `${pad(msec(signedNs(w[6 * k + 2] >>> 0, w[6 * k + 3])), 12)}msec      ${pad(msec(signedNs(w[6 * k + 4] >>> 0, w[6 * k + 5])), 12)}msec`
     );
   }
 
   private reserve(k: number): void {
     if (k >= this.count) this.count = k + 1;
-    if (k < this.state.length) return;
-    const n = Math.max(k + 1, 2 * this.state.length, 1024);
-    const state = new Uint8Array(n);
-    state.set(this.state);
-    this.state = state;
-    const dev = new Int32Array(n);
-    dev.set(this.dev);
-    this.dev = dev;
-    const len = new Int32Array(n);
-    len.set(this.len);
-    this.len = len;
-    const words = new Uint32Array(6 * n);
-    words.set(this.words);
-    this.words = words;
+    this.state = growU8(this.state, k + 1);
+    this.dev = growI32(this.dev, k + 1);
+    this.len = growI32(this.len, k + 1);
+    this.words = growI32(this.words, 6 * (k + 1));
   }
 }
