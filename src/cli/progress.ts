@@ -136,6 +136,8 @@ export class Progress {
   private shown = false;
   private decoded = 0;
   private events = 0;
+  /** When the decoding of a spooled copy was first drawn (the meter's `spooled`); -1 before. */
+  private spoolT0 = -1;
   /**
    * Redraws between updates: they come once per batch of events, which a slowly fed pipe may take seconds to
    * fill, while the meter counts its bytes as they come.
@@ -181,14 +183,26 @@ export class Progress {
     const now = this.clock();
     if (now - this.last < REDRAW_MS) return;
     this.last = now;
+    // An input spooled whole before its decoding (a compressed file-mode perf.data) has all its stored bytes
+    // read then: what is left is decoding the copy, counted against the copy's size from when it began.
+    const spooled = this.meter.spooled;
+    if (spooled > 0 && this.spoolT0 < 0) this.spoolT0 = now;
     const line = progressLine(
-      {
-        label: this.label,
-        bytes: this.meter.bytes > 0 ? this.meter.bytes : this.decoded,
-        total: this.total,
-        events: this.events,
-        elapsed: (now - this.t0) / 1000,
-      },
+      spooled > 0
+        ? {
+            label: `${this.label} (spooled)`,
+            bytes: this.decoded,
+            total: spooled,
+            events: this.events,
+            elapsed: (now - this.spoolT0) / 1000,
+          }
+        : {
+            label: this.label,
+            bytes: this.meter.bytes > 0 ? this.meter.bytes : this.decoded,
+            total: this.total,
+            events: this.events,
+            elapsed: (now - this.t0) / 1000,
+          },
       this.out.columns ?? 80,
     );
     this.out.write(`\r${line}\x1b[K`);

@@ -92,6 +92,7 @@ export async function openTraceSource(path: string, options: SourceOptions = {})
         throw named(inputLabel(path), e);
       },
     );
+    if (options.meter) options.meter.spooled = file.spooled;
     return new PerfDataSource(
       inputLabel(path),
       file,

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { duration, Progress, progressLine, type ProgressState } from '../../src/cli/progress.js';
 import { ReadMeter } from '../../src/input/meter.js';
 import { openTextInput } from '../../src/input/open.js';
+import { openTraceSource } from '../../src/pipeline/source.js';
 import { TRACES } from '../helpers/fixtures.js';
 
 const state = (more: Partial<ProgressState> = {}): ProgressState => ({
@@ -84,6 +85,28 @@ describe('Progress', () => {
     expect(out.text.filter((t) => t === '\r\x1b[K').length).toBe(2);
   });
 
+  it('a spooled input: its stored bytes read, then the decoding of its copy, timed from when that began', () => {
+    const path = `${TRACES}eth-npm.data`;
+    const size = statSync(path).size;
+    const out = terminal(120);
+    let now = 0;
+    const p = Progress.start(path, { quiet: false }, out, () => now);
+    if (!p) throw new Error('no progress on a terminal');
+    p.meter.bytes = size;
+    now = 1000;
+    p.update(0, 0);
+    expect(out.text.at(-1)).toMatch(/^\reth-npm\.data: 100% /);
+    // The copy is four times the file; its decoding is first drawn at 1.1 s and a quarter done at 2.1 s.
+    p.meter.spooled = 4 * size;
+    now = 1100;
+    p.update(0, 0);
+    expect(out.text.at(-1)).toMatch(/^\reth-npm\.data \(spooled\): 0% /);
+    now = 2100;
+    p.update(size, 5000);
+    expect(out.text.at(-1)).toMatch(/^\reth-npm\.data \(spooled\): 25% {2}ETA 3s .* 5000 events {2}5000\/s/);
+    p.done();
+  });
+
   it('none with --quiet, none when stderr is not a terminal', () => {
     expect(Progress.start(`${TRACES}eth-npm.ns.txt`, { quiet: true }, terminal(80))).toBeNull();
     expect(Progress.start(`${TRACES}eth-npm.ns.txt`, { quiet: false }, { ...terminal(80), isTTY: false })).toBeNull();
@@ -113,4 +136,21 @@ describe('the meter: bytes of the input as stored', () => {
       expect(decoded).toBe(statSync(plain).size);
     });
   }
+
+  it('a file-mode perf.data read from .xz is spooled whole first: the meter says how large the copy is', async () => {
+    const data = `${TRACES}udp-drop.data`;
+    const xzData = join(dir, 'udp-drop.data.xz');
+    writeFileSync(xzData, execFileSync('xz', ['-c', data]));
+    for (const [path, spooled] of [
+      [xzData, statSync(data).size],
+      [data, 0],
+    ] as const) {
+      const meter = new ReadMeter();
+      const source = await openTraceSource(path, { meter });
+      expect(meter.spooled).toBe(spooled);
+      let events = 0;
+      for await (const b of source.batches()) events += b.length;
+      expect(events).toBeGreaterThan(1000);
+    }
+  });
 });

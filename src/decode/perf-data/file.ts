@@ -28,6 +28,8 @@ export interface PerfDataFile {
   /** The bytes to push into a PerfDataDecoder (after configureFile(setup) in file mode). */
   chunks(): AsyncGenerator<Uint8Array>;
   close(): Promise<void>;
+  /** A file-mode stream's size, spooled to a temporary file before any of it could be decoded; 0 otherwise. */
+  spooled: number;
 }
 
 async function readAt(fh: FileHandle, pos: number, len: number): Promise<Uint8Array> {
@@ -47,7 +49,7 @@ export async function openPerfDataFile(path: string): Promise<PerfDataFile> {
     const fileSize = (await fh.stat()).size;
     const head = await readAt(fh, 0, FILE_HEADER_SIZE);
     const header = parseHeader(head.length >= PIPE_HEADER_SIZE ? head : new Uint8Array(head));
-    if (header.pipe) return { setup: null, chunks: () => stream(fh, 0, fileSize), close: () => fh.close() };
+    if (header.pipe) return { setup: null, chunks: () => stream(fh, 0, fileSize), close: () => fh.close(), spooled: 0 };
     const setup = await readSetup(fh, header, fileSize);
     const end = setup.unfinished ? fileSize : Math.min(fileSize, setup.dataOffset + setup.dataSize);
     if (!setup.unfinished && setup.dataOffset + setup.dataSize > fileSize) {
@@ -56,7 +58,7 @@ export async function openPerfDataFile(path: string): Promise<PerfDataFile> {
         `file ends inside the data section (${setup.dataOffset + setup.dataSize - fileSize} bytes missing)`,
       );
     }
-    return { setup, chunks: () => stream(fh, setup.dataOffset, end), close: () => fh.close() };
+    return { setup, chunks: () => stream(fh, setup.dataOffset, end), close: () => fh.close(), spooled: 0 };
   } catch (err) {
     await fh.close();
     throw err;
@@ -192,13 +194,15 @@ export async function openPerfDataStream(source: AsyncIterable<Uint8Array>): Pro
         yield r.value;
       }
     }
-    return { setup: null, chunks: all, close: () => Promise.resolve() };
+    return { setup: null, chunks: all, close: () => Promise.resolve(), spooled: 0 };
   }
   const dir = await mkdtemp(join(tmpdir(), 'netdev-times-perf-'));
   try {
     const path = join(dir, 'spooled.data');
     const out = createWriteStream(path);
+    let spooled = 0;
     const write = async (c: Uint8Array): Promise<void> => {
+      spooled += c.length;
       if (!out.write(c)) await once(out, 'drain');
     };
     await write(first);
@@ -217,6 +221,7 @@ export async function openPerfDataStream(source: AsyncIterable<Uint8Array>): Pro
         await file.close();
         await rm(dir, { recursive: true, force: true });
       },
+      spooled,
     };
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
