@@ -187,22 +187,15 @@ export class Progress {
     // read then: what is left is decoding the copy, counted against the copy's size from when it began.
     const spooled = this.meter.spooled;
     if (spooled > 0 && this.spoolT0 < 0) this.spoolT0 = now;
+    const copy = spooled > 0;
     const line = progressLine(
-      spooled > 0
-        ? {
-            label: `${this.label} (spooled)`,
-            bytes: this.decoded,
-            total: spooled,
-            events: this.events,
-            elapsed: (now - this.spoolT0) / 1000,
-          }
-        : {
-            label: this.label,
-            bytes: this.meter.bytes > 0 ? this.meter.bytes : this.decoded,
-            total: this.total,
-            events: this.events,
-            elapsed: (now - this.t0) / 1000,
-          },
+      {
+        label: copy ? `${this.label} (spooled)` : this.label,
+        bytes: copy || this.meter.bytes === 0 ? this.decoded : this.meter.bytes,
+        total: copy ? spooled : this.total,
+        events: this.events,
+        elapsed: (now - (copy ? this.spoolT0 : this.t0)) / 1000,
+      },
       this.out.columns ?? 80,
     );
     this.out.write(`\r${line}\x1b[K`);
